@@ -1,0 +1,24 @@
+"""What a handler gets besides the event: the store, the settings, and (unless dry-run) GitHub."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import sqlite_utils
+
+from app.settings import Settings
+
+
+@dataclass
+class Context:
+    db: sqlite_utils.Database
+    settings: Settings
+    github: Any = None  # app.github.GitHubClient, or None in dry-run
+    clock: Callable[[], float] = field(default=time.time)
+    delivery_id: str | None = None
+
+    @property
+    def dry_run(self) -> bool:
+        return self.github is None
