@@ -1,0 +1,34 @@
+"""`ladder serve`: the GitHub App service (the Procfile's web process)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from app.cli.common import setup_logging
+from app.settings import load_settings
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "serve",
+        help="run the GitHub App service (the Procfile's web process)",
+        description="Run the webhook service. Configured by the environment: APP_ID, PRIVATE_KEY or "
+        "PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH, PORT, HOST, GITHUB_API_URL, DATABASE_PATH, "
+        "LOG_LEVEL. Without APP_ID it runs in dry-run: it records activity and plans, writes nothing.",
+    )
+    parser.add_argument(
+        "--insecure-no-secret",
+        action="store_true",
+        help="accept unsigned deliveries (local play only; never in production)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(insecure_no_secret=args.insecure_no_secret)
+    setup_logging(settings.log_level)
+    from app.service import run_service
+
+    asyncio.run(run_service(settings))
+    return 0

@@ -1,0 +1,140 @@
+"""The aiohttp application: `POST $WEBHOOK_PATH`, `/ping`, `/healthz`, `/metrics` and the dashboard."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import aiohttp
+from aiohttp import web
+
+from app import handlers
+from app.context import Context
+from app.server.metrics import Metrics
+from app.server.signature import signature_valid
+from app.server.worker import Worker
+from app.settings import Settings
+from app.store import deliveries, open_database
+
+log = logging.getLogger("ladder.server")
+
+MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+
+DB = web.AppKey("db", object)
+SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
+WORKER = web.AppKey("worker", Worker)
+GITHUB = web.AppKey("github", object)
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+async def receive_delivery(request: web.Request) -> web.Response:
+    app = request.app
+    settings, metrics = app[SETTINGS], app[METRICS]
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        metrics.rejected["too_large"] += 1
+        return _problem(413, "payload larger than 25 MB")
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        metrics.rejected["too_large"] += 1
+        return _problem(413, "payload larger than 25 MB")
+
+    if settings.webhook_secret is not None and not signature_valid(
+        settings.webhook_secret, body, request.headers.get("X-Hub-Signature-256")
+    ):
+        metrics.rejected["signature"] += 1
+        return _problem(401, "missing or wrong X-Hub-Signature-256")
+
+    event = request.headers.get("X-GitHub-Event")
+    delivery_id = request.headers.get("X-GitHub-Delivery")
+    if not event or not delivery_id:
+        metrics.rejected["headers"] += 1
+        return _problem(400, "X-GitHub-Event and X-GitHub-Delivery headers are required")
+    if request.content_type != "application/json":
+        metrics.rejected["content_type"] += 1
+        return _problem(415, "the webhook must be configured with content type application/json")
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        metrics.rejected["not_json"] += 1
+        return _problem(400, "body is not JSON")
+    if not isinstance(payload, dict):
+        metrics.rejected["not_json"] += 1
+        return _problem(400, "body is not a JSON object")
+
+    stored = deliveries.enqueue(app[DB], delivery_id, event, body, payload)
+    if not stored:
+        metrics.received[(event, "duplicate")] += 1
+        return web.json_response({"delivery": delivery_id, "status": "already received"}, status=200)
+    metrics.received[(event, "queued")] += 1
+    app[WORKER].notify()
+    return web.json_response({"delivery": delivery_id, "status": "queued"}, status=202)
+
+
+async def ping(request: web.Request) -> web.Response:
+    return web.Response(text="PONG")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        stats = deliveries.stats(request.app[DB])
+    except Exception as error:  # the database is the one thing health depends on
+        return web.json_response(
+            {"status": "error", "database": "unreachable", "error": type(error).__name__}, status=503
+        )
+    body = {
+        "status": "ok",
+        "database": "ok",
+        "dry_run": request.app[SETTINGS].dry_run,
+        "queue_depth": stats.pending,
+        "oldest_pending_age_seconds": None
+        if stats.oldest_pending_age is None
+        else round(stats.oldest_pending_age, 3),
+        "failed_deliveries": stats.failed,
+        "processed_deliveries": stats.done,
+    }
+    return web.json_response(body)
+
+
+async def metrics_page(request: web.Request) -> web.Response:
+    text = request.app[METRICS].render(request.app[DB])
+    return web.Response(text=text, content_type="text/plain", charset="utf-8",
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+
+def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> web.Application:
+    """Build the service. `github` is an app.github.GitHubClient, or None for dry-run."""
+    app = web.Application(client_max_size=MAX_BODY)
+    db = open_database(settings.database_path)
+    metrics = Metrics()
+    app[DB] = db
+    app[SETTINGS] = settings
+    app[METRICS] = metrics
+    app[GITHUB] = github
+
+    def make_context(delivery_id: str) -> Context:
+        return Context(db=db, settings=settings, github=github, delivery_id=delivery_id)
+
+    app[WORKER] = Worker(db, handlers.router, make_context, metrics)
+
+    app.router.add_post(settings.webhook_path, receive_delivery)
+    app.router.add_get("/ping", ping)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_page)
+
+    async def start(app: web.Application) -> None:
+        if start_worker:
+            app[WORKER].start()
+
+    async def stop(app: web.Application) -> None:
+        await app[WORKER].stop()
+        db.close()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app

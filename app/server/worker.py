@@ -1,0 +1,111 @@
+"""The background worker: takes stored deliveries off the queue and runs the handlers on them.
+
+It wakes when a delivery is stored (no polling delay under load) and otherwise when the next retry is
+due. On start it releases leases left by a process that died, so nothing stored is ever lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Callable
+
+import sqlite_utils
+from gidgethub import routing, sansio
+
+from app.context import Context
+from app.server.metrics import Metrics
+from app.store import deliveries
+
+log = logging.getLogger("ladder.worker")
+
+
+class Worker:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        router: routing.Router,
+        make_context: Callable[[str], Context],
+        metrics: Metrics,
+        *,
+        clock: Callable[[], float] = time.time,
+        idle_wait: float = 5.0,
+    ) -> None:
+        self.db = db
+        self.router = router
+        self.make_context = make_context
+        self.metrics = metrics
+        self.clock = clock
+        self.idle_wait = idle_wait
+        self.wakeup = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        released = deliveries.release_leases(self.db)
+        if released:
+            log.info("resuming %d deliveries left in progress by an earlier run", released)
+        self._task = asyncio.create_task(self.run(), name="ladder-worker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    def notify(self) -> None:
+        self.wakeup.set()
+
+    async def run(self) -> None:
+        while True:
+            if not await self.process_one():
+                self.wakeup.clear()
+                try:
+                    await asyncio.wait_for(self.wakeup.wait(), timeout=self._seconds_until_due())
+                except asyncio.TimeoutError:
+                    pass
+
+    def _seconds_until_due(self) -> float:
+        due = self.db.execute(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'"
+        ).fetchone()[0]
+        if due is None:
+            return self.idle_wait
+        return min(self.idle_wait, max(0.01, due - self.clock()))
+
+    async def process_one(self) -> bool:
+        """Process the next due delivery; False when none was due."""
+        delivery = deliveries.lease_next(self.db, now=self.clock())
+        if delivery is None:
+            return False
+        started = time.perf_counter()
+        try:
+            event = sansio.Event(delivery.payload(), event=delivery.event, delivery_id=delivery.id)
+            await self.router.dispatch(event, self.make_context(delivery.id))
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a handler's failure must never stop the worker
+            message = f"{type(error).__name__}: {error}"[:2000]
+            status = deliveries.mark_failed_attempt(self.db, delivery, message, now=self.clock())
+            self.metrics.processed[(delivery.event, "retry" if status == "pending" else "failed")] += 1
+            log.warning(
+                "delivery %s (%s) failed on attempt %d (%s): %s",
+                delivery.id, delivery.event, delivery.attempts,
+                "will retry" if status == "pending" else "kept as failed", message,
+            )
+        else:
+            deliveries.mark_done(self.db, delivery.id, now=self.clock())
+            self.metrics.processed[(delivery.event, "done")] += 1
+        finally:
+            self.metrics.processing_seconds += time.perf_counter() - started
+        return True
+
+    async def drain(self) -> int:
+        """Process everything that is due now (for the CLI and tests); return how many were handled."""
+        handled = 0
+        while await self.process_one():
+            handled += 1
+        return handled

@@ -1,0 +1,178 @@
+"""The delivery queue: stored first, answered 202, processed later by the worker.
+
+A delivery is a row keyed on `X-GitHub-Delivery`. The worker leases one row at a time, so a second
+process (or a restarted one) never handles a delivery another is working on, and a crash mid-way simply
+lets the lease run out: the row is still `pending` and is taken up again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+import sqlite_utils
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+MAX_ATTEMPTS = 6
+LEASE_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: str
+    event: str
+    action: str | None
+    installation_id: int | None
+    received_at: float
+    body: bytes
+    status: str
+    attempts: int
+    last_error: str | None
+
+    def payload(self) -> dict:
+        return json.loads(self.body)
+
+
+def enqueue(
+    db: sqlite_utils.Database,
+    delivery_id: str,
+    event: str,
+    body: bytes,
+    payload: dict,
+    *,
+    now: float | None = None,
+) -> bool:
+    """Store a delivery; False when this delivery id was stored before (a redelivery: nothing changes)."""
+    now = time.time() if now is None else now
+    installation = payload.get("installation") if isinstance(payload, dict) else None
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO deliveries (id, event, action, installation_id, received_at, body,"
+        " status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+        [
+            delivery_id,
+            event,
+            payload.get("action") if isinstance(payload, dict) else None,
+            installation.get("id") if isinstance(installation, dict) else None,
+            now,
+            body,
+            now,
+        ],
+    )
+    return cursor.rowcount == 1
+
+
+def lease_next(db: sqlite_utils.Database, *, now: float | None = None) -> Delivery | None:
+    """Take the oldest due delivery and lease it to this worker, or None when nothing is due."""
+    now = time.time() if now is None else now
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute(
+            "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?"
+            " AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, received_at LIMIT 1",
+            [now, now],
+        ).fetchone()
+        if row is None:
+            conn.execute("COMMIT")
+            return None
+        conn.execute(
+            "UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
+            [now + LEASE_SECONDS, row[0]],
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return get(db, row[0])
+
+
+def get(db: sqlite_utils.Database, delivery_id: str) -> Delivery | None:
+    row = db.execute(
+        "SELECT id, event, action, installation_id, received_at, body, status, attempts, last_error"
+        " FROM deliveries WHERE id = ?",
+        [delivery_id],
+    ).fetchone()
+    return Delivery(*row) if row else None
+
+
+def mark_done(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = None) -> None:
+    db.execute(
+        "UPDATE deliveries SET status = 'done', processed_at = ?, lease_until = NULL, last_error = NULL"
+        " WHERE id = ?",
+        [time.time() if now is None else now, delivery_id],
+    )
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Seconds before the next try after `attempts` failed ones: 5 s, 10 s, 20 s … capped at 30 minutes."""
+    return min(5.0 * 2 ** (attempts - 1), 1800.0)
+
+
+def mark_failed_attempt(
+    db: sqlite_utils.Database, delivery: Delivery, error: str, *, now: float | None = None
+) -> str:
+    """Record a failed attempt: schedule a retry, or keep it as failed after the last one. Returns the status."""
+    now = time.time() if now is None else now
+    if delivery.attempts >= MAX_ATTEMPTS:
+        db.execute(
+            "UPDATE deliveries SET status = 'failed', lease_until = NULL, last_error = ?, processed_at = ?"
+            " WHERE id = ?",
+            [error, now, delivery.id],
+        )
+        return FAILED
+    db.execute(
+        "UPDATE deliveries SET lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?",
+        [error, now + backoff_seconds(delivery.attempts), delivery.id],
+    )
+    return PENDING
+
+
+def requeue(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = None) -> bool:
+    """Put a delivery (usually a failed one) back in the queue for a fresh set of attempts."""
+    now = time.time() if now is None else now
+    cursor = db.execute(
+        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL"
+        " WHERE id = ?",
+        [now, delivery_id],
+    )
+    return cursor.rowcount == 1
+
+
+def release_leases(db: sqlite_utils.Database) -> int:
+    """On start: deliveries leased by a process that died are due again at once."""
+    return db.execute(
+        "UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL"
+    ).rowcount
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    pending: int
+    failed: int
+    done: int
+    oldest_pending_age: float | None  # seconds
+
+
+def stats(db: sqlite_utils.Database, *, now: float | None = None) -> QueueStats:
+    now = time.time() if now is None else now
+    counts = dict(db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall())
+    oldest = db.execute(
+        "SELECT min(received_at) FROM deliveries WHERE status = 'pending'"
+    ).fetchone()[0]
+    return QueueStats(
+        pending=counts.get(PENDING, 0),
+        failed=counts.get(FAILED, 0),
+        done=counts.get(DONE, 0),
+        oldest_pending_age=None if oldest is None else max(0.0, now - oldest),
+    )
+
+
+def listing(db: sqlite_utils.Database, *, failed_only: bool = False, limit: int = 50) -> list[Delivery]:
+    where = "WHERE status = 'failed'" if failed_only else ""
+    rows = db.execute(
+        "SELECT id, event, action, installation_id, received_at, body, status, attempts, last_error"
+        f" FROM deliveries {where} ORDER BY received_at DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [Delivery(*row) for row in rows]

@@ -1,0 +1,101 @@
+"""Shared fixtures: the real service on a real socket, over a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from app.server import make_app
+from app.server.signature import expected_signature
+from app.server.web import DB, WORKER
+from app.settings import Settings
+
+SECRET = "It's a Secret to Everybody"
+
+
+class Service:
+    """The webhook service listening on 127.0.0.1, and an HTTP client that talks to it."""
+
+    def __init__(self, server: TestServer, session: aiohttp.ClientSession, settings: Settings) -> None:
+        self.server = server
+        self.session = session
+        self.settings = settings
+
+    @property
+    def app(self):
+        return self.server.app
+
+    @property
+    def db(self):
+        return self.app[DB]
+
+    @property
+    def worker(self):
+        return self.app[WORKER]
+
+    def url(self, path: str) -> str:
+        return str(self.server.make_url(path))
+
+    async def deliver(self, event: str, payload: dict | bytes, *, delivery_id: str | None = None,
+                      secret: str | None = SECRET, headers: dict | None = None) -> aiohttp.ClientResponse:
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        sent = {
+            "Content-Type": "application/json",
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": delivery_id or str(uuid.uuid4()),
+            "User-Agent": "GitHub-Hookshot/test",
+        }
+        if secret is not None:
+            sent["X-Hub-Signature-256"] = expected_signature(secret, body)
+        sent.update(headers or {})
+        sent = {k: v for k, v in sent.items() if v is not None}
+        async with self.session.post(self.url(self.settings.webhook_path), data=body, headers=sent) as resp:
+            await resp.read()
+            return resp
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the worker has taken every due delivery off the queue."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            due = self.db.execute(
+                "SELECT count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?",
+                [time.time()],
+            ).fetchone()[0]
+            leased = self.db.execute(
+                "SELECT count(*) FROM deliveries WHERE lease_until IS NOT NULL"
+            ).fetchone()[0]
+            if due == 0 and leased == 0:
+                return
+            if loop.time() > deadline:
+                raise AssertionError(f"{due} deliveries still due after {timeout} s")
+            await asyncio.sleep(0.01)
+
+    def count(self, table: str, where: str = "1", params=()) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {table} WHERE {where}", list(params)).fetchone()[0]
+
+
+async def start_service(database: Path, *, start_worker: bool = True, **settings) -> Service:
+    config = Settings(webhook_secret=SECRET, database_path=database, **settings)
+    server = TestServer(make_app(config, start_worker=start_worker), host="127.0.0.1")
+    await server.start_server()
+    return Service(server, aiohttp.ClientSession(), config)
+
+
+async def stop_service(service: Service) -> None:
+    await service.session.close()
+    await service.server.close()
+
+
+@pytest.fixture
+async def service(tmp_path):
+    svc = await start_service(tmp_path / "ladder.db")
+    yield svc
+    await stop_service(svc)
