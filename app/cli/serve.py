@@ -28,7 +28,18 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(insecure_no_secret=args.insecure_no_secret)
     setup_logging(settings.log_level)
-    from app.service import run_service
+    import sqlite3
 
-    asyncio.run(run_service(settings))
+    from app.cli.common import CommandError
+    from app.service import run_service
+    from app.store.migrations import SchemaTooNew
+
+    try:
+        asyncio.run(run_service(settings))
+    except SchemaTooNew as error:
+        raise CommandError(f"DATABASE_PATH {settings.database_path}: {error}") from None
+    except sqlite3.DatabaseError as error:
+        raise CommandError(f"DATABASE_PATH {settings.database_path} cannot be used: {error}") from None
+    except OSError as error:
+        raise CommandError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror}") from None
     return 0
