@@ -122,7 +122,7 @@ class MetricsIndex:
             self.repo_names.append(name)
             self.repo_prs.append([])
             for key, mask in self._repo_masks.items():
-                mask.append(Scope(*key).contains(name))
+                mask.append(Scope(key[0], key[1]).contains(name))
         return rid
 
     def _series(self, person_id: int, name: str) -> Series:
@@ -270,7 +270,7 @@ class MetricsIndex:
     def _repo_mask(self, key: tuple) -> bytearray:
         mask = self._repo_masks.get(key)
         if mask is None:
-            scope = Scope(*key)
+            scope = Scope(key[0], key[1])  # the repository part: folders are checked per PR
             mask = self._repo_masks[key] = bytearray(scope.contains(name) for name in self.repo_names)
         return mask
 
@@ -356,8 +356,10 @@ class MetricsIndex:
                     if p >= 0:
                         sig = pr.signals[p]
                         evidence.append(Evidence(kind, sig.url, sig.at))
+                    elif p == MERGED:
+                        evidence.append(Evidence("merged PR", pr.url, pr.merged_at))
                     else:
-                        evidence.append(Evidence(kind, pr.url, pr.merged_at if p == MERGED else pr.created_at))
+                        evidence.append(Evidence("opened PR", pr.url, pr.created_at))
         if len(METRIC_PARTS[metric]) > 1:
             evidence.sort(key=lambda e: e.date)
         return len(evidence), evidence
