@@ -11,6 +11,7 @@ from aiohttp import web
 
 from app import handlers
 from app.context import Context
+from app.server.intake import Intake
 from app.server.metrics import Metrics
 from app.server.signature import signature_valid
 from app.server.worker import Worker
@@ -26,6 +27,7 @@ SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
 WORKER = web.AppKey("worker", Worker)
 GITHUB = web.AppKey("github", object)
+INTAKE = web.AppKey("intake", Intake)
 
 
 def _problem(status: int, message: str) -> web.Response:
@@ -67,7 +69,7 @@ async def receive_delivery(request: web.Request) -> web.Response:
         metrics.rejected["not_json"] += 1
         return _problem(400, "body is not a JSON object")
 
-    stored = deliveries.enqueue(app[DB], delivery_id, event, body, payload)
+    stored = await app[INTAKE].store(delivery_id, event, body, payload)
     if not stored:
         metrics.received[(event, "duplicate")] += 1
         return web.json_response({"delivery": delivery_id, "status": "already received"}, status=200)
@@ -110,17 +112,19 @@ async def metrics_page(request: web.Request) -> web.Response:
 def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> web.Application:
     """Build the service. `github` is an app.github.GitHubClient, or None for dry-run."""
     app = web.Application(client_max_size=MAX_BODY)
-    db = open_database(settings.database_path)
+    db = open_database(settings.database_path)  # deliveries in, pages out
+    work_db = open_database(settings.database_path, migrate_schema=False, durable=False)  # the worker's
     metrics = Metrics()
     app[DB] = db
     app[SETTINGS] = settings
     app[METRICS] = metrics
     app[GITHUB] = github
+    app[INTAKE] = Intake(db)
 
     def make_context(delivery_id: str) -> Context:
-        return Context(db=db, settings=settings, github=github, delivery_id=delivery_id)
+        return Context(db=work_db, settings=settings, github=github, delivery_id=delivery_id)
 
-    app[WORKER] = Worker(db, handlers.router, make_context, metrics)
+    app[WORKER] = Worker(work_db, handlers.router, make_context, metrics)
 
     app.router.add_post(settings.webhook_path, receive_delivery)
     app.router.add_get("/ping", ping)
@@ -133,6 +137,7 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
 
     async def stop(app: web.Application) -> None:
         await app[WORKER].stop()
+        work_db.close()
         db.close()
 
     app.on_startup.append(start)

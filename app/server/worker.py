@@ -61,6 +61,8 @@ class Worker:
 
     async def run(self) -> None:
         while True:
+            # Handlers rarely wait on anything; yield so that answering deliveries never waits on them.
+            await asyncio.sleep(0)
             if not await self.process_one():
                 self.wakeup.clear()
                 try:
