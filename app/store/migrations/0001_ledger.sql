@@ -1,21 +1,4 @@
-"""Schema migrations, numbered; `PRAGMA user_version` records how far a database file has come.
-
-Each migration runs once, inside a transaction, in order. A database written by an older version of
-Ladder opens and is upgraded on start; one written by a newer version is refused rather than damaged.
-Add a migration by appending to MIGRATIONS — never edit one that has shipped.
-"""
-
-from __future__ import annotations
-
-import sqlite_utils
-
-
-class SchemaTooNew(Exception):
-    pass
-
-
-# 1: the delivery queue and the activity ledger.
-V1 = """
+-- The delivery queue and the activity ledger.
 CREATE TABLE deliveries (
     id TEXT PRIMARY KEY,                 -- X-GitHub-Delivery: the idempotency key
     event TEXT NOT NULL,
@@ -157,47 +140,3 @@ CREATE TABLE org_members (
     removed_at TEXT,
     PRIMARY KEY (org, user_id)
 );
-"""
-
-MIGRATIONS: list[str] = [V1]
-
-
-def schema_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
-
-
-def migrate(db: sqlite_utils.Database, migrations: list[str] | None = None) -> int:
-    """Apply every migration the file has not seen; return the resulting version."""
-    migrations = MIGRATIONS if migrations is None else migrations
-    current = schema_version(db)
-    if current > len(migrations):
-        raise SchemaTooNew(
-            f"the database is at schema version {current}, newer than this Ladder knows ({len(migrations)})"
-        )
-    for version, script in enumerate(migrations[current:], start=current + 1):
-        conn = db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(script):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    return schema_version(db)
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements (executescript would commit on its own and break atomicity)."""
-    import sqlite3
-
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        statements.append(buffer.strip())
-    return statements

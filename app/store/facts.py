@@ -1,0 +1,160 @@
+"""Reading the ledger into `ladder_rules.facts.Facts`: the evaluator's whole input, for one organisation.
+
+Reviews and comments join their pull request on (repository, number), so a review stored before its pull
+request counts as soon as the pull request is known. Bots are never people here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from ladder_rules import facts as f
+from ladder_rules.facts import (Contribution, Facts, Holding, Person, PullRequestFacts, PullRequestSignal,
+                                Repository, Scope)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def parse_scope(text: str) -> Scope:
+    """"org", "org/repo" or "org/repo/path/inside" → Scope."""
+    parts = text.split("/", 2)
+    return Scope(org=parts[0], repo=parts[1] if len(parts) > 1 else None,
+                 path=parts[2] if len(parts) > 2 else None)
+
+
+def _signals(db: sqlite_utils.Database, org: str) -> dict[tuple[int, int], list[PullRequestSignal]]:
+    by_pr: dict[tuple[int, int], list[PullRequestSignal]] = defaultdict(list)
+    owner = "SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE"
+    for repo_id, number, person, at, state, url in db.execute(
+        f"SELECT repo_id, pr_number, reviewer_id, submitted_at, state, html_url FROM reviews"
+        f" WHERE repo_id IN ({owner}) AND reviewer_id IS NOT NULL AND submitted_at IS NOT NULL", [org]
+    ):
+        by_pr[(repo_id, number)].append(PullRequestSignal(person, parse_time(at), f.REVIEW, url or "", state))
+    for repo_id, number, person, at, url in db.execute(
+        f"SELECT repo_id, pr_number, author_id, created_at, html_url FROM review_comments"
+        f" WHERE repo_id IN ({owner}) AND author_id IS NOT NULL AND deleted_at IS NULL", [org]
+    ):
+        by_pr[(repo_id, number)].append(PullRequestSignal(person, parse_time(at), f.REVIEW_COMMENT, url or ""))
+    for repo_id, number, person, at, url, lgtm, approve in db.execute(
+        f"SELECT repo_id, issue_number, author_id, created_at, html_url, lgtm, approve FROM issue_comments"
+        f" WHERE repo_id IN ({owner}) AND is_pull_request = 1 AND author_id IS NOT NULL", [org]
+    ):
+        at_time, url = parse_time(at), url or ""
+        if lgtm:
+            by_pr[(repo_id, number)].append(
+                PullRequestSignal(person, at_time, f.LGTM if lgtm > 0 else f.LGTM_CANCEL, url))
+        if approve:
+            by_pr[(repo_id, number)].append(
+                PullRequestSignal(person, at_time, f.APPROVE if approve > 0 else f.APPROVE_CANCEL, url))
+        if not lgtm and not approve:
+            by_pr[(repo_id, number)].append(PullRequestSignal(person, at_time, f.COMMENT, url))
+    for signals in by_pr.values():
+        signals.sort(key=lambda s: s.at)
+    return by_pr
+
+
+def load_facts(
+    db: sqlite_utils.Database,
+    org: str,
+    *,
+    member_level: str | None = "member",
+    review_acts_as_lgtm: frozenset[str] = frozenset(),
+) -> Facts:
+    """Everything the ledger knows about one organisation.
+
+    `member_level` names the ladder level that organisation membership is (None: membership is not a level).
+    """
+    facts = Facts()
+    repos = {
+        repo_id: (full_name, created)
+        for repo_id, full_name, created in db.execute(
+            "SELECT id, full_name, created_at FROM repositories WHERE owner = ? COLLATE NOCASE", [org]
+        )
+    }
+    for full_name, created in repos.values():
+        facts.repositories[full_name.lower()] = Repository(
+            full_name, parse_time(created), full_name.lower() in review_acts_as_lgtm
+        )
+
+    files: dict[int, list[str]] = defaultdict(list)
+    for pr_id, path in db.execute(
+        "SELECT pr_id, path FROM pull_request_files WHERE pr_id IN (SELECT p.id FROM pull_requests p"
+        " JOIN repositories r ON r.id = p.repo_id WHERE r.owner = ? COLLATE NOCASE)", [org]
+    ):
+        files[pr_id].append(path)
+
+    signals = _signals(db, org)
+    for row in db.execute(
+        "SELECT p.id, p.repo_id, p.number, p.html_url, p.author_id, p.created_at, p.merged_at,"
+        " p.additions, p.deletions, p.labels FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
+        " WHERE r.owner = ? COLLATE NOCASE AND p.created_at IS NOT NULL", [org]
+    ):
+        pr_id, repo_id, number, url, author, created, merged, additions, deletions, labels = row
+        facts.pull_requests[pr_id] = PullRequestFacts(
+            id=pr_id,
+            repo=repos[repo_id][0],
+            number=number,
+            url=url or "",
+            author_id=author,
+            created_at=parse_time(created),
+            merged_at=parse_time(merged),
+            additions=additions or 0,
+            deletions=deletions or 0,
+            labels=tuple(json.loads(labels)) if labels else (),
+            paths=tuple(sorted(files[pr_id])) if pr_id in files else None,
+            signals=tuple(signals.get((repo_id, number), ())),
+        )
+
+    issues: dict[int, list[Contribution]] = defaultdict(list)
+    for author, repo_id, number, created, url in db.execute(
+        "SELECT author_id, repo_id, number, created_at, html_url FROM issues WHERE is_pull_request = 0"
+        " AND author_id IS NOT NULL AND created_at IS NOT NULL AND repo_id IN"
+        " (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)", [org]
+    ):
+        issues[author].append(Contribution(repos[repo_id][0], number, parse_time(created), url or ""))
+    comments: dict[int, list[Contribution]] = defaultdict(list)
+    for author, repo_id, number, created, url in db.execute(
+        "SELECT author_id, repo_id, issue_number, created_at, html_url FROM issue_comments"
+        " WHERE is_pull_request = 0 AND author_id IS NOT NULL AND deleted_at IS NULL AND repo_id IN"
+        " (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)", [org]
+    ):
+        comments[author].append(Contribution(repos[repo_id][0], number, parse_time(created), url or ""))
+
+    holdings: dict[int, list[Holding]] = defaultdict(list)
+    for person_id, level, scope, since in db.execute(
+        "SELECT p.id, h.level, h.scope, h.since FROM holdings h JOIN people p ON p.login = h.login COLLATE NOCASE"
+        " WHERE h.org = ?", [org]
+    ):
+        holdings[person_id].append(Holding(level, parse_scope(scope), parse_time(since)))
+    if member_level:
+        for person_id, since in db.execute(
+            "SELECT user_id, since FROM org_members WHERE org = ? AND removed_at IS NULL", [org]
+        ):
+            if not any(h.level == member_level for h in holdings[person_id]):
+                holdings[person_id].append(Holding(member_level, Scope(org), parse_time(since)))
+
+    active: set[int] = set()
+    for pr in facts.pull_requests.values():
+        if pr.author_id is not None:
+            active.add(pr.author_id)
+        active.update(s.person_id for s in pr.signals)
+    known = active | holdings.keys() | issues.keys() | comments.keys()
+    for person_id, login, company in db.execute(
+        "SELECT id, login, company FROM people WHERE coalesce(type, 'User') != 'Bot'"
+    ):
+        if person_id in known:
+            facts.people[person_id] = Person(
+                id=person_id, login=login, company=company,
+                holdings=tuple(holdings.get(person_id, ())),
+                issues=tuple(issues.get(person_id, ())),
+                comments=tuple(comments.get(person_id, ())),
+            )
+    return facts
