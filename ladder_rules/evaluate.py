@@ -42,7 +42,7 @@ class RequirementResult:
     def to_dict(self) -> dict:
         out = {"name": self.name, "kind": self.kind, "description": self.description, "have": self.have,
                "need": self.need, "met": self.met,
-               "evidence": [{"kind": e.kind, "url": e.url, "date": e.date.isoformat()} for e in self.evidence],
+               "evidence": [{"kind": kind, "url": url, "date": date.isoformat()} for kind, url, date in self.evidence],
                "met_on": self.met_on.isoformat() if self.met_on else None}
         if self.children:
             out["children"] = [c.to_dict() for c in self.children]
@@ -206,7 +206,7 @@ def _tenure(ctx: _Context, req: Tenure) -> RequirementResult:
         known = [h.since for h in held if h.since is not None]
         since = min(known) if known else None
         text = f"{req.level.capitalize()} for {need_text}"
-        evidence = [Evidence(f"{h.level} in {h.scope}", "", h.since) for h in held if h.since is not None]
+        evidence = [(f"{h.level} in {h.scope}", "", h.since) for h in held if h.since is not None]
         if held and not known:  # on the roster, but nobody knows since when: people must check
             return RequirementResult(req.name or "tenure", "tenure", text + " (start date unknown)", None,
                                      None, None)
@@ -323,7 +323,7 @@ def inactive_since(index: MetricsIndex, ladder: Ladder, person_id: int, level: s
     if have:
         return None
     _, all_items = index.count(person_id, lvl.inactivity.metric, level_scope(lvl, scope), None, now.timestamp())
-    return all_items[-1].date if all_items else since
+    return all_items[-1][2] if all_items else since
 
 
 def evaluate_all(index: MetricsIndex, ladder: Ladder, scope: Scope, now: datetime,

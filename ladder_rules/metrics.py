@@ -13,7 +13,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime
-from typing import NamedTuple
 
 from ladder_rules.definitions import Definitions
 from ladder_rules.facts import (
@@ -21,71 +20,68 @@ from ladder_rules.facts import (
     Repository, Scope,
 )
 
-# Series keyed on a pull request index.
-PR_SERIES = ("authored_prs", "merged_prs", "reviewed_prs", "reviewed_any", "primary_reviews",
-             "reviewed_or_merged", "lgtms", "approves", "pr_comments")
-# Series keyed on a repository id (issues and comments the person wrote, from Person).
-REPO_SERIES = ("issues", "other_comments")
-# What each ladder metric adds up (the parts are disjoint, so counts add).
-METRIC_PARTS = {
-    "merged_prs": ("merged_prs",), "authored_prs": ("authored_prs",), "reviewed_prs": ("reviewed_prs",),
-    "primary_reviews": ("primary_reviews",), "reviewed_or_merged": ("reviewed_or_merged",),
-    "lgtms": ("lgtms",), "approves": ("approves",), "issues": ("issues",),
-    "comments": ("pr_comments", "other_comments"),
-    "contributions": ("authored_prs", "reviewed_any", "pr_comments", "issues", "other_comments"),
-}
+# Series codes. Each person has up to one series per code.
+AUTHORED, MERGED_PRS, REVIEWED, PRIMARY, LGTMS, APPROVES, PR_COMMENTS, ISSUES, OTHER_COMMENTS = range(9)
+N_SERIES = 9
+REPO_SERIES = (ISSUES, OTHER_COMMENTS)  # keyed on a repository id, from Person.issues / Person.comments
 # Evidence kind per series.
-KIND = {"authored_prs": "opened PR", "merged_prs": "merged PR", "reviewed_prs": "reviewed PR",
-        "reviewed_any": "reviewed PR", "primary_reviews": "primary review", "reviewed_or_merged": "reviewed PR",
-        "lgtms": "/lgtm", "approves": "/approve", "pr_comments": "comment", "issues": "issue",
-        "other_comments": "comment"}
+KIND = ("opened PR", "merged PR", "reviewed PR", "primary review", "/lgtm", "/approve", "comment", "issue",
+        "comment")
 OPENED, MERGED = -1, -2  # `pos` values that point at the PR itself rather than at one of its signals
+_SHIFT = 20  # ref = key << _SHIFT | (pos + 2): one integer per item
+_LOW = (1 << _SHIFT) - 1
 _NEG_INF = float("-inf")
 
 
-class Evidence(NamedTuple):
-    """One counted item: what it is, its link, and when it happened."""
+def _date(item: Evidence) -> datetime:
+    return item[2]
 
-    kind: str
-    url: str
-    date: datetime
+
+def metric_parts(metric: str, definitions: Definitions) -> tuple[tuple[int, bool], ...]:
+    """The series a ladder metric adds up, each with whether only merged PRs count (the parts are disjoint)."""
+    reviewed_merged = definitions.reviewed_requires_merged
+    return {
+        "merged_prs": ((MERGED_PRS, False),), "authored_prs": ((AUTHORED, False),),
+        "reviewed_prs": ((REVIEWED, reviewed_merged),), "primary_reviews": ((PRIMARY, False),),
+        # the person's own merged PRs and the PRs they reviewed: disjoint, as nobody reviews their own PR
+        "reviewed_or_merged": ((MERGED_PRS, False), (REVIEWED, reviewed_merged)),
+        "lgtms": ((LGTMS, False),), "approves": ((APPROVES, False),), "issues": ((ISSUES, False),),
+        "comments": ((PR_COMMENTS, False), (OTHER_COMMENTS, False)),
+        "contributions": ((AUTHORED, False), (REVIEWED, False), (PR_COMMENTS, False), (ISSUES, False),
+                          (OTHER_COMMENTS, False)),
+    }[metric]
+
+
+# One counted item: (kind, url, date) — what it is, its link, and when it happened. A plain tuple, as an
+# evaluation of everyone builds millions of them.
+Evidence = tuple[str, str, datetime]
 
 
 class Series:
-    """Time-sorted (timestamp, key, pos) triples for one person and one metric."""
+    """Time-sorted items of one person for one series: timestamps, and refs (key << 20 | pos + 2)."""
 
-    __slots__ = ("ts", "key", "pos")
+    __slots__ = ("ts", "ref")
 
-    def __init__(self) -> None:
-        self.ts = array("d")
-        self.key = array("l")
-        self.pos = array("l")
+    def __init__(self, ts: Iterable[float] = (), ref: Iterable[int] = ()) -> None:
+        self.ts = array("d", ts)
+        self.ref = array("q", ref)
 
-    def add(self, ts: float, key: int, pos: int) -> None:
-        self.ts.append(ts)
-        self.key.append(key)
-        self.pos.append(pos)
+    @classmethod
+    def sorted_from(cls, ts: list[float], ref: list[int]) -> Series:
+        if sorted(ts) != ts:  # rows mostly arrive in time order; sort only when they did not
+            order = sorted(range(len(ts)), key=ts.__getitem__)
+            ts, ref = [ts[i] for i in order], [ref[i] for i in order]
+        return cls(ts, ref)
 
-    def sort(self) -> None:
-        ts = self.ts.tolist()
-        if sorted(ts) == ts:  # the common case: rows arrive in time order
-            return
-        order = sorted(range(len(ts)), key=ts.__getitem__)
-        key, pos = self.key, self.pos
-        self.ts = array("d", [ts[i] for i in order])
-        self.key = array("l", [key[i] for i in order])
-        self.pos = array("l", [pos[i] for i in order])
-
-    def insert(self, ts: float, key: int, pos: int) -> None:
+    def insert(self, ts: float, ref: int) -> None:
         i = bisect_right(self.ts, ts)
         self.ts.insert(i, ts)
-        self.key.insert(i, key)
-        self.pos.insert(i, pos)
+        self.ref.insert(i, ref)
 
     def remove_key(self, key: int) -> None:
-        for i in range(len(self.key) - 1, -1, -1):
-            if self.key[i] == key:
-                del self.ts[i], self.key[i], self.pos[i]
+        for i in range(len(self.ref) - 1, -1, -1):
+            if self.ref[i] >> _SHIFT == key:
+                del self.ts[i], self.ref[i]
 
 
 def _scope_key(scope: Scope) -> tuple:
@@ -108,7 +104,8 @@ class MetricsIndex:
         self.repo_ids: dict[str, int] = {}
         self.repo_names: list[str] = []
         self.repo_prs: list[list[int]] = []
-        self.series: dict[int, dict[str, Series]] = {}
+        self.lgtm_repo = bytearray()  # per repository id: an APPROVED review counts as /lgtm there
+        self.series: dict[int, list[Series | None]] = {}  # person id -> one slot per series code
         self._pr_masks: dict[tuple, bytearray] = {}  # (scope key, substantial, merged) -> byte per PR
         self._repo_masks: dict[tuple, bytearray] = {}  # scope key -> byte per repository
 
@@ -121,36 +118,27 @@ class MetricsIndex:
             rid = self.repo_ids[name] = len(self.repo_names)
             self.repo_names.append(name)
             self.repo_prs.append([])
+            self.lgtm_repo.append(self.definitions.review_acts_as_lgtm(name, self.repositories.get(name)))
             for key, mask in self._repo_masks.items():
                 mask.append(Scope(key[0], key[1]).contains(name))
         return rid
 
-    def _series(self, person_id: int, name: str) -> Series:
-        per = self.series.get(person_id)
-        if per is None:
-            per = self.series[person_id] = {}
-        s = per.get(name)
-        if s is None:
-            s = per[name] = Series()
-        return s
-
-    def _pr_rows(self, idx: int, pr: PullRequestFacts) -> Iterable[tuple[int, str, float, int]]:
-        """(person id, series, timestamp, pos) for everything this PR counts for."""
+    def _pr_rows(self, idx: int, pr: PullRequestFacts, put) -> None:
+        """Call put(person id, series code, timestamp, ref) for everything this PR counts for."""
         d = self.definitions
         author = pr.author_id
         merged_at = pr.merged_at
+        base = idx << _SHIFT
         if author is not None:
-            yield author, "authored_prs", pr.created_at.timestamp(), OPENED
+            put(author, AUTHORED, pr.created_at.timestamp(), base | 1)  # pos OPENED (-1) + 2
             if merged_at is not None:
-                merged_ts = merged_at.timestamp()
-                yield author, "merged_prs", merged_ts, MERGED
-                yield author, "reviewed_or_merged", merged_ts, MERGED
+                put(author, MERGED_PRS, merged_at.timestamp(), base)  # pos MERGED (-2) + 2
         if not pr.signals:
             return
-        lgtm_repo = d.review_acts_as_lgtm(pr.repo, self.repositories.get(pr.repo.lower()))
+        lgtm_repo = self.lgtm_repo[self.pr_repo[idx]]
         review_kinds = d.review_signal_kinds
         approve_review = d.approved_review_counts_as_approve
-        counts_reviewed = merged_at is not None or not d.reviewed_requires_merged
+        merged_ts = merged_at.timestamp() if merged_at is not None else _NEG_INF
         seen_review: set[int] = set()
         seen_lgtm: set[int] = set()
         seen_approve: set[int] = set()
@@ -158,36 +146,35 @@ class MetricsIndex:
         for pos, s in enumerate(pr.signals):
             p = s.person_id
             kind = s.kind
+            ref = base | (pos + 2)
+            ts = s.at.timestamp()
             if kind == COMMENT or kind == REVIEW_COMMENT:
-                yield p, "pr_comments", s.at.timestamp(), pos
+                put(p, PR_COMMENTS, ts, ref)
             if p == author:  # the author's own acts never count as reviewing
                 continue
-            approved = kind == REVIEW and s.state == "APPROVED"
             if kind in review_kinds and p not in seen_review:
                 seen_review.add(p)
-                ts = s.at.timestamp()
-                yield p, "reviewed_any", ts, pos
-                if counts_reviewed:
-                    yield p, "reviewed_prs", ts, pos
-                    yield p, "reviewed_or_merged", ts, pos
+                put(p, REVIEWED, ts, ref)
+            approved = kind == REVIEW and s.state == "APPROVED"
             is_lgtm = kind == LGTM or (approved and lgtm_repo)
             if is_lgtm and p not in seen_lgtm:
                 seen_lgtm.add(p)
-                yield p, "lgtms", s.at.timestamp(), pos
+                put(p, LGTMS, ts, ref)
             if (kind == APPROVE or (approved and approve_review)) and p not in seen_approve:
                 seen_approve.add(p)
-                yield p, "approves", s.at.timestamp(), pos
-            if merged_at is not None and s.at <= merged_at:
+                put(p, APPROVES, ts, ref)
+            if ts <= merged_ts:
                 # Primary reviewer: the earliest lgtm still standing at merge. Only the person's own
                 # cancel withdraws it (another person's `/lgtm cancel` says nothing about who reviewed).
                 if is_lgtm:
-                    standing.setdefault(p, pos)
+                    if p not in standing:
+                        standing[p] = pos
                 elif kind == LGTM_CANCEL or (lgtm_repo and kind == REVIEW and s.state == "CHANGES_REQUESTED"):
                     standing.pop(p, None)
         if standing:
             first = min(standing.values())
             s = pr.signals[first]
-            yield s.person_id, "primary_reviews", s.at.timestamp(), first
+            put(s.person_id, PRIMARY, s.at.timestamp(), base | (first + 2))
 
     def _set_pr(self, idx: int, pr: PullRequestFacts) -> None:
         rid = self.repo_id(pr.repo)
@@ -208,26 +195,27 @@ class MetricsIndex:
             self.substantial[idx] = self.definitions.is_substantial(pr)
         self.pr_index[pr.id] = idx
 
+    def _slots(self, person_id: int) -> list[Series | None]:
+        per = self.series.get(person_id)
+        if per is None:
+            per = self.series[person_id] = [None] * N_SERIES
+        return per
+
     def _set_person_contributions(self, person: Person) -> None:
-        """The person's issues and the comments not already known as PR signals."""
-        per = self.series.get(person.id, {})
-        per.pop("issues", None)
-        per.pop("other_comments", None)
+        """The person's issues, and their comments not already known as PR signals."""
+        per = self._slots(person.id)
+        per[ISSUES] = per[OTHER_COMMENTS] = None
         if person.issues:
-            s = self._series(person.id, "issues")
-            for i, c in enumerate(person.issues):
-                s.add(c.at.timestamp(), self.repo_id(c.repo), i)
-            s.sort()
+            per[ISSUES] = Series.sorted_from(
+                [c.at.timestamp() for c in person.issues],
+                [self.repo_id(c.repo) << _SHIFT | (i + 2) for i, c in enumerate(person.issues)])
         if person.comments:
             known = set()
-            pr_comments = per.get("pr_comments")
-            if pr_comments is not None:
-                known = {self.prs[k].signals[p].url for k, p in zip(pr_comments.key, pr_comments.pos)}
-            s = self._series(person.id, "other_comments")
-            for i, c in enumerate(person.comments):
-                if c.url not in known:
-                    s.add(c.at.timestamp(), self.repo_id(c.repo), i)
-            s.sort()
+            if per[PR_COMMENTS] is not None:
+                known = {self.prs[r >> _SHIFT].signals[(r & _LOW) - 2].url for r in per[PR_COMMENTS].ref}
+            kept = [(i, c) for i, c in enumerate(person.comments) if c.url not in known]
+            per[OTHER_COMMENTS] = Series.sorted_from(
+                [c.at.timestamp() for _, c in kept], [self.repo_id(c.repo) << _SHIFT | (i + 2) for i, c in kept])
 
     def update_pull_request(self, pr: PullRequestFacts) -> set[int]:
         """Add or replace one pull request; the ids of the people whose numbers may have changed."""
@@ -239,14 +227,21 @@ class MetricsIndex:
             if old.author_id is not None:
                 affected.add(old.author_id)
             for p in affected:
-                for s in self.series.get(p, {}).values():
-                    s.remove_key(idx)
+                for code, s in enumerate(self.series.get(p, ())):
+                    if s is not None and code not in REPO_SERIES:
+                        s.remove_key(idx)
         else:
             idx = len(self.prs)
         self._set_pr(idx, pr)
-        for p, name, ts, pos in self._pr_rows(idx, pr):
+
+        def put(p: int, code: int, ts: float, ref: int) -> None:
             affected.add(p)
-            self._series(p, name).insert(ts, idx, pos)
+            per = self._slots(p)
+            if per[code] is None:
+                per[code] = Series()
+            per[code].insert(ts, ref)
+
+        self._pr_rows(idx, pr, put)
         for key, mask in self._pr_masks.items():
             value = self._pr_in(idx, key)
             if idx == len(mask):
@@ -327,47 +322,50 @@ class MetricsIndex:
               substantial: bool = False, merged: bool = False) -> tuple[int, list[Evidence]]:
         """How many items of `metric` the person has in `scope` within [start, end], and the evidence."""
         per = self.series.get(person_id)
-        if not per:
+        if per is None:
             return 0, []
         evidence: list[Evidence] = []
-        lo = _NEG_INF if start is None else start
-        for part in METRIC_PARTS[metric]:
-            s = per.get(part)
-            if s is None or not len(s.ts):
+        parts = metric_parts(metric, self.definitions)
+        for code, part_merged in parts:
+            s = per[code]
+            if s is None:
                 continue
-            i0 = bisect_left(s.ts, lo) if start is not None else 0
+            i0 = 0 if start is None else bisect_left(s.ts, start)
             i1 = bisect_right(s.ts, end)
             if i0 >= i1:
                 continue
-            keys = s.key
-            kind = KIND[part]
-            if part in REPO_SERIES:
+            kind = KIND[code]
+            refs = s.ref[i0:i1]
+            if code in REPO_SERIES:
                 mask = self._repo_mask(_scope_key(scope))
-                person = self.people.get(person_id)
-                items = person.issues if part == "issues" else person.comments
-                evidence.extend(Evidence(kind, items[p].url, items[p].at)
-                                for k, p in zip(keys[i0:i1], s.pos[i0:i1]) if mask[k])
+                person = self.people[person_id]
+                items = person.issues if code == ISSUES else person.comments
+                for r in refs:
+                    if mask[r >> _SHIFT]:
+                        c = items[(r & _LOW) - 2]
+                        evidence.append((kind, c.url, c.at))
                 continue
-            mask = self.pr_mask(scope, substantial, merged)
+            mask = self.pr_mask(scope, substantial, merged or part_merged)
             prs = self.prs
-            for k, p in zip(keys[i0:i1], s.pos[i0:i1]):
+            for r in refs:
+                k = r >> _SHIFT
                 if mask[k]:
-                    pr = prs[k]
-                    if p >= 0:
-                        sig = pr.signals[p]
-                        evidence.append(Evidence(kind, sig.url, sig.at))
-                    elif p == MERGED:
-                        evidence.append(Evidence("merged PR", pr.url, pr.merged_at))
+                    pos = (r & _LOW) - 2
+                    if pos >= 0:
+                        sig = prs[k].signals[pos]
+                        evidence.append((kind, sig.url, sig.at))
+                    elif pos == MERGED:
+                        evidence.append((kind, prs[k].url, prs[k].merged_at))
                     else:
-                        evidence.append(Evidence("opened PR", pr.url, pr.created_at))
-        if len(METRIC_PARTS[metric]) > 1:
-            evidence.sort(key=lambda e: e.date)
+                        evidence.append((kind, prs[k].url, prs[k].created_at))
+        if len(parts) > 1:
+            evidence.sort(key=_date)
         return len(evidence), evidence
 
     def first_contribution(self, person_id: int, scope: Scope) -> datetime | None:
         """When the person first contributed (opened a PR, reviewed, commented, opened an issue) in scope."""
         _, items = self.count(person_id, "contributions", scope, None, float("inf"))
-        return items[0].date if items else None
+        return items[0][2] if items else None
 
     def project_created(self, scope: Scope) -> datetime | None:
         """The scope's repository's creation time, or the oldest repository of the org."""
@@ -385,14 +383,25 @@ def build_index(facts: Facts, definitions: Definitions | None = None) -> Metrics
     index = MetricsIndex(definitions or Definitions())
     index.people = dict(facts.people)
     index.repositories = {name.lower(): repo for name, repo in facts.repositories.items()}
+    rows: dict[int, list] = {}  # person id -> per code: ([timestamps], [refs]) while building
+
+    def put(p: int, code: int, ts: float, ref: int) -> None:
+        per = rows.get(p)
+        if per is None:
+            per = rows[p] = [None] * N_SERIES
+        lists = per[code]
+        if lists is None:
+            per[code] = ([ts], [ref])
+        else:
+            lists[0].append(ts)
+            lists[1].append(ref)
+
     for pr in facts.pull_requests.values():
         idx = len(index.prs)
         index._set_pr(idx, pr)
-        for p, name, ts, pos in index._pr_rows(idx, pr):
-            index._series(p, name).add(ts, idx, pos)
-    for per in index.series.values():
-        for s in per.values():
-            s.sort()
+        index._pr_rows(idx, pr, put)
+    for p, per in rows.items():
+        index.series[p] = [None if lists is None else Series.sorted_from(*lists) for lists in per]
     for person in index.people.values():
         if person.issues or person.comments:
             index._set_person_contributions(person)
