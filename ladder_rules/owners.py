@@ -201,7 +201,11 @@ def _config(node: MappingNode, path: str, what: str, warnings: list[str]) -> Own
 
 def parse_owners(text: str, path: str = "OWNERS") -> OwnersFile:
     """Parse one OWNERS file. Raises OwnersError (file, line, sentence) for bad YAML or a wrong type."""
-    root = compose(text, path)
+    return owners_from_node(compose(text, path), path)
+
+
+def owners_from_node(root: Node | None, path: str = "OWNERS") -> OwnersFile:
+    """``parse_owners`` for an already composed node tree (the editor composes once)."""
     if is_null(root):
         return OwnersFile(path=path)
     if not isinstance(root, MappingNode):
@@ -262,7 +266,11 @@ def parse_aliases(text: str, path: str = "OWNERS_ALIASES") -> dict[str, list[str
 
     A group may be a list, a flow mapping (``{a, b}``: the keys are the members), ``[]`` or empty.
     """
-    root = compose(text, path)
+    return aliases_from_node(compose(text, path), path)
+
+
+def aliases_from_node(root: Node | None, path: str = "OWNERS_ALIASES") -> dict[str, list[str]]:
+    """``parse_aliases`` for an already composed node tree."""
     if is_null(root):
         return {}
     if not isinstance(root, MappingNode):

@@ -20,11 +20,12 @@ from ladder_rules.owners import (
     MATCH_ALL,
     OwnersConfig,
     OwnersError,
+    aliases_from_node,
     compose,
     is_null,
     norm_login,
+    owners_from_node,
     parse_aliases,
-    parse_owners,
 )
 
 # What a login (or team, or label) may look like: nothing that could change the YAML around it.
@@ -299,7 +300,7 @@ def _remove(doc: _Doc, mapping: MappingNode | None, key: str, name: str, what: s
 
 def _owners_target(doc: _Doc, filter_key: str | None) -> tuple[MappingNode | None, str, int, int | None]:
     """The mapping holding the lists to edit, a phrase naming it, and where a new key would go."""
-    owners = parse_owners(doc.text, doc.path)  # also rejects wrong types with a line number
+    owners = owners_from_node(doc.root, doc.path)  # also rejects wrong types with a line number
     root = doc.root if isinstance(doc.root, MappingNode) else None
     if filter_key is None:
         if not (owners.config.is_empty() and owners.filters):
@@ -319,8 +320,8 @@ def _owners_target(doc: _Doc, filter_key: str | None) -> tuple[MappingNode | Non
     return None, where, entry_key.start_mark.column + step, entry_key.end_mark.line
 
 
-def _config_for(text: str, path: str, filter_key: str | None) -> OwnersConfig:
-    owners = parse_owners(text, path)
+def _config_for(doc: _Doc, filter_key: str | None) -> OwnersConfig:
+    owners = owners_from_node(doc.root, doc.path)
     if filter_key is None and not (owners.config.is_empty() and owners.filters):
         return owners.config
     return owners.filters.get(filter_key or MATCH_ALL, OwnersConfig())
@@ -351,13 +352,13 @@ def add_to_list(text: str, list_name: str, login: str, *, alias_text: str | None
     login = _check_name(login, path)
     doc = _Doc(text, path)
     mapping, where, column, after = _owners_target(doc, filter_key)
-    present = _config_for(text, path, filter_key).get(list_name)
+    present = _config_for(doc, filter_key).get(list_name)
     what = f"{list_name} of {where}"
     if norm_login(login) in {norm_login(name) for name in present}:
         return Edit(path, text, text, f"{login} is already in {what}; nothing to change.")
     if alias_text is not None:
-        aliases = {norm_login(group): group for group in parse_aliases(alias_text)}
         members = parse_aliases(alias_text)
+        aliases = {norm_login(group): group for group in members}
         for name in present:
             group = aliases.get(norm_login(name))
             if group and norm_login(login) in {norm_login(member) for member in members[group]}:
@@ -392,7 +393,7 @@ def move_to_emeritus(text: str, login: str, *, list_name: str = "approvers", fil
     emeritus = f"emeritus_{list_name}"
     doc = _Doc(text, path)
     mapping, where, _, _ = _owners_target(doc, filter_key)
-    config = _config_for(text, path, filter_key)
+    config = _config_for(doc, filter_key)
     key = norm_login(login)
     if key not in {norm_login(name) for name in config.get(list_name)}:
         if key in {norm_login(name) for name in config.get(emeritus)}:
@@ -415,13 +416,13 @@ def move_to_emeritus(text: str, login: str, *, list_name: str = "approvers", fil
 def add_to_alias(text: str, group: str, login: str, *, path: str = "OWNERS_ALIASES") -> Edit:
     """Add ``login`` to alias group ``group`` (created at the end of ``aliases:`` if missing)."""
     login = _check_name(login, path)
-    groups = parse_aliases(text, path)
+    doc = _Doc(text, path)
+    groups = aliases_from_node(doc.root, path)
     by_key = {norm_login(name): name for name in groups}
     name = by_key.get(norm_login(group), group)
     what = f"alias group {name} in {path}"
     if norm_login(login) in {norm_login(member) for member in groups.get(name, [])}:
         return Edit(path, text, text, f"{login} is already in {what}; nothing to change.")
-    doc = _Doc(text, path)
     root = doc.root if isinstance(doc.root, MappingNode) else None
     aliases = _find(root, "aliases")
     if aliases is None:
@@ -442,7 +443,7 @@ def alias_group_for(owners_text: str, aliases_text: str, list_name: str, *, filt
     candidate groups is a question for a person: EditError.
     """
     groups = {norm_login(name): name for name in parse_aliases(aliases_text, aliases_path)}
-    entries = _config_for(owners_text, owners_path, filter_key).get(list_name)
+    entries = _config_for(_Doc(owners_text, owners_path), filter_key).get(list_name)
     used = [groups[norm_login(entry)] for entry in entries if norm_login(entry) in groups]
     if not used:
         return None
