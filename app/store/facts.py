@@ -30,22 +30,29 @@ def parse_scope(text: str) -> Scope:
                  path=parts[2] if len(parts) > 2 else None)
 
 
-def _signals(db: sqlite_utils.Database, org: str) -> dict[tuple[int, int], list[PullRequestSignal]]:
+_ORG_REPOS = "repo_id IN (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)"
+
+
+def _signals(
+    db: sqlite_utils.Database, where: str, params: list, number_column: str = "pr_number"
+) -> dict[tuple[int, int], list[PullRequestSignal]]:
+    """Review signals of the pull requests `where` selects (a condition on repo_id and the PR number)."""
     by_pr: dict[tuple[int, int], list[PullRequestSignal]] = defaultdict(list)
-    owner = "SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE"
     for repo_id, number, person, at, state, url in db.execute(
         f"SELECT repo_id, pr_number, reviewer_id, submitted_at, state, html_url FROM reviews"
-        f" WHERE repo_id IN ({owner}) AND reviewer_id IS NOT NULL AND submitted_at IS NOT NULL", [org]
+        f" WHERE {where.format(number='pr_number')} AND reviewer_id IS NOT NULL AND submitted_at IS NOT NULL",
+        params,
     ):
         by_pr[(repo_id, number)].append(PullRequestSignal(person, parse_time(at), f.REVIEW, url or "", state))
     for repo_id, number, person, at, url in db.execute(
         f"SELECT repo_id, pr_number, author_id, created_at, html_url FROM review_comments"
-        f" WHERE repo_id IN ({owner}) AND author_id IS NOT NULL AND deleted_at IS NULL", [org]
+        f" WHERE {where.format(number='pr_number')} AND author_id IS NOT NULL AND deleted_at IS NULL", params
     ):
         by_pr[(repo_id, number)].append(PullRequestSignal(person, parse_time(at), f.REVIEW_COMMENT, url or ""))
     for repo_id, number, person, at, url, lgtm, approve in db.execute(
         f"SELECT repo_id, issue_number, author_id, created_at, html_url, lgtm, approve FROM issue_comments"
-        f" WHERE repo_id IN ({owner}) AND is_pull_request = 1 AND author_id IS NOT NULL", [org]
+        f" WHERE {where.format(number='issue_number')} AND is_pull_request = 1 AND author_id IS NOT NULL",
+        params,
     ):
         at_time, url = parse_time(at), url or ""
         if lgtm:
@@ -59,6 +66,43 @@ def _signals(db: sqlite_utils.Database, org: str) -> dict[tuple[int, int], list[
     for signals in by_pr.values():
         signals.sort(key=lambda s: s.at)
     return by_pr
+
+
+_PR_COLUMNS = (
+    "p.id, p.repo_id, r.full_name, p.number, p.html_url, p.author_id, p.created_at, p.merged_at,"
+    " p.additions, p.deletions, p.labels"
+)
+
+
+def _pull_request(row, paths: list[str] | None, signals: list[PullRequestSignal]) -> PullRequestFacts:
+    pr_id, _, full_name, number, url, author, created, merged, additions, deletions, labels = row
+    return PullRequestFacts(
+        id=pr_id,
+        repo=full_name,
+        number=number,
+        url=url or "",
+        author_id=author,
+        created_at=parse_time(created),
+        merged_at=parse_time(merged),
+        additions=additions or 0,
+        deletions=deletions or 0,
+        labels=tuple(json.loads(labels)) if labels else (),
+        paths=tuple(sorted(paths)) if paths is not None else None,
+        signals=tuple(signals),
+    )
+
+
+def load_pull_request(db: sqlite_utils.Database, repo_id: int, number: int) -> PullRequestFacts | None:
+    """One pull request with its signals, as `load_facts` would read it (for incremental updates)."""
+    row = db.execute(
+        f"SELECT {_PR_COLUMNS} FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
+        " WHERE p.repo_id = ? AND p.number = ? AND p.created_at IS NOT NULL", [repo_id, number]
+    ).fetchone()
+    if row is None:
+        return None
+    paths = [path for (path,) in db.execute("SELECT path FROM pull_request_files WHERE pr_id = ?", [row[0]])]
+    signals = _signals(db, "repo_id = ? AND {number} = ?", [repo_id, number])
+    return _pull_request(row, paths or None, signals.get((repo_id, number), []))
 
 
 def load_facts(
@@ -91,27 +135,13 @@ def load_facts(
     ):
         files[pr_id].append(path)
 
-    signals = _signals(db, org)
+    signals = _signals(db, _ORG_REPOS, [org])
     for row in db.execute(
-        "SELECT p.id, p.repo_id, p.number, p.html_url, p.author_id, p.created_at, p.merged_at,"
-        " p.additions, p.deletions, p.labels FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
+        f"SELECT {_PR_COLUMNS} FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
         " WHERE r.owner = ? COLLATE NOCASE AND p.created_at IS NOT NULL", [org]
     ):
-        pr_id, repo_id, number, url, author, created, merged, additions, deletions, labels = row
-        facts.pull_requests[pr_id] = PullRequestFacts(
-            id=pr_id,
-            repo=repos[repo_id][0],
-            number=number,
-            url=url or "",
-            author_id=author,
-            created_at=parse_time(created),
-            merged_at=parse_time(merged),
-            additions=additions or 0,
-            deletions=deletions or 0,
-            labels=tuple(json.loads(labels)) if labels else (),
-            paths=tuple(sorted(files[pr_id])) if pr_id in files else None,
-            signals=tuple(signals.get((repo_id, number), ())),
-        )
+        pr_id, repo_id, number = row[0], row[1], row[3]
+        facts.pull_requests[pr_id] = _pull_request(row, files.get(pr_id), signals.get((repo_id, number), []))
 
     issues: dict[int, list[Contribution]] = defaultdict(list)
     for author, repo_id, number, created, url in db.execute(
