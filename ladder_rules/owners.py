@@ -363,14 +363,15 @@ class Holder:
 class RepoOwners:
     """All OWNERS files of one repository plus its aliases: who reviews and approves what.
 
-    ``files`` maps each OWNERS file's path (``"OWNERS"``, ``"pkg/controller/OWNERS"``) to its parse.
+    ``files`` maps each OWNERS file's path (``"OWNERS"``, ``"pkg/controller/OWNERS"``) to its parse;
+    ``aliases`` is ``parse_aliases`` of the root OWNERS_ALIASES.
     """
 
     def __init__(self, files: Mapping[str, OwnersFile], aliases: Mapping[str, Sequence[str]] | None = None):
-        self.files: dict[str, OwnersFile] = {}
+        self.by_folder: dict[str, OwnersFile] = {}
         for file_path, owners in files.items():
             folder = _clean_path(posixpath.dirname(_clean_path(file_path)))
-            self.files[folder] = owners
+            self.by_folder[folder] = owners
         self.aliases: dict[str, tuple[str, ...]] = {}
         self.alias_names: dict[str, str] = {}
         for group, members in (aliases or {}).items():
@@ -394,7 +395,7 @@ class RepoOwners:
         folder = path
         found: set[str] = set()
         while True:
-            owners = self.files.get(folder)
+            owners = self.by_folder.get(folder)
             if owners is not None:
                 relative = _relative(path, folder)
                 for pattern, config in owners.entries():
@@ -427,7 +428,7 @@ class RepoOwners:
         labels: set[str] = set()
         folder = path
         while True:
-            owners = self.files.get(folder)
+            owners = self.by_folder.get(folder)
             if owners is not None:
                 for pattern, config in owners.entries():
                     if filter_matches(pattern, _relative(path, folder)):
@@ -450,7 +451,7 @@ class RepoOwners:
         That is the roster a promotion edits: the top-level list, or the ``".*"`` filter entry, with
         alias groups expanded. Empty when the folder has no OWNERS file.
         """
-        owners = self.files.get(_clean_path(folder))
+        owners = self.by_folder.get(_clean_path(folder))
         if owners is None:
             return []
         result: dict[str, Holder] = {}
@@ -471,7 +472,7 @@ class RepoOwners:
     def roles_of(self, login: str) -> list[tuple[str, str]]:
         """Every (folder, role) where ``login`` is a reviewer or approver, folders sorted ("" is the root)."""
         roles = []
-        for folder in sorted(self.files):
+        for folder in sorted(self.by_folder):
             for role in ROLES:
                 if self.holds(login, folder, role):
                     roles.append((folder, role))

@@ -137,7 +137,7 @@ def _walk_pairs(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
 
 
 def _needs_quotes(name: str) -> bool:
-    return name.lower() in _SPECIAL_WORDS or _NUMBER_LIKE.match(name) is not None
+    return name.lower() in _SPECIAL_WORDS or _NUMBER_LIKE.match(name) is not None or name.startswith("@")
 
 
 def _scalar(name: str, style: str | None) -> str:
@@ -278,7 +278,7 @@ def _remove(doc: _Doc, mapping: MappingNode | None, key: str, name: str, what: s
         raise EditError(doc.path, value.start_mark.line + 1, f"{name} is not in {what}.")
     index = matches[0]
     item = items[index]
-    written = item.value[1:] if item.value.startswith("@") else item.value
+    written = item.value  # as the file writes it: a moved entry keeps its case and any "@"
     if value.flow_style:
         if index + 1 < len(items):
             start, end = item.start_mark.index, items[index + 1].start_mark.index

@@ -440,12 +440,14 @@ def test_new_alias_group_is_created_at_the_end():
 
 LOGIN = st.one_of(
     st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,7}", fullmatch=True),
+    st.from_regex(r"@[A-Za-z][A-Za-z0-9-]{0,7}", fullmatch=True),  # Prow strips a leading @
     st.integers(0, 99999).map(str),
 )
 
 
 def _write(login: str, quote: str) -> str:
-    if quote == "" and (login.isdigit() or login.lower() in {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}):
+    special = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+    if quote == "" and (login.isdigit() or login.lower() in special or login.startswith("@")):
         quote = '"'
     return f"{quote}{login}{quote}"
 
@@ -506,7 +508,7 @@ def _check_generated(text, lists, filters):
 def test_generated_files_gain_exactly_the_added_login(data, which):
     text, lists, filters, spare = data
     owners, config = _check_generated(text, lists, filters)
-    login = spare[0] if spare else "zz-new"
+    login = spare[0].lstrip("@") if spare else "zz-new"
     edit = add_to_list(text, which, login)
     after = parse_owners(edit.new_text)
     expected = with_entry(owners, ".*" if filters else None, which, expected_list(config.get(which), login))
