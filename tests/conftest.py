@@ -17,6 +17,8 @@ from app.server.signature import expected_signature
 from app.server.web import DB, WORKER
 from app.settings import Settings
 
+pytest_plugins = ["tests.conftest_github"]
+
 SECRET = "It's a Secret to Everybody"
 
 

@@ -28,6 +28,7 @@ METRICS = web.AppKey("metrics", Metrics)
 WORKER = web.AppKey("worker", Worker)
 GITHUB = web.AppKey("github", object)
 INTAKE = web.AppKey("intake", Intake)
+BACKGROUND = web.AppKey("background", list)
 
 
 def _problem(status: int, message: str) -> web.Response:
@@ -100,11 +101,17 @@ async def healthz(request: web.Request) -> web.Response:
         "failed_deliveries": stats.failed,
         "processed_deliveries": stats.done,
     }
+    for service in request.app[BACKGROUND]:
+        body[service.name] = service.health()
     return web.json_response(body)
 
 
 async def metrics_page(request: web.Request) -> web.Response:
     text = request.app[METRICS].render(request.app[DB])
+    for service in request.app[BACKGROUND]:
+        lines = service.metrics_lines()
+        if lines:
+            text += "\n".join(lines) + "\n"
     return web.Response(text=text, content_type="text/plain", charset="utf-8",
                         headers={"X-Content-Type-Options": "nosniff"})
 
@@ -125,6 +132,8 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
         return Context(db=work_db, settings=settings, github=github, delivery_id=delivery_id)
 
     app[WORKER] = Worker(work_db, handlers.router, make_context, metrics)
+    # Started in this order, stopped in reverse. Other services append themselves here.
+    app[BACKGROUND] = [app[WORKER]] if start_worker else []
 
     app.router.add_post(settings.webhook_path, receive_delivery)
     app.router.add_get("/ping", ping)
@@ -132,10 +141,12 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     app.router.add_get("/metrics", metrics_page)
 
     async def start(app: web.Application) -> None:
-        if start_worker:
-            app[WORKER].start()
+        for service in app[BACKGROUND]:
+            service.start()
 
     async def stop(app: web.Application) -> None:
+        for service in reversed(app[BACKGROUND]):
+            await service.stop()
         await app[WORKER].stop()
         work_db.close()
         db.close()

@@ -22,6 +22,8 @@ log = logging.getLogger("ladder.worker")
 
 
 class Worker:
+    name = "worker"
+
     def __init__(
         self,
         db: sqlite_utils.Database,
@@ -55,6 +57,12 @@ class Worker:
             except asyncio.CancelledError:
                 pass
             self._task = None
+
+    def health(self) -> dict:
+        return {"running": self._task is not None and not self._task.done()}
+
+    def metrics_lines(self) -> list[str]:
+        return []  # the queue's numbers are in Metrics, next to the intake's
 
     def notify(self) -> None:
         self.wakeup.set()

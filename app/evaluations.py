@@ -1,0 +1,165 @@
+"""Evaluating people and storing the results, one row per person, level and scope.
+
+One `MetricsIndex` per organisation is built from the ledger on first use and then kept current
+incrementally: a delivery about one pull request updates that pull request and re-evaluates only the
+people it touches. Reading someone's progress is then one lookup in the `evaluations` table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from app.store.facts import load_facts, load_pull_request
+from ladder_rules.definitions import Definitions
+from ladder_rules.evaluate import Evaluation, evaluate
+from ladder_rules.facts import Scope
+from ladder_rules.format import Ladder
+from ladder_rules.metrics import MetricsIndex, build_index
+
+
+@dataclass(frozen=True)
+class Target:
+    person_id: int
+    level: str
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stored evaluation and what it was before (None: first evaluation)."""
+
+    evaluation: dict  # Evaluation.to_dict()
+    previous: dict | None
+
+    @property
+    def state(self) -> str:
+        return self.evaluation["state"]
+
+    @property
+    def previous_state(self) -> str | None:
+        return None if self.previous is None else self.previous["state"]
+
+    @property
+    def changed(self) -> bool:
+        """Something a person would notice changed (the time of evaluation alone does not count)."""
+        if self.previous is None:
+            return True
+        strip = lambda e: {k: v for k, v in e.items() if k != "evaluated_at"}  # noqa: E731
+        return strip(self.evaluation) != strip(self.previous)
+
+
+def member_level(ladder: Ladder) -> str | None:
+    """The level that organisation membership is, if the ladder has one."""
+    for level in ladder.levels:
+        if level.roster is not None and level.roster.kind == "org_members":
+            return level.name
+    return None
+
+
+class Evaluator:
+    """The per-process cache of indexes, and the one way evaluations reach the store."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._indexes: dict[str, tuple[MetricsIndex, Definitions, str | None]] = {}
+
+    def index(self, org: str, ladder: Ladder, definitions: Definitions) -> MetricsIndex:
+        key = org.lower()
+        cached = self._indexes.get(key)
+        level = member_level(ladder)
+        if cached is None or cached[1] != definitions or cached[2] != level:
+            facts = load_facts(self.db, org, member_level=level,
+                               review_acts_as_lgtm=definitions.review_acts_as_lgtm_repos)
+            cached = (build_index(facts, definitions), definitions, level)
+            self._indexes[key] = cached
+        return cached[0]
+
+    def forget(self, org: str | None = None) -> None:
+        """Drop cached indexes (a roster or the configuration changed): the next use rebuilds them."""
+        if org is None:
+            self._indexes.clear()
+        else:
+            self._indexes.pop(org.lower(), None)
+
+    def refresh_pull_request(self, org: str, repo_id: int, number: int) -> set[int]:
+        """Bring one pull request up to date in a cached index; returns the people it touches."""
+        cached = self._indexes.get(org.lower())
+        if cached is None:
+            return set()
+        pr = load_pull_request(self.db, repo_id, number)
+        if pr is None:
+            return set()
+        index = cached[0]
+        affected = index.update_pull_request(pr)
+        missing = [p for p in affected if p not in index.people]
+        if missing:
+            # A newcomer: re-read their person record (login, holdings) from the ledger.
+            facts = load_facts(self.db, org, member_level=cached[2],
+                               review_acts_as_lgtm=cached[1].review_acts_as_lgtm_repos)
+            for person_id in missing:
+                if person_id in facts.people:
+                    index.update_person(facts.people[person_id])
+        return affected
+
+    def evaluate(
+        self, org: str, ladder: Ladder, definitions: Definitions, targets: list[Target],
+        now: datetime | None = None,
+    ) -> list[Change]:
+        """Evaluate each target and store the result; returns every stored result with its predecessor."""
+        now = now or datetime.now(timezone.utc)
+        index = self.index(org, ladder, definitions)
+        changes = []
+        for target in targets:
+            result = evaluate(index, ladder, target.person_id, target.level, target.scope, now)
+            changes.append(self.store(org, result))
+        return changes
+
+    def store(self, org: str, result: Evaluation) -> Change:
+        data = result.to_dict()
+        scope = data["scope"]
+        row = self.db.execute(
+            "SELECT result, state, ready_since FROM evaluations WHERE person_id = ? AND level = ? AND scope = ?",
+            [result.person_id, result.level, scope],
+        ).fetchone()
+        previous = json.loads(row[0]) if row else None
+        state = data["state"]
+        if row and row[1] in ("approved", "promoted") and state == "ready":
+            state = data["state"] = row[1]  # human decisions stand while the numbers still hold
+        ready_since = row[2] if row and row[2] and state != "working" else (
+            data["evaluated_at"] if state != "working" else None)
+        self.db.execute(
+            "INSERT INTO evaluations (person_id, org, level, scope, ladder, state, result, evaluated_at,"
+            " ready_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, level, scope) DO UPDATE"
+            " SET state = excluded.state, result = excluded.result, evaluated_at = excluded.evaluated_at,"
+            " ladder = excluded.ladder, ready_since = excluded.ready_since",
+            [result.person_id, org, result.level, scope, result.ladder, state, json.dumps(data),
+             data["evaluated_at"], ready_since],
+        )
+        return Change(data, previous)
+
+
+def stored(db: sqlite_utils.Database, person_id: int, level: str | None = None) -> list[dict]:
+    """A person's stored evaluations (all levels and scopes, or one level)."""
+    sql = "SELECT result, state FROM evaluations WHERE person_id = ?"
+    params: list = [person_id]
+    if level:
+        sql += " AND level = ?"
+        params.append(level)
+    out = []
+    for result, state in db.execute(sql + " ORDER BY level, scope", params):
+        data = json.loads(result)
+        data["state"] = state
+        out.append(data)
+    return out
+
+
+def set_state(db: sqlite_utils.Database, person_id: int, level: str, scope: str, state: str) -> None:
+    """Record a human decision (approved) or the merged roster change (promoted)."""
+    db.execute(
+        "UPDATE evaluations SET state = ? WHERE person_id = ? AND level = ? AND scope = ?",
+        [state, person_id, level, scope],
+    )

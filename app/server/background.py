@@ -1,0 +1,22 @@
+"""Background services the web app runs beside the request handlers (the delivery worker, the outbox
+sender, the history importer). Each one reports into `/healthz` and `/metrics`."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class BackgroundService(Protocol):
+    name: str  # its section in /healthz
+
+    def start(self) -> None:
+        """Start its task(s) on the running event loop."""
+
+    async def stop(self) -> None:
+        """Cancel its task(s) and wait for them."""
+
+    def health(self) -> dict:
+        """A JSON-able summary for /healthz (never secrets)."""
+
+    def metrics_lines(self) -> list[str]:
+        """Prometheus text lines (with their # HELP and # TYPE) for /metrics."""
