@@ -214,7 +214,7 @@ def make_app(stand_in: StandIn) -> web.Application:
                     {"message": f"API rate limit exceeded for installation ID {installation.id}.",
                      "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"},
                     status=403, headers=headers)
-        if request.method != "GET" and answer.status < 300:
+        if request.method != "GET" and answer.status < 300 and installation is not None:  # not token requests
             state.writes.append((request.method, request.path))
         headers.update(answer.headers)
         if etag:

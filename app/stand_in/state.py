@@ -565,7 +565,8 @@ class State:
 
     # ------------------------------------------------------------------ assertions
     def count_writes(self, method: str | None = None, path_glob: str = "*") -> int:
-        """How many writes (non-GET requests that succeeded) match; for "exactly once" checks."""
+        """How many writes (non-GET requests made with an installation token that succeeded) match;
+        for "exactly once" checks. Access-token requests are not writes."""
         return sum(1 for m, p in self.writes
                    if (method is None or m == method.upper()) and fnmatch.fnmatchcase(p, path_glob))
 
