@@ -131,11 +131,14 @@ def compose(text: str, path: str) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "it is not valid YAML"
+        if problem.startswith("but ") and exc.context:  # "expected a single document ..., but found ..."
+            problem = f"{exc.context}, {problem}"
         raise OwnersError(path, line, f"not valid YAML: {problem}.") from None
     except YAMLError as exc:  # reader errors (control characters, bad encoding) carry a position only
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
-        raise OwnersError(path, line, f"not valid YAML: {exc}.") from None
+        first = str(exc).splitlines()[0].rstrip(":. ")
+        raise OwnersError(path, line, f"not valid YAML: {first}.") from None
 
 
 def line_of(node: Node) -> int:
@@ -191,9 +194,9 @@ def _bool(node: Node, path: str, key: str) -> bool:
     raise OwnersError(path, line_of(node), f"options.{key} must be true or false.")
 
 
-def _config(node: MappingNode, path: str, what: str, warnings: list[str]) -> OwnersConfig:
+def _config(node: MappingNode, path: str, what: str) -> OwnersConfig:
     values: dict[str, tuple[str, ...]] = {}
-    for key, key_node, value in mapping_items(node, path, what):
+    for key, _, value in mapping_items(node, path, what):
         if key in LIST_KEYS:
             values[key] = _logins(value, path, key)
     return OwnersConfig(**values)
@@ -211,7 +214,7 @@ def owners_from_node(root: Node | None, path: str = "OWNERS") -> OwnersFile:
     if not isinstance(root, MappingNode):
         raise OwnersError(path, line_of(root), "an OWNERS file must be a mapping (approvers:, reviewers:, ...).")
     warnings: list[str] = []
-    config = _config(root, path, "the file", warnings)
+    config = _config(root, path, "the file")
     filters: dict[str, OwnersConfig] = {}
     no_parent = auto_approve = False
     for key, key_node, value in mapping_items(root, path, "the file"):
@@ -240,7 +243,7 @@ def owners_from_node(root: Node | None, path: str = "OWNERS") -> OwnersFile:
                     raise OwnersError(
                         path, line_of(entry), f"filter {pattern!r} must be a mapping (approvers:, reviewers:, ...)."
                     )
-                filters[pattern] = _config(entry, path, f"filter {pattern!r}", warnings)
+                filters[pattern] = _config(entry, path, f"filter {pattern!r}")
                 error = filter_error(pattern)
                 if error is not None:
                     warnings.append(
