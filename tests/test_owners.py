@@ -259,6 +259,7 @@ def test_a_reviewer_of_a_subfolder():
         ("options:\n  no_parent_owners: maybe\n", 2, "options.no_parent_owners must be true or false."),
         ("approvers: [a]\nreviewers: [b]\napprovers: [c]\n", 3, "'approvers' appears twice in the file (first on line 1)."),
         ("approvers: [a\n", 2, "not valid YAML"),
+        ("approvers: [a]\n---\nb: 1\n", 2, "expected a single document in the stream, but found another document."),
     ],
 )
 def test_bad_owners_files_name_the_file_line_and_problem(text, line, message):

@@ -113,6 +113,18 @@ def check_one_added_line(old, name, filter_key, list_name, login):
     assert parse_owners(edit.new_text, name) == with_entry(before, filter_key, list_name, expected_list(entries, login))
 
 
+@pytest.mark.parametrize("variant", ["crlf", "no-final-newline"])
+def test_real_files_with_windows_line_endings_or_no_final_newline_round_trip(variant):
+    """Derived variants of every real file: the editor keeps CRLF, and keeps the last line unterminated."""
+    for name, filter_key, list_name in FIXTURE_LISTS:
+        text = fixture(name)
+        text = text.replace("\n", "\r\n") if variant == "crlf" else text.rstrip("\n")
+        edit = add_to_list(text, list_name, "mmm-middle", filter_key=filter_key, path=name)
+        assert without_line(edit.new_text, edit.line) == text
+        assert edit.new_text.count("\r\n") == (text.count("\r\n") + 1 if variant == "crlf" else 0)
+        assert edit.new_text.endswith("\n") == (variant == "crlf")
+
+
 @pytest.mark.parametrize("name", ALIAS_FIXTURES)
 def test_adding_to_any_alias_group_of_a_real_file_changes_one_line(name):
     old = fixture(name)
