@@ -635,6 +635,7 @@ def _yaml_errors(text: str, filename: str) -> tuple[Any, list[LadderError]]:
         if mark is None and hasattr(exc, "position"):  # ReaderError: a character YAML does not allow
             line = text.count("\n", 0, exc.position) + 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = problem.split(" with value ")[0]  # a duplicate key's message repeats both whole values
         return None, [LadderError(filename, min(max(line, 1), nlines), f"This is not valid YAML: {problem}.")]
 
 

@@ -1,17 +1,19 @@
 """Per-person activity series, built once from `Facts`, counted by scope and time window.
 
 Layout (chosen for 10,000 people over 1,000,000 rows): pull requests get integer indexes; per-PR flags
-(merged, substantial, repository) sit in compact arrays; each person has, per metric, three parallel
-arrays sorted by time — timestamp, PR index (or repository id), and which signal of the PR it was — so a
-window is two bisects and a scope is a byte lookup per item. Evidence refers back to the facts' own URLs
-and datetimes instead of copying them.
+(merged, substantial, repository) sit in compact arrays; each person has, per series, three parallel
+sequences sorted by time — timestamps, PR indexes (or repository ids), and the facts' own objects (the
+signal, the PR, the issue) — so a window is two bisects, a scope is a byte mask applied in C
+(`itertools.compress`), and evidence reuses the facts' URLs and datetimes instead of copying them.
 """
 
 from __future__ import annotations
 
+import gc
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import compress
 from datetime import datetime
 
 from ladder_rules.definitions import Definitions
@@ -28,8 +30,6 @@ REPO_SERIES = (ISSUES, OTHER_COMMENTS)  # keyed on a repository id, from Person.
 KIND = ("opened PR", "merged PR", "reviewed PR", "primary review", "/lgtm", "/approve", "comment", "issue",
         "comment")
 OPENED, MERGED = -1, -2  # `pos` values that point at the PR itself rather than at one of its signals
-_SHIFT = 20  # ref = key << _SHIFT | (pos + 2): one integer per item
-_LOW = (1 << _SHIFT) - 1
 _NEG_INF = float("-inf")
 
 
@@ -58,30 +58,37 @@ Evidence = tuple[str, str, datetime]
 
 
 class Series:
-    """Time-sorted items of one person for one series: timestamps, and refs (key << 20 | pos + 2)."""
+    """Time-sorted items of one person for one series: timestamps, keys (PR index or repository id), and
+    the fact each item is (a PullRequestSignal, a PullRequestFacts, or a Contribution)."""
 
-    __slots__ = ("ts", "ref")
+    __slots__ = ("ts", "key", "items")
 
-    def __init__(self, ts: Iterable[float] = (), ref: Iterable[int] = ()) -> None:
+    def __init__(self, ts: Iterable[float] = (), key: Iterable[int] = (), items: list | None = None) -> None:
         self.ts = array("d", ts)
-        self.ref = array("q", ref)
+        self.key = array("l", key)
+        self.items = items if items is not None else []
 
     @classmethod
-    def sorted_from(cls, ts: list[float], ref: list[int]) -> Series:
+    def sorted_from(cls, ts: list[float], key: list[int], items: list) -> Series:
         if sorted(ts) != ts:  # rows mostly arrive in time order; sort only when they did not
             order = sorted(range(len(ts)), key=ts.__getitem__)
-            ts, ref = [ts[i] for i in order], [ref[i] for i in order]
-        return cls(ts, ref)
+            ts, key, items = [ts[i] for i in order], [key[i] for i in order], [items[i] for i in order]
+        return cls(ts, key, items)
 
-    def insert(self, ts: float, ref: int) -> None:
+    def insert(self, ts: float, key: int, item: object) -> None:
         i = bisect_right(self.ts, ts)
         self.ts.insert(i, ts)
-        self.ref.insert(i, ref)
+        self.key.insert(i, key)
+        self.items.insert(i, item)
 
-    def remove_key(self, key: int) -> None:
-        for i in range(len(self.ref) - 1, -1, -1):
-            if self.ref[i] >> _SHIFT == key:
-                del self.ts[i], self.ref[i]
+    def remove(self, ts: float, key: int) -> None:
+        """Remove the item of PR `key` at time `ts` (found by bisecting, not by scanning)."""
+        i = bisect_left(self.ts, ts)
+        while i < len(self.ts) and self.ts[i] == ts:
+            if self.key[i] == key:
+                del self.ts[i], self.key[i], self.items[i]
+                return
+            i += 1
 
 
 def _scope_key(scope: Scope) -> tuple:
@@ -124,15 +131,14 @@ class MetricsIndex:
         return rid
 
     def _pr_rows(self, idx: int, pr: PullRequestFacts, put) -> None:
-        """Call put(person id, series code, timestamp, ref) for everything this PR counts for."""
+        """Call put(person id, series code, timestamp, PR index, fact) for everything this PR counts for."""
         d = self.definitions
         author = pr.author_id
         merged_at = pr.merged_at
-        base = idx << _SHIFT
         if author is not None:
-            put(author, AUTHORED, pr.created_at.timestamp(), base | 1)  # pos OPENED (-1) + 2
+            put(author, AUTHORED, pr.created_at.timestamp(), idx, pr)
             if merged_at is not None:
-                put(author, MERGED_PRS, merged_at.timestamp(), base)  # pos MERGED (-2) + 2
+                put(author, MERGED_PRS, merged_at.timestamp(), idx, pr)
         if not pr.signals:
             return
         lgtm_repo = self.lgtm_repo[self.pr_repo[idx]]
@@ -142,27 +148,26 @@ class MetricsIndex:
         seen_review: set[int] = set()
         seen_lgtm: set[int] = set()
         seen_approve: set[int] = set()
-        standing: dict[int, int] = {}  # person -> pos of their lgtm that still stands
+        standing: dict[int, int] = {}  # person -> position of their lgtm that still stands
         for pos, s in enumerate(pr.signals):
             p = s.person_id
             kind = s.kind
-            ref = base | (pos + 2)
             ts = s.at.timestamp()
             if kind == COMMENT or kind == REVIEW_COMMENT:
-                put(p, PR_COMMENTS, ts, ref)
+                put(p, PR_COMMENTS, ts, idx, s)
             if p == author:  # the author's own acts never count as reviewing
                 continue
             if kind in review_kinds and p not in seen_review:
                 seen_review.add(p)
-                put(p, REVIEWED, ts, ref)
+                put(p, REVIEWED, ts, idx, s)
             approved = kind == REVIEW and s.state == "APPROVED"
             is_lgtm = kind == LGTM or (approved and lgtm_repo)
             if is_lgtm and p not in seen_lgtm:
                 seen_lgtm.add(p)
-                put(p, LGTMS, ts, ref)
+                put(p, LGTMS, ts, idx, s)
             if (kind == APPROVE or (approved and approve_review)) and p not in seen_approve:
                 seen_approve.add(p)
-                put(p, APPROVES, ts, ref)
+                put(p, APPROVES, ts, idx, s)
             if ts <= merged_ts:
                 # Primary reviewer: the earliest lgtm still standing at merge. Only the person's own
                 # cancel withdraws it (another person's `/lgtm cancel` says nothing about who reviewed).
@@ -172,9 +177,8 @@ class MetricsIndex:
                 elif kind == LGTM_CANCEL or (lgtm_repo and kind == REVIEW and s.state == "CHANGES_REQUESTED"):
                     standing.pop(p, None)
         if standing:
-            first = min(standing.values())
-            s = pr.signals[first]
-            put(s.person_id, PRIMARY, s.at.timestamp(), base | (first + 2))
+            s = pr.signals[min(standing.values())]
+            put(s.person_id, PRIMARY, s.at.timestamp(), idx, s)
 
     def _set_pr(self, idx: int, pr: PullRequestFacts) -> None:
         rid = self.repo_id(pr.repo)
@@ -206,40 +210,35 @@ class MetricsIndex:
         per = self._slots(person.id)
         per[ISSUES] = per[OTHER_COMMENTS] = None
         if person.issues:
-            per[ISSUES] = Series.sorted_from(
-                [c.at.timestamp() for c in person.issues],
-                [self.repo_id(c.repo) << _SHIFT | (i + 2) for i, c in enumerate(person.issues)])
+            per[ISSUES] = Series.sorted_from([c.at.timestamp() for c in person.issues],
+                                             [self.repo_id(c.repo) for c in person.issues], list(person.issues))
         if person.comments:
-            known = set()
-            if per[PR_COMMENTS] is not None:
-                known = {self.prs[r >> _SHIFT].signals[(r & _LOW) - 2].url for r in per[PR_COMMENTS].ref}
-            kept = [(i, c) for i, c in enumerate(person.comments) if c.url not in known]
-            per[OTHER_COMMENTS] = Series.sorted_from(
-                [c.at.timestamp() for _, c in kept], [self.repo_id(c.repo) << _SHIFT | (i + 2) for i, c in kept])
+            known = {s.url for s in per[PR_COMMENTS].items} if per[PR_COMMENTS] is not None else set()
+            kept = [c for c in person.comments if c.url not in known]
+            per[OTHER_COMMENTS] = Series.sorted_from([c.at.timestamp() for c in kept],
+                                                     [self.repo_id(c.repo) for c in kept], kept)
 
     def update_pull_request(self, pr: PullRequestFacts) -> set[int]:
         """Add or replace one pull request; the ids of the people whose numbers may have changed."""
         idx = self.pr_index.get(pr.id)
         affected: set[int] = set()
+
+        def drop(p: int, code: int, ts: float, key: int, item: object) -> None:
+            affected.add(p)
+            self.series[p][code].remove(ts, key)
+
         if idx is not None:
-            old = self.prs[idx]
-            affected.update(s.person_id for s in old.signals)
-            if old.author_id is not None:
-                affected.add(old.author_id)
-            for p in affected:
-                for code, s in enumerate(self.series.get(p, ())):
-                    if s is not None and code not in REPO_SERIES:
-                        s.remove_key(idx)
+            self._pr_rows(idx, self.prs[idx], drop)  # the old version's rows, found again by time
         else:
             idx = len(self.prs)
         self._set_pr(idx, pr)
 
-        def put(p: int, code: int, ts: float, ref: int) -> None:
+        def put(p: int, code: int, ts: float, key: int, item: object) -> None:
             affected.add(p)
             per = self._slots(p)
             if per[code] is None:
                 per[code] = Series()
-            per[code].insert(ts, ref)
+            per[code].insert(ts, key, item)
 
         self._pr_rows(idx, pr, put)
         for key, mask in self._pr_masks.items():
@@ -334,30 +333,18 @@ class MetricsIndex:
             i1 = bisect_right(s.ts, end)
             if i0 >= i1:
                 continue
-            kind = KIND[code]
-            refs = s.ref[i0:i1]
             if code in REPO_SERIES:
                 mask = self._repo_mask(_scope_key(scope))
-                person = self.people[person_id]
-                items = person.issues if code == ISSUES else person.comments
-                for r in refs:
-                    if mask[r >> _SHIFT]:
-                        c = items[(r & _LOW) - 2]
-                        evidence.append((kind, c.url, c.at))
-                continue
-            mask = self.pr_mask(scope, substantial, merged or part_merged)
-            prs = self.prs
-            for r in refs:
-                k = r >> _SHIFT
-                if mask[k]:
-                    pos = (r & _LOW) - 2
-                    if pos >= 0:
-                        sig = prs[k].signals[pos]
-                        evidence.append((kind, sig.url, sig.at))
-                    elif pos == MERGED:
-                        evidence.append((kind, prs[k].url, prs[k].merged_at))
-                    else:
-                        evidence.append((kind, prs[k].url, prs[k].created_at))
+            else:
+                mask = self.pr_mask(scope, substantial, merged or part_merged)
+            counted = compress(s.items[i0:i1], map(mask.__getitem__, s.key[i0:i1]))
+            kind = KIND[code]
+            if code == AUTHORED:
+                evidence += [(kind, o.url, o.created_at) for o in counted]
+            elif code == MERGED_PRS:
+                evidence += [(kind, o.url, o.merged_at) for o in counted]
+            else:
+                evidence += [(kind, o.url, o.at) for o in counted]
         if len(parts) > 1:
             evidence.sort(key=_date)
         return len(evidence), evidence
@@ -383,26 +370,36 @@ def build_index(facts: Facts, definitions: Definitions | None = None) -> Metrics
     index = MetricsIndex(definitions or Definitions())
     index.people = dict(facts.people)
     index.repositories = {name.lower(): repo for name, repo in facts.repositories.items()}
-    rows: dict[int, list] = {}  # person id -> per code: ([timestamps], [refs]) while building
+    rows: dict[int, list] = {}  # person id -> per code: ([timestamps], [keys], [facts]) while building
 
-    def put(p: int, code: int, ts: float, ref: int) -> None:
+    def put(p: int, code: int, ts: float, key: int, item: object) -> None:
         per = rows.get(p)
         if per is None:
             per = rows[p] = [None] * N_SERIES
         lists = per[code]
         if lists is None:
-            per[code] = ([ts], [ref])
+            per[code] = ([ts], [key], [item])
         else:
             lists[0].append(ts)
-            lists[1].append(ref)
+            lists[1].append(key)
+            lists[2].append(item)
 
-    for pr in facts.pull_requests.values():
-        idx = len(index.prs)
-        index._set_pr(idx, pr)
-        index._pr_rows(idx, pr, put)
-    for p, per in rows.items():
-        index.series[p] = [None if lists is None else Series.sorted_from(*lists) for lists in per]
-    for person in index.people.values():
-        if person.issues or person.comments:
-            index._set_person_contributions(person)
+    # Millions of small containers are created here and none forms a cycle: pausing the cyclic garbage
+    # collector saves it from walking the whole heap again and again.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for pr in facts.pull_requests.values():
+            idx = len(index.prs)
+            index._set_pr(idx, pr)
+            index._pr_rows(idx, pr, put)
+        for p, per in rows.items():
+            index.series[p] = [None if lists is None else Series.sorted_from(*lists) for lists in per]
+        del rows
+        for person in index.people.values():
+            if person.issues or person.comments:
+                index._set_person_contributions(person)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return index
