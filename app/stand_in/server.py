@@ -20,7 +20,7 @@ import jwt
 from aiohttp import web
 
 from . import graphql_api
-from .rest_api import ROUTES, Answer, Call, Reply
+from .rest_api import ROUTES, Call, Reply
 from .rest_spec import load_spec
 from .state import Installation, State
 
@@ -239,7 +239,7 @@ async def start_stand_in(host: str = "127.0.0.1", port: int = 0, *, state: State
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    bound_host, bound_port = runner.addresses[0][:2]
+    bound_port = runner.addresses[0][1]
     stand_in.url = f"http://{host}:{bound_port}"
     stand_in.runner = runner
     return stand_in
