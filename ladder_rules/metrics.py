@@ -76,7 +76,10 @@ class Series:
         return cls(ts, key, items)
 
     def insert(self, ts: float, key: int, item: object) -> None:
-        i = bisect_right(self.ts, ts)
+        # ties in time are kept in PR order, as a build from scratch leaves them
+        i = bisect_left(self.ts, ts)
+        while i < len(self.ts) and self.ts[i] == ts and self.key[i] <= key:
+            i += 1
         self.ts.insert(i, ts)
         self.key.insert(i, key)
         self.items.insert(i, item)
