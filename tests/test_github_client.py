@@ -14,7 +14,6 @@ from app.github import (
     GitHubClient, GitHubRetryLater, GraphQLRateLimited, RetryPolicy, graphql_endpoint, make_client, retry_advice,
     rewrite_url,
 )
-from tests.conftest_github import *  # noqa: F401,F403 - fixtures, until tests/conftest.py loads the plugin
 
 INSTALLATION = 77
 REPO = "kubernetes/community"

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest_github import *  # noqa: F401,F403 - fixtures, until tests/conftest.py loads the plugin
 from tests.conftest_github import check_violations
 
 INSTALLATION = 5
