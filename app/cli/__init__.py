@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli import deliveries, serve
+from app.cli import check_config, deliveries, serve
 from app.cli.common import CommandError
 from app.settings import SettingsError
 
-COMMANDS = [serve, deliveries]
+COMMANDS = [serve, deliveries, check_config]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -600,9 +600,10 @@ class _Reader:
         label = f"cohort `{name_y.value}`" if name_y is not None and name_y.kind == "str" else "the cohort"
         self.check_keys(y, COHORT_KEYS, label)
         before = len([p for p in self.problems if not p.warning])
-        for key in ("name", "target", "start", "end", "mentors", "mentees"):
-            if key not in v:
-                self.error(y.line, f"The {label[4:] if label.startswith('the ') else label} needs `{key}`.")
+        missing = [f"`{key}`" for key in ("name", "target", "start", "end", "mentors", "mentees") if key not in v]
+        if missing:
+            listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+            self.error(y.line, f"{label[0].upper()}{label[1:]} needs {listed}.")
         got: dict[str, Any] = {}
         readers = {
             "name": lambda x: self.text(x, f"`name` of {label}"),
