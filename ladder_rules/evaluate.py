@@ -16,7 +16,7 @@ from enum import Enum
 
 from ladder_rules.facts import Holding, Person, Scope
 from ladder_rules.format import Count, Group, Ladder, Level, Requirement, Sponsors, SponsorRule, Tenure
-from ladder_rules.metrics import Evidence, MetricsIndex
+from ladder_rules.metrics import Evidence, MetricsIndex, gc_paused
 
 
 class State(str, Enum):
@@ -330,11 +330,12 @@ def evaluate_all(index: MetricsIndex, ladder: Ladder, scope: Scope, now: datetim
                  people: Sequence[int] | None = None) -> dict[int, Evaluation]:
     """Evaluate everyone (or `people`) against their next level in `scope`; those at the top are left out."""
     out = {}
-    for pid in index.people if people is None else people:
-        person = _person(index, pid)
-        target = next_level(ladder, person.holdings, scope)
-        if target is not None:
-            out[pid] = evaluate(index, ladder, pid, target, scope, now)
+    with gc_paused():
+        for pid in index.people if people is None else people:
+            person = _person(index, pid)
+            target = next_level(ladder, person.holdings, scope)
+            if target is not None:
+                out[pid] = evaluate(index, ladder, pid, target, scope, now)
     return out
 
 
