@@ -580,14 +580,16 @@ class _Reader:
         names: dict[str, int] = {}
         for item in y.value:
             cohort = self.cohort(item)
-            if cohort is None:
-                continue
-            if cohort.name in names:
-                self.error(cohort.line, f"Two cohorts are named `{cohort.name}` (the other on line "
-                                        f"{names[cohort.name]}); names must be unique.")
-                continue
-            names[cohort.name] = cohort.line
-            out.append(cohort)
+            name_y = item.value.get("name") if item.kind == "map" else None
+            if name_y is not None and name_y.kind == "str":  # even a cohort with errors keeps its name
+                name = name_y.value.strip()
+                if name in names:
+                    self.error(item.line, f"Two cohorts are named `{name}` (the other on line {names[name]}); "
+                                          f"names must be unique.")
+                    continue
+                names[name] = item.line
+            if cohort is not None:
+                out.append(cohort)
         # the good ones, so their targets are still checked against the ladder; the errors are recorded
         return tuple(out)
 
