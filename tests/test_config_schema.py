@@ -16,11 +16,11 @@ from app.config.schema import (
     ConfigError,
     OrgConfig,
     Substantial,
+    build_config,
     check_config_text,
     merge_parts,
     parse_config,
     read_parts,
-    build_config,
 )
 from ladder_rules.format import load_ladder
 
