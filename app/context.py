@@ -18,6 +18,7 @@ class Context:
     github: Any = None  # app.github.GitHubClient, or None in dry-run
     clock: Callable[[], float] = field(default=time.time)
     delivery_id: str | None = None
+    evaluator: Any = None  # app.evaluations.Evaluator: the process's cached indexes
 
     @property
     def dry_run(self) -> bool:

@@ -78,6 +78,9 @@ class Evaluator:
             self._indexes[key] = cached
         return cached[0]
 
+    def has_index(self, org: str) -> bool:
+        return org.lower() in self._indexes
+
     def forget(self, org: str | None = None) -> None:
         """Drop cached indexes (a roster or the configuration changed): the next use rebuilds them."""
         if org is None:

@@ -21,11 +21,6 @@ def day(value: str | datetime | None) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
-def marker(key: str) -> str:
-    """The hidden marker the outbox finds Ladder's own writings by (an HTML comment: invisible)."""
-    return f"<!-- ladder:{key} -->"
-
-
 def bar(have: int | None, need: int | None, width: int = 10) -> str:
     if not need or have is None:
         return ""

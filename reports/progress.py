@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.markdown import day, evidence_section, marker, requirements_table, still_to_do
+from reports.markdown import day, evidence_section, requirements_table, still_to_do
 
 STATE_WORDS = {
     "working": "Working toward it",
@@ -16,13 +16,10 @@ def level_title(evaluation: dict) -> str:
     return evaluation["level"].replace("_", " ").capitalize()
 
 
-def progress_markdown(evaluation: dict, *, cohort: dict | None = None, readiness_url: str | None = None,
-                      key: str | None = None) -> str:
-    """Markdown for one person's progress toward one level; `key` adds the outbox marker."""
+def progress_markdown(evaluation: dict, *, cohort: dict | None = None, readiness_url: str | None = None) -> str:
+    """Markdown for one person's progress toward one level (the outbox adds its hidden marker)."""
     login = evaluation["login"]
     lines = []
-    if key:
-        lines.append(marker(key))
     lines.append(f"### @{login} → {level_title(evaluation)} in `{evaluation['scope']}`")
     state = evaluation["state"]
     summary = f"**{STATE_WORDS.get(state, state)}.**"

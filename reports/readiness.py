@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reports.markdown import day, evidence_section, marker, requirements_table, still_to_do
+from reports.markdown import day, evidence_section, requirements_table, still_to_do
 from reports.progress import level_title
 
 
@@ -21,7 +21,6 @@ class Sponsor:
 class ReadinessView:
     """Everything the issue shows besides the evaluation itself."""
 
-    key: str
     evaluation: dict
     ticked: set[str] = field(default_factory=set)  # checklist item ids ticked on GitHub
     sponsors: list[Sponsor] = field(default_factory=list)
@@ -63,7 +62,7 @@ def _sponsor_rule(evaluation: dict) -> str:
 def readiness_body(view: ReadinessView) -> str:
     ev = view.evaluation
     login, level, scope = ev["login"], level_title(ev), ev["scope"]
-    lines = [marker(view.key)]
+    lines: list[str] = []
     if view.status == "promoted":
         lines.append(f"🎉 @{login} is now **{level}** in `{scope}`. Thank you, and welcome!")
         lines.append("")

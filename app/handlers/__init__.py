@@ -5,9 +5,17 @@ A handler is `async def handler(event: gidgethub.sansio.Event, ctx: app.context.
 
 from gidgethub import routing
 
-from app.handlers import activity, installations
+from app.handlers import activity, commands, installations, progress, promotion, readiness_issues
 
-router = routing.Router(activity.router, installations.router)
+# Order matters where two routers take the same event: activity is recorded before it is evaluated.
+router = routing.Router(
+    activity.router,
+    installations.router,
+    progress.router,
+    commands.router,
+    readiness_issues.router,
+    promotion.router,
+)
 
 # Events the service subscribes to (app.yml's default_events); installation events reach every App.
 EVENTS = (

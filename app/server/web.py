@@ -11,6 +11,8 @@ from aiohttp import web
 
 from app import handlers
 from app.context import Context
+from app.outbox import OutboxSender
+from app.evaluations import Evaluator
 from app.server.intake import Intake
 from app.server.metrics import Metrics
 from app.server.signature import signature_valid
@@ -128,12 +130,16 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     app[GITHUB] = github
     app[INTAKE] = Intake(db)
 
+    evaluator = Evaluator(work_db)
+
     def make_context(delivery_id: str) -> Context:
-        return Context(db=work_db, settings=settings, github=github, delivery_id=delivery_id)
+        return Context(db=work_db, settings=settings, github=github, delivery_id=delivery_id,
+                       evaluator=evaluator)
 
     app[WORKER] = Worker(work_db, handlers.router, make_context, metrics)
     # Started in this order, stopped in reverse. Other services append themselves here.
     app[BACKGROUND] = [app[WORKER]] if start_worker else []
+    app[BACKGROUND].append(OutboxSender(work_db, github, settings))
 
     app.router.add_post(settings.webhook_path, receive_delivery)
     app.router.add_get("/ping", ping)

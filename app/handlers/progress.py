@@ -1,0 +1,41 @@
+"""Re-evaluating mentees when their activity changes, and keeping their comments and issues current.
+
+Runs after `activity` has recorded the same delivery (routers are composed in that order).
+"""
+
+from __future__ import annotations
+
+from gidgethub import routing, sansio
+
+from app.context import Context
+from app.promotion.progress import evaluate_mentees
+from app.promotion.setup import org_setup
+
+router = routing.Router()
+
+
+def _org_and_installation(data: dict) -> tuple[str | None, int | None]:
+    repo = data.get("repository") or {}
+    owner = (repo.get("owner") or {}).get("login") or (repo.get("full_name") or "/").split("/")[0] or None
+    return owner, (data.get("installation") or {}).get("id")
+
+
+@router.register("pull_request")
+@router.register("pull_request_review")
+@router.register("pull_request_review_comment")
+@router.register("issue_comment")
+async def reevaluate(event: sansio.Event, ctx: Context) -> None:
+    data = event.data
+    org, installation_id = _org_and_installation(data)
+    if org is None or ctx.evaluator is None:
+        return
+    setup = await org_setup(ctx, org, installation_id)
+    if setup is None:
+        return
+    pull = data.get("pull_request") or (data.get("issue") if (data.get("issue") or {}).get("pull_request") else None)
+    if not ctx.evaluator.has_index(org):
+        await evaluate_mentees(ctx, setup)  # the first time: builds the index, evaluates every mentee
+    elif pull is not None:
+        affected = ctx.evaluator.refresh_pull_request(org, data["repository"]["id"], pull["number"])
+        if affected:
+            await evaluate_mentees(ctx, setup, only=affected)

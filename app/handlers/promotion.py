@@ -1,0 +1,72 @@
+"""Roster changes: the OWNERS pull request Ladder opened, and the push that merges it."""
+
+from __future__ import annotations
+
+import re
+
+from gidgethub import routing, sansio
+
+from app.context import Context
+from app.promotion import promote, readiness
+from app.promotion.progress import evaluate_mentees
+from app.promotion.setup import org_setup
+from app.store.facts import parse_scope
+
+router = routing.Router()
+
+OWNERS_KEY_RE = re.compile(r"<!-- ladder:owners:(readiness:[^ ]+?) -->")
+
+
+@router.register("pull_request", action="opened")
+@router.register("pull_request", action="edited")
+@router.register("pull_request", action="reopened")
+async def roster_pull_request(event: sansio.Event, ctx: Context) -> None:
+    """Ladder's own OWNERS pull request: its address goes on each readiness issue it serves."""
+    pr = event.data["pull_request"]
+    keys = OWNERS_KEY_RE.findall(pr.get("body") or "")
+    if not keys:
+        return
+    setup = await org_setup(ctx, event.data["repository"]["owner"]["login"],
+                            (event.data.get("installation") or {}).get("id"))
+    for key in keys:
+        row = readiness.get(ctx, key=key)
+        if row is None or row.pull_request_url == pr["html_url"] or row.status == "promoted":
+            continue
+        row = readiness.update(ctx, row, pull_request_url=pr["html_url"])
+        if setup is not None:
+            readiness.plan_issue(ctx, setup, row)
+
+
+@router.register("push")
+async def push(event: sansio.Event, ctx: Context) -> None:
+    data = event.data
+    repo = data["repository"]
+    if data.get("ref") != f"refs/heads/{repo.get('default_branch') or repo.get('master_branch')}":
+        return
+    paths = {p for c in data.get("commits") or [] for p in (*c.get("added", []), *c.get("modified", []),
+                                                           *c.get("removed", []))}
+    org = (repo.get("owner") or {}).get("login") or repo["full_name"].split("/")[0]
+    installation_id = (data.get("installation") or {}).get("id")
+    if repo["name"].lower() == ".github" and ".github/ladder.yml" in paths:
+        await org_setup(ctx, org, installation_id, refresh=True)
+        if ctx.evaluator is not None:
+            ctx.evaluator.forget(org)
+        return
+    if not promote.touches_rosters(paths) or ctx.evaluator is None:
+        return
+    setup = await org_setup(ctx, org, installation_id)
+    if setup is None:
+        return
+    rows = promote.waiting_rows(ctx, org, repo["name"])
+    if not rows:
+        return
+    if ctx.github is not None and setup.installation_id:
+        from app.rosters import sync_owners_scope
+
+        gh = await ctx.github.for_installation(setup.installation_id)
+        for scope in {r.scope for r in rows}:
+            await sync_owners_scope(gh, ctx.db, setup.ladder, parse_scope(scope))
+    ctx.evaluator.forget(org)
+    promoted = [promote.promote(ctx, setup, row) for row in rows if promote.holds_now(ctx, setup, row)]
+    if promoted:
+        await evaluate_mentees(ctx, setup, only={row.person_id for row in promoted})

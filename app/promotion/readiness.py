@@ -1,0 +1,201 @@
+"""Readiness issues: one per person, level and scope, opened when every automatic requirement is met.
+
+The issue never flaps: if the person falls below a requirement before promotion, the issue stays open
+and says since when; when they meet it again the note goes away.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from app.context import Context
+from app.evaluations import stored
+from app.outbox import plan
+from app.outbox.effects import Issue
+from app.promotion.setup import OrgSetup, key_part
+from app.store.facts import parse_scope
+from ladder_rules.evaluate import holds
+from reports.readiness import ReadinessView, Sponsor, readiness_body, title
+
+LABEL = "ladder"
+MEMBERSHIP_LABEL = "area/github-membership"  # kubernetes/org's label for membership requests
+KEY_RE = re.compile(r"<!-- ladder:(readiness:[^ ]+?) -->")
+
+COLUMNS = ("person_id", "login", "org", "level", "scope", "key", "community_repo", "issue_number", "status",
+           "opened_at", "below_since", "held_by", "approved_by", "approved_at", "pull_request_url",
+           "not_member_yet", "promoted_at", "ticked")
+
+
+@dataclass
+class Readiness:
+    person_id: int
+    login: str
+    org: str
+    level: str
+    scope: str
+    key: str
+    community_repo: str
+    issue_number: int | None
+    status: str
+    opened_at: str
+    below_since: str | None
+    held_by: str | None
+    approved_by: str | None
+    approved_at: str | None
+    pull_request_url: str | None
+    not_member_yet: int
+    promoted_at: str | None
+    ticked: str
+
+    @property
+    def ticked_ids(self) -> set[str]:
+        return set(json.loads(self.ticked or "[]"))
+
+    @property
+    def active(self) -> bool:
+        return self.status != "promoted"
+
+
+def readiness_key(person_id: int, level: str, scope: str) -> str:
+    return f"readiness:{person_id}:{key_part(level)}:{key_part(scope)}"
+
+
+def key_in_body(body: str | None) -> str | None:
+    """The readiness key hidden in an issue body Ladder wrote, if any."""
+    match = KEY_RE.search(body or "")
+    return match.group(1) if match else None
+
+
+def get(ctx: Context, *, key: str | None = None, person_id: int | None = None, level: str | None = None,
+        scope: str | None = None) -> Readiness | None:
+    if key is not None:
+        row = ctx.db.execute(f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE key = ?", [key]).fetchone()
+    else:
+        row = ctx.db.execute(f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE person_id = ? AND level = ?"
+                             " AND scope = ?", [person_id, level, scope]).fetchone()
+    return Readiness(*row) if row else None
+
+
+def update(ctx: Context, row: Readiness, **changes) -> Readiness:
+    sets = ", ".join(f"{name} = ?" for name in changes)
+    ctx.db.execute(f"UPDATE readiness SET {sets} WHERE key = ?", [*changes.values(), row.key])
+    return get(ctx, key=row.key)
+
+
+def on_evaluation(ctx: Context, setup: OrgSetup, evaluation: dict) -> Readiness | None:
+    """Open, update or annotate the readiness issue after an evaluation; returns the row, if any."""
+    state = evaluation["state"]
+    row = get(ctx, person_id=evaluation["person_id"], level=evaluation["level"], scope=evaluation["scope"])
+    if row is None:
+        if state != "ready":
+            return None
+        key = readiness_key(evaluation["person_id"], evaluation["level"], evaluation["scope"])
+        ctx.db.execute(
+            "INSERT INTO readiness (person_id, login, org, level, scope, key, community_repo, status, opened_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            [evaluation["person_id"], evaluation["login"], setup.org, evaluation["level"], evaluation["scope"],
+             key, setup.community_repo, evaluation["evaluated_at"]])
+        row = get(ctx, key=key)
+    elif not row.active:
+        return row
+    elif state == "working" and not row.below_since:
+        row = update(ctx, row, below_since=evaluation["evaluated_at"])
+    elif state != "working" and row.below_since:
+        row = update(ctx, row, below_since=None)
+    plan_issue(ctx, setup, row, evaluation)
+    return row
+
+
+def current_evaluation(ctx: Context, row: Readiness) -> dict | None:
+    for evaluation in stored(ctx.db, row.person_id, row.level):
+        if evaluation["scope"] == row.scope:
+            return evaluation
+    return None
+
+
+def plan_issue(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict | None = None) -> None:
+    """Plan the issue as it should read now (the outbox writes it once, then edits it in place)."""
+    evaluation = evaluation or current_evaluation(ctx, row)
+    if evaluation is None:
+        return
+    labels = (LABEL, MEMBERSHIP_LABEL) if _is_member_level(setup, row.level) else (LABEL,)
+    plan(ctx.db, Issue(
+        repo=row.community_repo, name=row.key, title=title(row.login, row.level, row.scope),
+        body=readiness_body(view(ctx, setup, row, evaluation)), labels=labels,
+        state="closed" if row.status == "promoted" else "open",
+        state_reason="completed" if row.status == "promoted" else None,
+        installation_id=setup.installation_id, org=setup.org, person_id=row.person_id,
+    ), dry_run=setup.dry_run)
+
+
+def _is_member_level(setup: OrgSetup, level: str) -> bool:
+    roster = setup.ladder.level(level).roster
+    return roster is not None and roster.kind == "org_members"
+
+
+def view(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict) -> ReadinessView:
+    sponsors = [
+        Sponsor(login, bool(eligible), reason, company, url)
+        for login, eligible, reason, company, url in ctx.db.execute(
+            "SELECT sponsor_login, eligible, reason, company, comment_url FROM sponsorships"
+            " WHERE readiness_key = ? ORDER BY at", [row.key])
+    ]
+    scope = parse_scope(row.scope)
+    level = setup.ladder.level(row.level)
+    sponsor_levels = sorted({name for rule in level.sponsors for name in rule.levels})
+    org_wide = any(rule.where == "org" for rule in level.sponsors)
+    return ReadinessView(
+        evaluation=evaluation,
+        ticked=row.ticked_ids,
+        sponsors=sponsors,
+        may_sponsor=holders(ctx, setup, sponsor_levels, scope, org_wide=org_wide, exclude=row.person_id),
+        approvers=approvers(ctx, setup, row.level, scope, exclude=row.person_id),
+        status=row.status,
+        below_since=row.below_since,
+        held_by=row.held_by,
+        approved_by=row.approved_by,
+        pull_request_url=row.pull_request_url,
+        not_member_yet=bool(row.not_member_yet),
+        org=setup.org,
+        sponsor_rule_satisfied=any(s.eligible for s in sponsors),
+    )
+
+
+MAX_LISTED = 12  # who-may lists in an issue body; beyond this the rule says enough
+
+
+def holders(ctx: Context, setup: OrgSetup, levels: list[str], scope, *, org_wide: bool = False,
+            exclude: int | None = None) -> list[str]:
+    """Logins who hold one of `levels` (or higher) over `scope` (anywhere in the org when `org_wide`)."""
+    index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
+    ladder = setup.ladder
+    out = []
+    for person in index.people.values():
+        if person.id == exclude:
+            continue
+        for name in levels:
+            if org_wide:
+                rank = ladder.rank(name)
+                found = any(ladder.rank(h.level) >= rank >= 0 for h in person.holdings)
+            else:
+                found = bool(holds(ladder, person.holdings, name, scope))
+            if found:
+                out.append(person.login)
+                break
+    return sorted(out, key=str.lower)[:MAX_LISTED]
+
+
+def decision_levels(setup: OrgSetup, level: str) -> list[str]:
+    """The levels whose holders decide a promotion to `level`: the ladder's `decision.by`, else the level
+    above it, else the level itself (the top of the ladder decides on itself)."""
+    lvl = setup.ladder.level(level)
+    if lvl.decision is not None and lvl.decision.by:
+        return list(lvl.decision.by)
+    rank = setup.ladder.rank(level)
+    return [setup.ladder.levels[min(rank + 1, len(setup.ladder.levels) - 1)].name]
+
+
+def approvers(ctx: Context, setup: OrgSetup, level: str, scope, *, exclude: int | None = None) -> list[str]:
+    return holders(ctx, setup, decision_levels(setup, level), scope, exclude=exclude)

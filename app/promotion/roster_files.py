@@ -1,0 +1,52 @@
+"""The OWNERS edit a promotion makes, decided when it is approved and re-applied when it is sent.
+
+Deciding needs both files (does the list use an alias group?), so it happens at approval time with the
+default branch's text. The outbox's sender then re-applies the same edit to the text on its branch, which
+is how several promotions gather on one open pull request without conflicts.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import gidgethub
+
+from ladder_rules.owners_edit import add_to_alias, add_to_list, alias_group_for
+from ladder_rules.facts import Scope
+
+EDITOR = "owners"
+
+
+def owners_path(scope: Scope) -> str:
+    return f"{scope.path}/OWNERS" if scope.path else "OWNERS"
+
+
+ALIASES_PATH = "OWNERS_ALIASES"
+
+
+def apply_edit(text: str, edit: dict) -> str:
+    """The file's new text with `edit` applied (the same text when the login is already there)."""
+    if edit["file"] == "aliases":
+        return add_to_alias(text, edit["group"], edit["login"], path=ALIASES_PATH).new_text
+    return add_to_list(text, edit["list"], edit["login"], path=edit["path"]).new_text
+
+
+def decide_edit(owners_text: str, aliases_text: str | None, list_name: str, login: str, path: str) -> dict:
+    """Where the login goes: the alias group the list uses, else the list itself."""
+    group = alias_group_for(owners_text, aliases_text or "", list_name) if aliases_text else None
+    if group:
+        return {"file": "aliases", "path": ALIASES_PATH, "group": group, "login": login, "list": list_name}
+    return {"file": "owners", "path": path, "list": list_name, "login": login}
+
+
+async def read_file(gh, repo: str, path: str) -> str | None:
+    """A file's text on the default branch, or None when it does not exist."""
+    owner, name = repo.split("/", 1)
+    try:
+        data = await gh.getitem("/repos/{owner}/{repo}/contents/{+path}",
+                                url_vars={"owner": owner, "repo": name, "path": path})
+    except gidgethub.BadRequest as error:
+        if error.status_code == 404:
+            return None
+        raise
+    return base64.b64decode(data.get("content") or "").decode("utf-8")

@@ -1,0 +1,68 @@
+"""What the promotion loop needs to know about an organisation: its configuration and ladder."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from app.config.loader import cached_config, has_cached_config, load_config
+from app.config.schema import Cohort, OrgConfig
+from app.context import Context
+from ladder_rules.definitions import Definitions
+from ladder_rules.facts import Scope
+from ladder_rules.format import Ladder
+
+log = logging.getLogger("ladder.promotion")
+
+
+@dataclass(frozen=True)
+class OrgSetup:
+    org: str
+    installation_id: int | None
+    config: OrgConfig
+    ladder: Ladder
+    definitions: Definitions
+    dry_run: bool  # the service has no App id, or the organisation asked for dry_run
+
+    @property
+    def community_repo(self) -> str:
+        repo = self.config.community_repo
+        return repo if "/" in repo else f"{self.org}/{repo}"
+
+    def cohort_scope(self, cohort: Cohort) -> Scope:
+        return Scope(self.org, cohort.scope.repo, cohort.scope.path or None)
+
+    def cohorts_of(self, login: str) -> list[Cohort]:
+        """The running or past cohorts `login` is a mentee of (case-insensitive)."""
+        return [c for c in self.config.cohorts if login.lower() in (m.lower() for m in c.mentees)]
+
+
+async def org_setup(ctx: Context, org: str, installation_id: int | None = None, *,
+                    refresh: bool = False) -> OrgSetup | None:
+    """The organisation's setup from its `ladder.yml` (cached; loaded from GitHub when unknown or when
+    `refresh`). None when the organisation has no usable configuration: nothing is planned for it."""
+    loaded = None
+    if (refresh or not has_cached_config(ctx.db, org)) and ctx.github is not None and installation_id:
+        gh = await ctx.github.for_installation(installation_id)
+        loaded = await load_config(gh, org, ".github", db=ctx.db, installation_id=installation_id)
+    elif has_cached_config(ctx.db, org):
+        loaded = cached_config(ctx.db, org)
+    if loaded is None or not loaded.ok or loaded.ladder is None:
+        return None
+    if installation_id is None:
+        row = ctx.db.execute("SELECT installation_id FROM org_configs WHERE org = ?", [org]).fetchone()
+        installation_id = row[0] if row else None
+    config = loaded.config
+    return OrgSetup(org=org, installation_id=installation_id, config=config, ladder=loaded.ladder,
+                    definitions=config.rule_definitions(org), dry_run=ctx.dry_run or config.dry_run)
+
+
+def key_part(text: str) -> str:
+    """A piece of an outbox key: letters, digits and `_.-` only, never `--`."""
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_.-]+", "_", text))
+
+
+def person_id(ctx: Context, login: str) -> int | None:
+    row = ctx.db.execute("SELECT id FROM people WHERE login = ? COLLATE NOCASE", [login.lstrip("@")]).fetchone()
+    return row[0] if row else None
