@@ -12,6 +12,7 @@ from aiohttp import web
 from app import handlers
 from app.context import Context
 from app.outbox import OutboxSender
+from app.outbox import OutboxSender
 from app.evaluations import Evaluator
 from app.server.intake import Intake
 from app.server.metrics import Metrics
@@ -139,6 +140,7 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     app[WORKER] = Worker(work_db, handlers.router, make_context, metrics)
     # Started in this order, stopped in reverse. Other services append themselves here.
     app[BACKGROUND] = [app[WORKER]] if start_worker else []
+    app[BACKGROUND].append(OutboxSender(work_db, github, settings))
     app[BACKGROUND].append(OutboxSender(work_db, github, settings))
 
     app.router.add_post(settings.webhook_path, receive_delivery)
