@@ -10,7 +10,7 @@ RATE_LIMITED. Execution walks plain dicts built from the state; asking for a fie
 not model is a violation too, so a backfill never silently reads nulls.
 
 Modelled: `repository(owner, name)` with `pullRequests(first, after, last, before, states, orderBy,
-labels, baseRefName, headRefName)` and, on each pull request, `author`, `labels`, `files`, `reviews`
+labels, baseRefName, headRefName)`, `pullRequest(number)` and, on each pull request, `author`, `labels`, `files`, `reviews`
 (with their `comments`), `comments` and the usual scalars; `organization(login)` with `repositories`;
 `user(login)`; `rateLimit`.
 """
@@ -204,7 +204,15 @@ class Shapes:
                       "url": f"{self.state.html_url}/{repo.owner}"},
             "defaultBranchRef": {"name": repo.default_branch, "id": node_id("Ref", repo.id), "prefix": "refs/heads/"},
             "pullRequests": lambda info, **a: connection(self.sorted_pulls(repo, a), a, lambda pr: self.pull(repo, pr)),
+            "pullRequest": lambda info, number: self.pull_by_number(repo, number),
         }
+
+    def pull_by_number(self, repo: Repo, number: int) -> dict:
+        pr = repo.issues.get(number)
+        if pr is None or pr.pull is None:
+            raise GraphQLError(f"Could not resolve to a PullRequest with the number of {number}.",
+                               extensions={"type": "NOT_FOUND"})
+        return self.pull(repo, pr)
 
     def sorted_pulls(self, repo: Repo, args: dict) -> list[Issue]:
         order = args.get("orderBy") or {"field": "CREATED_AT", "direction": "ASC"}

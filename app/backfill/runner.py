@@ -1,0 +1,283 @@
+"""Running the history import: the jobs in the store, the daily reconciliation, and the background service.
+
+The webhook handlers only record jobs (app/handlers/history.py); this service does the work beside the
+delivery worker, so a delivery is never held up by minutes of importing. Once a day it imports what
+changed since each repository's last import, which repairs any delivery GitHub failed to make.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import gidgethub
+import sqlite_utils
+
+from app.backfill import jobs
+from app.backfill.budget import DEFAULT_RESERVE, Budget
+from app.backfill.importer import ImportStats
+from app.backfill.repository import Importer, PageReport
+
+log = logging.getLogger("ladder.backfill")
+
+DAY = 24 * 3600.0
+OnImported = Callable[[str, list[int]], "Awaitable[None] | None"]
+
+
+@dataclass
+class RunReport:
+    """What one run of the jobs did."""
+
+    repositories: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (full_name, error)
+    pull_requests: int = 0
+    imported: dict[str, list[int]] = field(default_factory=dict)  # org -> repo ids with pull requests stored
+
+
+@dataclass
+class Options:
+    reserve: float = DEFAULT_RESERVE
+    page_size: int | None = None
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    clock: Callable[[], float] = time.time
+    on_page: Callable[[PageReport], None] | None = None
+    stats: ImportStats = field(default_factory=ImportStats)
+
+
+async def installation_for(github: Any, full_name: str) -> int:
+    """The installation that covers a repository (for jobs recorded without one)."""
+    owner, name = full_name.split("/", 1)
+    data = await github.app_api().getitem("/repos/{owner}/{repo}/installation", {"owner": owner, "repo": name})
+    return int(data["id"])
+
+
+async def run_jobs(
+    db: sqlite_utils.Database,
+    github: Any,
+    *,
+    repo_ids: list[int] | None = None,
+    options: Options | None = None,
+    budgets: dict[int, Budget] | None = None,
+) -> RunReport:
+    """Import every job with work left (or those of `repo_ids`), one repository after another.
+
+    One budget per installation: each installation's points are its own."""
+    options = options or Options()
+    budgets = {} if budgets is None else budgets
+    report = RunReport()
+    for job in jobs.to_run(db, repo_ids):
+        try:
+            installation_id = job.installation_id or await installation_for(github, job.full_name)
+            budget = budgets.get(installation_id)
+            if budget is None:
+                budget = budgets[installation_id] = Budget(reserve=options.reserve, sleep=options.sleep,
+                                                           clock=options.clock)
+            gh = await github.for_installation(installation_id)
+            importer = Importer(db, gh, budget, page_size=options.page_size, stats=options.stats,
+                                on_page=options.on_page, now=lambda: jobs.now_iso(options.clock))
+            stored = await importer.run(job)
+        except asyncio.CancelledError:
+            raise
+        except (gidgethub.GitHubException, LookupError, ValueError, TypeError, KeyError) as error:
+            message = f"{type(error).__name__}: {error}"
+            log.warning("history import of %s failed: %s", job.full_name, message)
+            jobs.mark_failed(db, job.repo_id, message)
+            report.failed.append((job.full_name, message))
+            continue
+        report.repositories += 1
+        report.pull_requests += stored
+        if stored:
+            report.imported.setdefault(job.owner.lower(), []).append(job.repo_id)
+    return report
+
+
+async def notify(on_imported: OnImported | None, report: RunReport) -> None:
+    """Tell the evaluation code which repositories have new facts, one call per organisation."""
+    if on_imported is None:
+        return
+    for org, repo_ids in report.imported.items():
+        try:
+            result = on_imported(org, repo_ids)
+            if inspect.isawaitable(result):
+                await result
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the import is stored; a failing re-evaluation must not undo or stop it
+            log.exception("on_imported(%s) failed", org)
+
+
+async def reconcile(
+    db: sqlite_utils.Database,
+    github: Any,
+    *,
+    options: Options | None = None,
+    budgets: dict[int, Budget] | None = None,
+    on_imported: OnImported | None = None,
+) -> RunReport:
+    """The daily pass: for every followed repository, import what changed since its last import began
+    (a repository never imported gets the default twelve months)."""
+    options = options or Options()
+    now = jobs.now_iso(options.clock)
+    pass_id = db.execute("INSERT INTO reconcile_passes (started_at) VALUES (?)", [now]).lastrowid
+    repositories = jobs.followed_repositories(db)
+    for repo_id, full_name, installation_id in repositories:
+        job = jobs.get(db, repo_id)
+        since = jobs.default_since(options.clock)
+        if job is not None and job.status in ("pending", "running"):
+            continue  # already has work queued; it runs below
+        if job is not None:
+            since = job.since  # schedule() narrows this to the last import's start
+        jobs.schedule(db, [(repo_id, full_name, installation_id)], since=since, reason="reconcile", now=now)
+    report = RunReport()
+    error = None
+    try:
+        report = await run_jobs(db, github, repo_ids=[r[0] for r in repositories], options=options, budgets=budgets)
+        if report.failed:
+            error = "; ".join(f"{name}: {message}" for name, message in report.failed)[:2000]
+    finally:
+        points = sum(b.used for b in (budgets or {}).values())
+        db.execute(
+            "UPDATE reconcile_passes SET finished_at = ?, repositories = ?, pull_requests = ?, points = ?, error = ?"
+            " WHERE id = ?",
+            [jobs.now_iso(options.clock), report.repositories, report.pull_requests, points, error, pass_id],
+        )
+    await notify(on_imported, report)
+    return report
+
+
+def seconds_until_reconcile(db: sqlite_utils.Database, every: float, clock: Callable[[], float]) -> float:
+    last = db.execute("SELECT max(started_at) FROM reconcile_passes").fetchone()[0]
+    if last is None:
+        # The first pass comes a day after the first import, not at start-up.
+        first = db.execute("SELECT min(finished_at) FROM backfill_jobs WHERE status = 'done'").fetchone()[0]
+        if first is None:
+            return every
+        last = first
+    from datetime import datetime
+
+    started = datetime.fromisoformat(last.replace("Z", "+00:00")).timestamp()
+    return max(0.0, started + every - clock())
+
+
+class HistoryRunner:
+    """The background service: imports recorded jobs as they appear, and reconciles once a day.
+
+    In dry-run (no GitHub client) it stays idle and says so in /healthz."""
+
+    name = "backfill"
+
+    def __init__(
+        self,
+        database_path: str | Path,
+        github: Any,
+        *,
+        reconcile_every: float = DAY,
+        poll: float = 5.0,
+        options: Options | None = None,
+        on_imported: OnImported | None = None,
+    ) -> None:
+        self.database_path = database_path
+        self.github = github
+        self.reconcile_every = reconcile_every
+        self.poll = poll
+        self.options = options or Options()
+        self.on_imported = on_imported  # set by the evaluation code: re-evaluate these repositories
+        self.budgets: dict[int, Budget] = {}
+        self.current: str | None = None
+        self.last_error: str | None = None
+        self.db: sqlite_utils.Database | None = None
+        self._task: asyncio.Task | None = None
+        self.wakeup = asyncio.Event()
+        self.options.on_page = self._on_page
+
+    def _on_page(self, page: PageReport) -> None:
+        self.current = None if page.finished else page.full_name
+
+    def start(self) -> None:
+        from app.store import open_database
+
+        self.db = open_database(self.database_path, migrate_schema=False, durable=False)
+        # A job left `running` by a process that stopped continues from its cursor.
+        self._task = asyncio.create_task(self.run(), name="ladder-backfill")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def notify(self) -> None:
+        self.wakeup.set()
+
+    async def run(self) -> None:
+        assert self.db is not None
+        while True:
+            try:
+                await self.step()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # never let one bad pass stop the service
+                self.last_error = f"{type(error).__name__}: {error}"
+                log.exception("history import pass failed")
+            self.wakeup.clear()
+            wait = self.poll
+            if self.github is not None:
+                wait = min(wait, seconds_until_reconcile(self.db, self.reconcile_every, self.options.clock))
+            try:
+                await asyncio.wait_for(self.wakeup.wait(), timeout=max(wait, 0.01))
+            except asyncio.TimeoutError:
+                pass
+
+    async def step(self) -> None:
+        """Import recorded jobs, then reconcile if a day has passed."""
+        if self.github is None or self.db is None:
+            return
+        if jobs.to_run(self.db):
+            report = await run_jobs(self.db, self.github, options=self.options, budgets=self.budgets)
+            self.current = None
+            await notify(self.on_imported, report)
+        if seconds_until_reconcile(self.db, self.reconcile_every, self.options.clock) <= 0:
+            await reconcile(self.db, self.github, options=self.options, budgets=self.budgets,
+                            on_imported=self.on_imported)
+            self.current = None
+
+    def health(self) -> dict:
+        body: dict = {"running": self._task is not None and not self._task.done(),
+                      "dry_run": self.github is None, "current": self.current}
+        if self.db is not None:
+            body.update(jobs.summary(self.db))
+        body["paused_seconds"] = round(sum(b.paused_seconds for b in self.budgets.values()), 3)
+        body["points_left"] = {str(i): b.remaining for i, b in self.budgets.items()}
+        if self.last_error:
+            body["last_error"] = self.last_error
+        return body
+
+    def metrics_lines(self) -> list[str]:
+        if self.db is None:
+            return []
+        s = jobs.summary(self.db)
+        lines = ["# HELP ladder_backfill_repositories Repositories by history import status.",
+                 "# TYPE ladder_backfill_repositories gauge"]
+        lines += [f'ladder_backfill_repositories{{status="{k}"}} {v}' for k, v in s["repositories"].items()]
+        lines += ["# HELP ladder_backfill_pull_requests Pull requests stored by the current or last import"
+                  " of each repository, summed.",
+                  "# TYPE ladder_backfill_pull_requests gauge",
+                  f"ladder_backfill_pull_requests {s['pull_requests']}",
+                  "# HELP ladder_backfill_points_used_total GraphQL points the history import spent since start.",
+                  "# TYPE ladder_backfill_points_used_total counter",
+                  f"ladder_backfill_points_used_total {sum(b.used for b in self.budgets.values())}",
+                  "# HELP ladder_backfill_pauses_total Pauses until a rate-limit reset.",
+                  "# TYPE ladder_backfill_pauses_total counter",
+                  f"ladder_backfill_pauses_total {sum(b.pauses for b in self.budgets.values())}"]
+        return lines
