@@ -28,10 +28,11 @@ PLUGINS_OWNERS = (FIXTURES / "kubernetes-sigs__prow__pkg__plugins__OWNERS.yaml")
 
 
 class FakeClock:
-    """Time that moves only when someone sleeps (or a test moves it)."""
+    """Time that moves only when someone sleeps (or a test moves it). It starts a minute ahead, so
+    effects planned at the real time are due at once."""
 
     def __init__(self) -> None:
-        self.now = time.time()
+        self.now = time.time() + 60
         self.slept: list[float] = []
 
     def __call__(self) -> float:

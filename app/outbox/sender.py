@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import gidgethub
@@ -52,7 +53,15 @@ _SECRETS = re.compile(r"\b(gh[pousr]_[A-Za-z0-9_]{10,}|eyJ[\w-]+\.[\w-]+\.[\w-]+
 
 def describe_error(exc: BaseException) -> str:
     """A one-line error for the effect row, logs and /healthz, with anything token-like removed."""
-    text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+    if isinstance(exc, GitHubRetryLater):
+        path = urlsplit(exc.url).path
+        code = f" ({exc.status})" if exc.status else ""
+        text = f"{exc.method} {path}: {exc.reason}{code}"
+    elif isinstance(exc, gidgethub.HTTPException):
+        text = f"GitHub answered {int(exc.status_code)}: {exc}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    text = text.replace("\n", " ")
     return _SECRETS.sub("[redacted]", text)[:2000]
 
 
