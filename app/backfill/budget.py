@@ -70,9 +70,8 @@ class Budget:
         self.pauses += 1
         self.paused_seconds += seconds
         await self.sleep(seconds)
-        # After the reset GitHub reports a fresh window; until then assume it.
-        if self.limit is not None:
-            self.remaining = self.limit
+        # After the reset GitHub opens a fresh window; the next answer says how much of it is left.
+        self.remaining = self.limit
 
     async def before_query(self, expected_cost: int | None = None) -> None:
         """Wait, if needed, so that this query leaves the reserved share untouched."""
@@ -93,7 +92,6 @@ class Budget:
                 data = await gh.graphql(document, **variables)
             except GraphQLRateLimited as error:
                 wait = error.retry_after if error.retry_after is not None else self.seconds_to_reset()
-                self.remaining = 0
                 await self.pause(wait, "GitHub answered RATE_LIMITED")
                 continue
             self.queries += 1

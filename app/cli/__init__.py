@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli import check_config, deliveries, serve
+from app.cli import backfill, check_config, deliveries, serve
 from app.cli.common import CommandError
 from app.settings import SettingsError
 
-COMMANDS = [serve, deliveries, check_config]
+COMMANDS = [serve, deliveries, check_config, backfill]
 
 
 def build_parser() -> argparse.ArgumentParser:

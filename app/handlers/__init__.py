@@ -5,12 +5,13 @@ A handler is `async def handler(event: gidgethub.sansio.Event, ctx: app.context.
 
 from gidgethub import routing
 
-from app.handlers import activity, commands, installations, progress, promotion, readiness_issues
+from app.handlers import activity, commands, history, installations, progress, promotion, readiness_issues
 
 # Order matters where two routers take the same event: activity is recorded before it is evaluated.
 router = routing.Router(
     activity.router,
     installations.router,
+    history.router,
     progress.router,
     commands.router,
     readiness_issues.router,

@@ -14,6 +14,7 @@ from app.context import Context
 from app.outbox import OutboxSender
 from app.outbox import OutboxSender
 from app.evaluations import Evaluator
+from app.backfill.runner import HistoryRunner
 from app.server.intake import Intake
 from app.server.metrics import Metrics
 from app.server.signature import signature_valid
@@ -142,6 +143,7 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     app[BACKGROUND] = [app[WORKER]] if start_worker else []
     app[BACKGROUND].append(OutboxSender(work_db, github, settings))
     app[BACKGROUND].append(OutboxSender(work_db, github, settings))
+    app[BACKGROUND].append(HistoryRunner(settings.database_path, github))
 
     app.router.add_post(settings.webhook_path, receive_delivery)
     app.router.add_get("/ping", ping)
