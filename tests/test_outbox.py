@@ -6,6 +6,7 @@ and reads back what exists on the stand-in.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -384,3 +385,26 @@ async def test_health_and_metrics_report_the_outbox(service):
                               "planned": 0, "oldest_pending_age_seconds": None, "recent_failures": []}
     text = await (await service.session.get(service.url("/metrics"))).text()
     assert 'ladder_outbox_effects{status="failed"} 0' in text
+
+
+async def test_the_running_service_sends_for_several_installations(seeded, db, github_client, clock):
+    sender = OutboxSender(db, github_client, clock=clock, sleep=clock.sleep, idle_wait=0.05)
+    sender.start()
+    try:
+        plan(db, progress("3 / 5"))
+        plan(db, readiness())
+        plan(db, Comment(name="no-installation-given", repo=COMMUNITY, number=1, body="hello"))
+        plan(db, promotion("alice", "reviewers"))  # installation 78, sent beside the others
+        sender.notify()
+        for _ in range(500):
+            if sender.health()["done"] == 4:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await sender.stop()
+    assert sender.health() | {"oldest_pending_age_seconds": None} == {
+        "running": False, "dry_run": False, "pending": 0, "done": 4, "failed": 0, "planned": 0,
+        "oldest_pending_age_seconds": None, "recent_failures": []}
+    assert len(bot_comments(seeded, COMMUNITY, 1)) == 2
+    assert len(seeded.repo(PROW).pulls()) == 1
+    assert get_by_key(db, "no-installation-given").installation_id == INSTALLATION  # asked GitHub

@@ -26,7 +26,7 @@ import sqlite_utils
 from app.github import GitHubRetryLater, retry_advice
 
 from . import store
-from .effects import add_section, count_sections, has_marker, marker, pull_body, with_marker
+from .effects import add_section, count_sections, has_marker, pull_body, with_marker
 from .pacing import Pacer
 from .store import Entry
 
@@ -172,7 +172,7 @@ class OutboxSender:
                 if entry is None:
                     break
                 slot = entry.installation_id if entry.installation_id is not None else -1
-                task = asyncio.create_task(self.send(entry), name=f"ladder-outbox-{entry.id}")
+                task = asyncio.create_task(self._send_logged(entry), name=f"ladder-outbox-{entry.id}")
                 self._busy[slot] = task
                 task.add_done_callback(lambda _t, slot=slot: (self._busy.pop(slot, None), self.wakeup.set()))
                 started = True
@@ -183,6 +183,14 @@ class OutboxSender:
                 await asyncio.wait_for(self.wakeup.wait(), timeout=self._seconds_until_due())
             except asyncio.TimeoutError:
                 pass
+
+    async def _send_logged(self, entry: Entry) -> None:
+        try:
+            await self.send(entry)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the store itself failed: the lease runs out and the effect is tried again
+            log.exception("outbox: could not record the attempt at %s", entry.key)
 
     def _seconds_until_due(self) -> float:
         due = store.next_due(self.db)
@@ -265,10 +273,14 @@ class OutboxSender:
         raise PermanentFailure(f"unknown effect kind {kind!r}")
 
     async def _installation_for(self, repo: str) -> int:
-        data = await self.github.app_api().getitem("/repos/{+repo}/installation", {"repo": repo})
-        self.db.execute("UPDATE outbox SET installation_id = ? WHERE repo = ? AND installation_id IS NULL",
-                        [data["id"], repo])
-        return int(data["id"])
+        """The installation on the repository's owner (an App has at most one per account)."""
+        owner = repo.split("/", 1)[0].lower()
+        async for item in self.github.app_api().getiter("/app/installations{?per_page}", {"per_page": 100}):
+            if ((item.get("account") or {}).get("login") or "").lower() == owner:
+                self.db.execute("UPDATE outbox SET installation_id = ? WHERE repo = ? AND installation_id IS NULL",
+                                [item["id"], repo])
+                return int(item["id"])
+        raise PermanentFailure(f"the App is not installed on {owner}")
 
     async def _bot(self) -> str:
         """The App's bot login (`<slug>[bot]`): what it writes is authored by it."""
@@ -398,7 +410,7 @@ class OutboxSender:
                     raise PermanentFailure(f"GitHub refused a pull request from {branch} into {base}")
         new_body = add_section(pull.get("body"), key, c["body"], branch)
         count = count_sections(new_body)
-        title = pull["title"] if count <= 1 else c["gathered_title"].format(count=count, path=path)
+        title = c["title"] if count <= 1 else c["gathered_title"].format(count=count, path=path)
         change = {k: v for k, v in (("title", title), ("body", new_body)) if pull.get(k) != v}
         if change:
             pull = await s.write("PATCH", "/repos/{+repo}/pulls/{number}", {"repo": repo, "number": pull["number"]}, change)
