@@ -7,7 +7,9 @@
 """
 
 from .files import Calls
+from .membership import MemberRow, MembershipSync, PeribolosError, is_org_member, sync_membership
 from .owners_sync import HoldingRow, sync_owners_scope
 from .tenure import entered_at
 
-__all__ = ["Calls", "HoldingRow", "entered_at", "sync_owners_scope"]
+__all__ = ["Calls", "HoldingRow", "MemberRow", "MembershipSync", "PeribolosError", "entered_at", "is_org_member",
+           "sync_membership", "sync_owners_scope"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from ladder_rules.owners import ROLES, OwnersError, norm_login, parse_aliases, parse_owners
+from ladder_rules.owners import ROLES, norm_login, parse_aliases, parse_owners
 
 from .files import Calls, FileCommit, file_commits, read_text
 
@@ -100,7 +100,7 @@ class FileHistory:
             text = await self.text_at(sha)
             try:
                 self._members[key] = reader(text, self.path)
-            except OwnersError as exc:
+            except ValueError as exc:  # OwnersError, PeribolosError: a file Prow or peribolos could not read
                 self.warnings.append(f"{self.repo}@{sha[:12]}: {exc}; counted as listing nobody.")
                 self._members[key] = frozenset()
         return self._members[key]

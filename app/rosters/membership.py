@@ -1,0 +1,263 @@
+"""Organisation membership and since when: `organization` deliveries, a peribolos org.yaml, `members_since`.
+
+    result = await sync_membership(gh, db, "tektoncd", members_since={"alice": date(2026, 5, 4)},
+                                   peribolos=("tektoncd/community", "org/org.yaml"))
+    if not await is_org_member(gh, "tektoncd", "alice"): ...   # no OWNERS pull request yet
+
+The dates rank: a delivery's (the app saw `member_added` happen) > the commit that added the login to
+org.yaml (`orgs.<org>.members` or `admins`, found by a history search, see tenure.py) > `members_since`
+from the organisation's configuration. Rows go to `org_members` (keyed on the user id; logins are
+resolved from the ledger's people, then one listing of the org's members, then `GET /users/{login}`).
+A row dated from org.yaml keeps its date on later syncs (the search runs once per person), and is
+marked removed when the login leaves org.yaml and `members_since` does not name it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as clock, timezone
+
+import gidgethub
+import sqlite_utils
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from ladder_rules.owners import OwnersError, compose, is_null, line_of, mapping_items
+
+from .files import Calls, parse_github_time, read_text
+from .tenure import FileHistory, find_entry
+
+DELIVERY, ORG_YAML, MEMBERS_SINCE = "delivery", "org.yaml", "members_since"
+
+
+class PeribolosError(ValueError):
+    """An org.yaml that cannot be read: which file, which line, and why."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path if line is None else f'{path}, line {line}'}: {message}")
+
+
+def peribolos_members(text: str | None, org: str, path: str = "org.yaml", *, required: bool = False) -> dict[str, str]:
+    """`orgs.<org>.members` and `admins` of a peribolos file: compared login -> login as written.
+
+    A file without that org lists nobody, or is an error when `required`.
+    """
+    if text is None:
+        return {}
+    try:
+        root = compose(text, path)
+    except OwnersError as exc:
+        raise PeribolosError(path, exc.line, exc.message) from None
+    orgs = _child(root, "orgs", path, "the file")
+    entry = None
+    if orgs is not None:
+        for name, _, value in mapping_items(orgs, path, "orgs"):
+            if name.lower() == org.lower():
+                entry = value
+    if entry is None or is_null(entry):
+        if required:
+            raise PeribolosError(path, None, f"there is no orgs.{org} in it.")
+        return {}
+    if not isinstance(entry, MappingNode):
+        raise PeribolosError(path, line_of(entry), f"orgs.{org} must be a mapping (members:, admins:, ...).")
+    found: dict[str, str] = {}
+    for key in ("admins", "members"):
+        value = _child(entry, key, path, f"orgs.{org}", mapping_required=False)
+        if value is None or is_null(value):
+            continue
+        if not isinstance(value, SequenceNode):
+            raise PeribolosError(path, line_of(value), f"orgs.{org}.{key} must be a list of logins.")
+        for item in value.value:
+            if not isinstance(item, ScalarNode) or is_null(item):
+                raise PeribolosError(path, line_of(item), f"each entry of orgs.{org}.{key} must be a login.")
+            found.setdefault(item.value.lower(), item.value)
+    return found
+
+
+def _child(node, key: str, path: str, what: str, mapping_required: bool = True):
+    if node is None or is_null(node):
+        return None
+    if not isinstance(node, MappingNode):
+        raise PeribolosError(path, line_of(node), f"{what} must be a mapping.")
+    for name, _, value in mapping_items(node, path, what):
+        if name == key:
+            if mapping_required and not (isinstance(value, MappingNode) or is_null(value)):
+                raise PeribolosError(path, line_of(value), f"{key} must be a mapping of organisations.")
+            return value
+    return None
+
+
+@dataclass(frozen=True)
+class PeribolosMembers:
+    """History reader: the compared logins org.yaml lists for one org."""
+
+    org: str
+
+    def __call__(self, text: str | None, path: str) -> frozenset[str]:
+        return frozenset(peribolos_members(text, self.org, path))
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One current row of `org_members`."""
+
+    login: str | None
+    user_id: int
+    since: datetime | None
+    source: str
+
+
+@dataclass
+class MembershipSync:
+    rows: list[MemberRow]  # the organisation's current members, by login
+    unresolved: list[str] = field(default_factory=list)  # logins with no GitHub account found
+    warnings: list[str] = field(default_factory=list)
+    calls: Calls = field(default_factory=Calls)
+
+
+def as_utc(value: date | datetime | str) -> datetime:
+    """A `members_since` value (a YAML date, a datetime, or ISO text) as an aware UTC datetime."""
+    if isinstance(value, str):
+        text = value.strip()
+        value = parse_github_time(text) if "T" in text else date.fromisoformat(text)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return datetime.combine(value, clock(0), timezone.utc)
+
+
+def stamp(at: datetime | None) -> str | None:
+    return None if at is None else at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def is_org_member(gh, org: str, login: str, *, calls: Calls | None = None) -> bool:
+    """True when `login` is a member of `org` now (GitHub answers 204), False on 404."""
+    if calls is not None:
+        calls.other_calls += 1
+    try:
+        await gh.getitem("/orgs/{org}/members/{username}", {"org": org, "username": login})
+    except gidgethub.BadRequest as exc:
+        if exc.status_code == 404:
+            return False
+        raise
+    return True
+
+
+async def resolve_ids(gh, db: sqlite_utils.Database, org: str, logins: Mapping[str, str],
+                      calls: Calls) -> dict[str, int]:
+    """User ids for compared logins: from the ledger, then the org's member list, then one look-up each."""
+    ids: dict[str, int] = {}
+    for key in logins:
+        row = db.execute("SELECT id FROM people WHERE login = ? COLLATE NOCASE", [key]).fetchone()
+        if row is not None:
+            ids[key] = row[0]
+    missing = [key for key in logins if key not in ids]
+    if missing and gh is not None:
+        listed = 0
+        async for user in gh.getiter("/orgs/{org}/members{?per_page}", {"org": org, "per_page": 100}):
+            listed += 1
+            if user["login"].lower() in logins:
+                ids.setdefault(user["login"].lower(), user["id"])
+        calls.other_calls += max(1, math.ceil(listed / 100))
+        for key in [key for key in missing if key not in ids]:
+            calls.other_calls += 1
+            try:
+                user = await gh.getitem("/users/{username}", {"username": logins[key]})
+            except gidgethub.BadRequest as exc:
+                if exc.status_code == 404:
+                    continue
+                raise
+            ids[key] = user["id"]
+    return ids
+
+
+async def sync_membership(gh, db: sqlite_utils.Database, org: str, *,
+                          members_since: Mapping[str, date | datetime | str] | None = None,
+                          peribolos: tuple[str, str] | None = None, now: str | None = None,
+                          calls: Calls | None = None) -> MembershipSync:
+    """Bring `org_members` of `org` up to date from org.yaml and `members_since` (deliveries win).
+
+    `peribolos` is (repository, path); "{org}" in the path is filled in ("config/{org}/org.yaml").
+    A bad org.yaml raises PeribolosError (file, line, sentence); a missing one is a warning.
+    """
+    now = now or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    result = MembershipSync(rows=[], calls=calls if calls is not None else Calls())
+    named: dict[str, str] = {}  # compared login -> as written
+
+    listed: dict[str, str] = {}
+    history: FileHistory | None = None
+    if peribolos is not None:
+        repo, path = peribolos[0], peribolos[1].format(org=org)
+        text = await read_text(gh, repo, path, calls=result.calls)
+        if text is None:
+            result.warnings.append(f"{repo}:{path} does not exist; org membership dates come from elsewhere.")
+        else:
+            listed = peribolos_members(text, org, f"{repo}:{path}", required=True)
+            history = FileHistory(gh, repo, path, calls=result.calls)
+            named.update(listed)
+
+    configured: dict[str, datetime] = {}
+    for login, value in (members_since or {}).items():
+        try:
+            configured[login.lower()] = as_utc(value)
+        except (TypeError, ValueError):
+            result.warnings.append(f"members_since: {login}: {value!r} is not a date; ignored.")
+            continue
+        named.setdefault(login.lower(), login)
+
+    ids = await resolve_ids(gh, db, org, named, result.calls)
+    result.unresolved = sorted(named[key] for key in named if key not in ids)
+    existing = {
+        user_id: (since, source, removed_at)
+        for user_id, since, source, removed_at in db.execute(
+            "SELECT user_id, since, source, removed_at FROM org_members WHERE org = ?", [org])
+    }
+    writes: list[tuple[int, str | None, str]] = []
+    for key, user_id in sorted(ids.items()):
+        since, source, removed_at = existing.get(user_id, (None, None, None))
+        if source == DELIVERY:
+            continue  # first-hand, and a removal seen by a delivery stands
+        if key in listed:
+            if source == ORG_YAML and since and removed_at is None:
+                continue  # dated before
+            entry = await find_entry(history, key, PeribolosMembers(org), assume_present=True)
+            if entry is not None:
+                writes.append((user_id, stamp(entry.at), ORG_YAML))
+                continue
+        if key in configured:
+            writes.append((user_id, stamp(configured[key]), MEMBERS_SINCE))
+    still = {ids[key] for key in (listed.keys() | configured.keys()) if key in ids}
+    gone = [user_id for user_id, (_, source, removed_at) in existing.items()
+            if source == ORG_YAML and removed_at is None and history is not None and user_id not in still]
+
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for user_id, since, source in writes:
+            conn.execute(
+                "INSERT INTO org_members (org, user_id, since, source) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (org, user_id) DO UPDATE SET since = excluded.since, source = excluded.source,"
+                " removed_at = NULL",
+                [org, user_id, since, source],
+            )
+        for user_id in gone:
+            conn.execute("UPDATE org_members SET removed_at = ? WHERE org = ? AND user_id = ?", [now, org, user_id])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+    logins = {user_id: named[key] for key, user_id in ids.items()}
+    for user_id, since, source in db.execute(
+        "SELECT user_id, since, source FROM org_members WHERE org = ? AND removed_at IS NULL ORDER BY user_id", [org]
+    ):
+        login = logins.get(user_id)
+        if login is None:
+            row = db.execute("SELECT login FROM people WHERE id = ?", [user_id]).fetchone()
+            login = row[0] if row else None
+        result.rows.append(MemberRow(login, user_id, parse_github_time(since) if since else None, source))
+    if history is not None:
+        result.warnings.extend(history.warnings)
+    return result
