@@ -123,7 +123,8 @@ class Importer:
         pending = [ReviewSlice(number, min(n["reviews"]["totalCount"], MAX_PAGE)) for number, n in by_number.items()]
         while pending:
             batch, pending = _pack(pending)
-            data = await self._query(queries.review_comments_query(batch), job)
+            data = await self._query(queries.review_comments_query(len(batch)), job,
+                                     **queries.review_comments_variables(batch))
             repository = data["repository"]
             for i, piece in enumerate(batch):
                 pull = repository.get(f"p{i}")
