@@ -123,9 +123,9 @@ async def test_a_fresh_database_finds_the_comment_by_its_marker(seeded, stand_in
     """A restart that lost its state (or a second process) edits the existing comment, never adds one;
     a person's comment quoting the marker is not mistaken for the app's."""
     seeded.add_comment(COMMUNITY, 1, author="mallory", body="<!-- ladder:progress:kubernetes:501 --> fake")
-    seeded.add_comment(COMMUNITY, 1, author="ladder[bot]", body=with_marker("old numbers", "progress:kubernetes:501"))
-    for n in range(40):  # the marker is on the second page
+    for n in range(120):  # the marker is on the second page
         seeded.add_comment(COMMUNITY, 1, author="someone", body=f"comment {n}")
+    seeded.add_comment(COMMUNITY, 1, author="ladder[bot]", body=with_marker("old numbers", "progress:kubernetes:501"))
     other = open_database(tmp_path / "other.db")
     try:
         plan(other, progress("new numbers"))
@@ -136,6 +136,24 @@ async def test_a_fresh_database_finds_the_comment_by_its_marker(seeded, stand_in
     assert [c.body for c in comments] == [with_marker("new numbers", "progress:kubernetes:501")]
     assert seeded.repo(COMMUNITY).issues[1].comments[0].body.endswith("fake")
     assert seeded.count_writes("POST") == 0
+
+
+async def test_the_lookup_reads_every_page_even_when_the_first_is_unchanged(seeded, stand_in, github_client, clock,
+                                                                             tmp_path):
+    """Page 1 answers 304 (its body did not change) while a page 2 appeared since it was cached: the
+    marker there is still found."""
+    for n in range(100):
+        seeded.add_comment(COMMUNITY, 1, author="someone", body=f"comment {n}")
+    for name in ("first.db", "second.db"):  # the second process knows nothing of the first one's write
+        database = open_database(tmp_path / name)
+        try:
+            plan(database, progress(f"written by {name}"))
+            await settle(OutboxSender(database, github_client, clock=clock, sleep=clock.sleep), clock)
+        finally:
+            database.conn.close()
+    assert [c.body for c in bot_comments(seeded, COMMUNITY, 1)] == [
+        with_marker("written by second.db", "progress:kubernetes:501")]
+    assert any(r.status == 304 for r in stand_in.requests_to("GET", "/repos/*/issues/1/comments"))
 
 
 async def test_a_deleted_progress_comment_is_written_again(seeded, sender, clock, db):

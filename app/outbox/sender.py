@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -303,8 +304,8 @@ class OutboxSender:
             found = await s.get_or_none("/repos/{+repo}/issues/comments/{id}", {"repo": repo, "id": known})
         if found is None:
             bot = await self._bot()
-            async for item in s.gh.getiter("/repos/{+repo}/issues/{number}/comments{?per_page}",
-                                           {"repo": repo, "number": number, "per_page": 100}):
+            async for item in s.pages("/repos/{+repo}/issues/{number}/comments{?per_page,page}",
+                                      {"repo": repo, "number": number}):
                 if self._mine(item, bot) and has_marker(item.get("body"), key):
                     found = item
                     break
@@ -326,8 +327,9 @@ class OutboxSender:
             found = await s.get_or_none("/repos/{+repo}/issues/{number}", {"repo": repo, "number": known})
         if found is None:
             bot = await self._bot()
-            async for item in s.gh.getiter("/repos/{+repo}/issues{?state,creator,per_page}",
-                                           {"repo": repo, "state": "all", "creator": bot, "per_page": 100}):
+            async for item in s.pages("/repos/{+repo}/issues{?state,creator,sort,direction,per_page,page}",
+                                      {"repo": repo, "state": "all", "creator": bot, "sort": "created",
+                                       "direction": "asc"}):
                 if "pull_request" not in item and has_marker(item.get("body"), key):
                     found = item
                     break
@@ -417,8 +419,8 @@ class OutboxSender:
         return result | {"number": pull["number"], "url": pull.get("html_url")}
 
     async def _find_pull(self, s: "_Session", repo: str, owner: str, branch: str, state: str) -> dict | None:
-        async for item in s.gh.getiter("/repos/{+repo}/pulls{?state,head,per_page}",
-                                       {"repo": repo, "state": state, "head": f"{owner}:{branch}", "per_page": 100}):
+        async for item in s.pages("/repos/{+repo}/pulls{?state,head,per_page,page}",
+                                  {"repo": repo, "state": state, "head": f"{owner}:{branch}"}):
             if (item.get("head") or {}).get("ref") == branch:
                 return item
         return None
@@ -431,6 +433,19 @@ class _Session:
         self.gh = gh
         self.installation_id = installation_id
         self.pacer = pacer
+
+    async def pages(self, url: str, url_vars: dict, per_page: int = 100) -> AsyncIterator[dict]:
+        """Every item of a list, asking for each page by number until a short page.
+
+        Not gidgethub's `getiter`: it follows the `Link` header, and the ETag cache keeps that header
+        with the page, so a first page that did not change (a 304) would come back with the old "no
+        next page" and a marker on a newer page would be missed."""
+        for page in itertools.count(1):
+            items = await self.gh.getitem(url, {**url_vars, "per_page": per_page, "page": page})
+            for item in items:
+                yield item
+            if len(items) < per_page:
+                return
 
     async def get_or_none(self, url: str, url_vars: dict) -> Any:
         try:
