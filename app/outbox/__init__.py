@@ -25,6 +25,9 @@ Design
   pull request whose head is the app's branch. So a restart, a redelivery, two processes, or a write
   whose answer was lost never duplicates anything. The ids written are stored in the effect's `result`
   so later edits go straight to them (and fall back to the lookup if someone deleted the object).
+  Lookups ask for each page by number (not gidgethub's Link-following `getiter`: with the ETag cache
+  an unchanged first page returns its stale Link header and a newer page would be missed). An effect
+  planned without `installation_id` gets the App's installation on the repository's owner.
 - Kinds: `comment` (created once, edited in place), `reply` (one-off, keyed on the command's comment
   id), `issue` (create or update title/body/labels/state; labels people added are kept; nothing is
   created only to be closed), `pull_request` (FileChange: one commit per change through the contents
