@@ -12,7 +12,6 @@ from aiohttp import web
 from app import handlers
 from app.context import Context
 from app.outbox import OutboxSender
-from app.outbox import OutboxSender
 from app.evaluations import Evaluator
 from app.backfill.runner import HistoryRunner
 from app.server.intake import Intake
@@ -141,7 +140,6 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     app[WORKER] = Worker(work_db, handlers.router, make_context, metrics)
     # Started in this order, stopped in reverse. Other services append themselves here.
     app[BACKGROUND] = [app[WORKER]] if start_worker else []
-    app[BACKGROUND].append(OutboxSender(work_db, github, settings))
     app[BACKGROUND].append(OutboxSender(work_db, github, settings))
     app[BACKGROUND].append(HistoryRunner(settings.database_path, github))
 
