@@ -188,7 +188,9 @@ async def sync_membership(gh, db: sqlite_utils.Database, org: str, *,
 
     listed: dict[str, str] = {}
     history: FileHistory | None = None
-    if peribolos is not None:
+    if peribolos is not None and gh is None:
+        result.warnings.append("org.yaml is configured but there is no GitHub client (dry run): not read.")
+    elif peribolos is not None:
         repo, path = peribolos[0], peribolos[1].format(org=org)
         text = await read_text(gh, repo, path, calls=result.calls)
         if text is None:
