@@ -56,8 +56,8 @@ def test_every_query_is_valid_for_githubs_schema():
     for document in queries.all_documents():
         parsed, errors = parse_and_validate(document)
         assert errors == ()
-        cost, problems = query_cost(parsed, None, {"first": 49})
-        assert problems == []
+        cost, problems = query_cost(parsed, None, {"first": 49, "f0": 2, "f1": 100})
+        assert problems == [] and cost <= 2
 
 
 def test_page_cost_rounds_to_one_point():
@@ -66,6 +66,9 @@ def test_page_cost_rounds_to_one_point():
     parsed, _ = parse_and_validate(queries.pull_requests_query(False))
     assert query_cost(parsed, None, {"first": 49}) == (1, [])
     assert query_cost(parsed, None, {"first": 100}) == (3, [])
+    # Review comments for pull requests with 2 and 100 reviews: 3 + 101 requests, one point.
+    parsed, _ = parse_and_validate(queries.review_comments_query(2))
+    assert query_cost(parsed, None, {"f0": 2, "f1": 100}) == (1, [])
 
 
 async def test_pull_requests_with_reviews_and_comments_across_pages(stand_in, github_client, db):
@@ -215,3 +218,96 @@ async def test_a_repository_the_installation_cannot_see_fails_alone(stand_in, gi
     assert [name for name, _ in report.failed] == ["acme/missing"]
     assert jobs.get(db, 999).status == "failed"
     assert "acme/missing" in db.execute("SELECT last_error FROM backfill_jobs WHERE repo_id = 999").fetchone()[0]
+
+
+# --- the same history delivered and backfilled ---------------------------------------------------------
+
+def _deliveries(state, repo) -> list[tuple[str, dict]]:
+    """The webhooks GitHub would have sent for the stand-in's history, built from its REST shapes."""
+    from app.stand_in.rest_api import comment_json, issue_json, pull_json, repo_json, review_comment_json, review_json
+
+    base = {"repository": repo_json(state, repo), "installation": {"id": INSTALLATION}}
+    out = []
+    for issue in repo.issues.values():
+        pr = pull_json(state, repo, issue)
+        out.append(("pull_request", {**base, "action": "closed" if issue.state == "closed" else "opened",
+                                     "number": issue.number, "pull_request": pr, "sender": pr["user"]}))
+        for review in issue.pull.reviews:
+            out.append(("pull_request_review", {**base, "action": "submitted", "pull_request": pr,
+                                                "review": review_json(state, repo, review)}))
+            for comment in review.comments:
+                out.append(("pull_request_review_comment", {**base, "action": "created", "pull_request": pr,
+                                                            "comment": review_comment_json(state, repo, comment)}))
+        for comment in issue.comments:
+            open_then = issue.closed_at is None or comment.created_at <= issue.closed_at
+            out.append(("issue_comment", {**base, "action": "created",
+                                          "issue": issue_json(state, repo, issue) | {"state": "open" if open_then else "closed"},
+                                          "comment": comment_json(state, repo, comment)}))
+    return out
+
+
+LEDGER_TABLES = {
+    "pull_requests": "*",
+    "reviews": "*",
+    "review_comments": "id, repo_id, pr_number, author_id, review_id, created_at, html_url",
+    "issue_comments": "id, repo_id, issue_number, is_pull_request, author_id, created_at, html_url, lgtm, approve",
+    "people": "id, login, type",
+}
+
+
+def _rows(db) -> dict[str, list]:
+    return {table: db.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+            for table, columns in LEDGER_TABLES.items()}
+
+
+async def test_backfill_stores_exactly_what_the_deliveries_stored(stand_in, github_client, db, service):
+    state = stand_in.state
+    repo = seed(stand_in)
+    state.add_user("renovate[bot]", type="Bot")
+    for i in range(6):
+        author = "renovate[bot]" if i == 5 else f"author{i}"
+        pr = state.add_pull_request("acme/widgets", author=author, created_at=ago(60 - i), additions=10 * i,
+                                    deletions=i, labels=["kind/bug"] if i % 2 else [],
+                                    merged_at=ago(50 - i) if i < 4 else None)
+        state.add_review("acme/widgets", pr.number, author="rev1", state="APPROVED", at=ago(55 - i),
+                         comments=[("a.go", "nit")])
+        state.add_review("acme/widgets", pr.number, author="rev2", state="CHANGES_REQUESTED", at=ago(56 - i))
+        state.add_comment("acme/widgets", pr.number, author="rev2", body="/lgtm\n/approve", at=ago(54 - i))
+        state.add_comment("acme/widgets", pr.number, author=author, body="/lgtm", at=ago(54 - i))  # the author's own
+        state.add_comment("acme/widgets", pr.number, author="late", body="/lgtm", at=ago(40 - i))  # after the merge
+        state.add_comment("acme/widgets", pr.number, author="renovate[bot]", body="/approve", at=ago(53 - i))
+
+    for event, payload in _deliveries(state, repo):
+        response = await service.deliver(event, payload)
+        assert response.status == 202
+    await service.settle()
+    schedule(db, repo)
+    await run_jobs(db, github_client, options=Options(page_size=4))
+
+    delivered, backfilled = _rows(service.db), _rows(db)
+    assert len(backfilled["pull_requests"]) == 6 and len(backfilled["issue_comments"]) == 17  # the bot's are dropped
+    assert len(backfilled["review_comments"]) == 6
+    for table in LEDGER_TABLES:
+        assert backfilled[table] == delivered[table], table
+    # Prow's rules came out the same way: rev2's /lgtm on open PRs, nobody's after a merge or on their own PR.
+    assert db.execute("SELECT count(*) FROM issue_comments WHERE lgtm = 1").fetchone()[0] == 6 + 2
+
+
+async def test_backfill_then_deliveries_store_each_fact_once(stand_in, github_client, db):
+    state = stand_in.state
+    repo = seed(stand_in)
+    pr = state.add_pull_request("acme/widgets", author="alice", created_at=ago(3))
+    state.add_review("acme/widgets", pr.number, author="bob", state="APPROVED", at=ago(2), comments=[("x", "y")])
+    state.add_comment("acme/widgets", pr.number, author="bob", body="/lgtm", at=ago(2))
+    schedule(db, repo)
+    await run_jobs(db, github_client)
+    before = _rows(db)
+
+    from app import normalise
+    from app.store import ledger
+    handlers = {"pull_request": normalise.from_pull_request_event, "pull_request_review": normalise.from_review_event,
+                "pull_request_review_comment": normalise.from_review_comment_event,
+                "issue_comment": normalise.from_issue_comment_event}
+    for event, payload in _deliveries(state, repo):
+        ledger.record(db, handlers[event](payload))
+    assert _rows(db) == before
