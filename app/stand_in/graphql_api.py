@@ -219,7 +219,9 @@ class Shapes:
         states = tuple(sorted(args.get("states") or ()))
         key = (repo.id, repo.version, order["field"], order["direction"], states, tuple(args.get("labels") or ()),
                args.get("baseRefName"), args.get("headRefName"))
-        cached = _SORTED.get(key)
+        # Per state: repository ids and versions repeat across stand-ins (each counts ids from 100001).
+        cache = self.state.__dict__.setdefault("_sorted_pulls", LRUCache(maxsize=256))
+        cached = cache.get(key)
         if cached is not None:
             return cached
         pulls = [p for p in repo.issues.values() if p.pull is not None]
@@ -233,7 +235,7 @@ class Shapes:
             pulls = [p for p in pulls if p.pull.head_ref == args["headRefName"]]
         attr = "updated_at" if order["field"] == "UPDATED_AT" else "created_at"
         pulls.sort(key=lambda p: (getattr(p, attr), p.number), reverse=order["direction"] == "DESC")
-        _SORTED[key] = pulls
+        cache[key] = pulls
         return pulls
 
     def pull(self, repo: Repo, pr: Issue) -> dict:
@@ -293,9 +295,6 @@ class Shapes:
                 "updatedAt": iso(c.updated_at), "publishedAt": iso(c.created_at),
                 "lastEditedAt": iso(c.updated_at) if edited else None, "includesCreatedEdit": edited,
                 "url": f"{self.state.html_url}/{repo.full_name}/{kind}/{issue.number}#issuecomment-{c.id}"}
-
-
-_SORTED: LRUCache = LRUCache(maxsize=256)
 
 
 def _pr_state(pr: Issue) -> str:
