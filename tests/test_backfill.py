@@ -311,3 +311,45 @@ async def test_backfill_then_deliveries_store_each_fact_once(stand_in, github_cl
     for event, payload in _deliveries(state, repo):
         ledger.record(db, handlers[event](payload))
     assert _rows(db) == before
+
+
+async def test_the_command_line_imports_one_repository_with_a_summary(stand_in, app_key, tmp_path, monkeypatch, capsys):
+    import asyncio
+
+    from app.cli import main
+
+    state = stand_in.state
+    seed(stand_in)
+    seed(stand_in, "acme/other")
+    for i in range(3):
+        pr = state.add_pull_request("acme/widgets", author="alice", created_at=ago(20 - i))
+        state.add_comment("acme/widgets", pr.number, author="bob", body="/lgtm", at=ago(19 - i))
+    state.add_pull_request("acme/widgets", author="alice", created_at=ago(40))  # before --since
+    state.add_pull_request("acme/other", author="alice", created_at=ago(5))
+    monkeypatch.setenv("APP_ID", str(app_key.app_id))
+    monkeypatch.setenv("PRIVATE_KEY", app_key.private_pem)
+    monkeypatch.setenv("GITHUB_API_URL", stand_in.url)
+    path = tmp_path / "ladder.db"
+    since = iso(ago(30))[:10]
+
+    status = await asyncio.to_thread(main, ["backfill", "--repo", "acme/widgets", "--since", since,
+                                            "--database", str(path)])
+
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert out.splitlines()[0].startswith("Imported 3 pull requests from 1 repositories in ")
+    assert "GraphQL points used: 1 (333.3 per 1,000 pull requests)." in out  # one page, no reviews
+    assert err.startswith("acme/widgets: done · [########################] 1/1 repositories · 3 PRs · 1 points used")
+    database = open_database(path)
+    assert count(database, "pull_requests") == 3 and count(database, "issue_comments", "lgtm = 1") == 3
+    assert [r[0] for r in database.execute("SELECT full_name FROM repositories")] == ["acme/widgets"]
+    database.close()
+
+
+def test_the_command_line_refuses_a_bad_date(monkeypatch, capsys, app_key):
+    from app.cli import main
+
+    monkeypatch.setenv("APP_ID", str(app_key.app_id))
+    monkeypatch.setenv("PRIVATE_KEY", app_key.private_pem)
+    assert main(["backfill", "--since", "last tuesday"]) == 2
+    assert capsys.readouterr().err == "ladder: --since must be a date like 2025-01-31, got 'last tuesday'\n"

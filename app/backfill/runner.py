@@ -50,10 +50,12 @@ class Options:
 
 
 async def installation_for(github: Any, full_name: str) -> int:
-    """The installation that covers a repository (for jobs recorded without one)."""
-    owner, name = full_name.split("/", 1)
-    data = await github.app_api().getitem("/repos/{owner}/{repo}/installation", {"owner": owner, "repo": name})
-    return int(data["id"])
+    """The installation that covers a repository (for jobs recorded without one): matched on its account."""
+    owner = full_name.split("/", 1)[0].lower()
+    async for inst in github.app_api().getiter("/app/installations"):
+        if (inst.get("account") or {}).get("login", "").lower() == owner:
+            return int(inst["id"])
+    raise LookupError(f"the App is not installed on {owner}")
 
 
 async def run_jobs(

@@ -120,34 +120,28 @@ async def discover(github, db, *, org: str | None, repo: str | None) -> list[tup
     from app import normalise
     from app.store import ledger
 
-    app_api = github.app_api()
+    # The App's installations, matched on their account (works with the App's own JWT alone).
+    installations = [i async for i in github.app_api().getiter("/app/installations")]
+    owner = org or (repo.split("/", 1)[0] if repo else None)
+    if owner is not None:
+        installations = [i for i in installations if (i.get("account") or {}).get("login", "").lower() == owner.lower()]
+        if not installations:
+            raise CommandError(f"the App is not installed on {owner}")
     found: list[tuple[dict, int]] = []
-    if repo is not None:
-        owner, name = repo.split("/", 1)
-        try:
-            inst = await app_api.getitem("/repos/{owner}/{repo}/installation", {"owner": owner, "repo": name})
-        except gidgethub.BadRequest as error:
-            if error.status_code == 404:
-                raise CommandError(f"the App is not installed on {repo}") from None
-            raise
+    for inst in installations:
         gh = await github.for_installation(inst["id"])
-        data = await gh.getitem("/repos/{owner}/{repo}", {"owner": owner, "repo": name})
-        found.append((data, int(inst["id"])))
-    else:
-        if org is not None:
+        if repo is not None:
+            name = repo.split("/", 1)[1]
             try:
-                installations = [await app_api.getitem("/orgs/{org}/installation", {"org": org})]
+                data = await gh.getitem("/repos/{owner}/{repo}", {"owner": owner, "repo": name})
             except gidgethub.BadRequest as error:
                 if error.status_code == 404:
-                    raise CommandError(f"the App is not installed on the organisation {org}") from None
+                    raise CommandError(f"the App is not installed on {repo}") from None
                 raise
-        else:
-            installations = [i async for i in app_api.getiter("/app/installations")]
-        for inst in installations:
-            gh = await github.for_installation(inst["id"])
-            async for data in gh.getiter("/installation/repositories", iterable_key="repositories"):
-                if org is None or data["owner"]["login"].lower() == org.lower():
-                    found.append((data, int(inst["id"])))
+            found.append((data, int(inst["id"])))
+            continue
+        async for data in gh.getiter("/installation/repositories", iterable_key="repositories"):
+            found.append((data, int(inst["id"])))
     activity = normalise.Activity(repositories=[normalise.repository(d, i) for d, i in found])
     ledger.record(db, activity)
     return [(int(d["id"]), d["full_name"], i) for d, i in found]
