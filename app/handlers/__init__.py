@@ -3,12 +3,12 @@
 A handler is `async def handler(event: gidgethub.sansio.Event, ctx: app.context.Context)`.
 """
 
-from gidgethub import routing
-
 from app.handlers import activity, commands, history, installations, progress, promotion, readiness_issues
+from app.handlers.ordered import OrderedRouter
 
-# Order matters where two routers take the same event: activity is recorded before it is evaluated.
-router = routing.Router(
+# Handlers run in this order (OrderedRouter): activity is recorded before it is evaluated, and evaluated
+# before commands and roster changes act on it.
+router = OrderedRouter(
     activity.router,
     installations.router,
     history.router,
