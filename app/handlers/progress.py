@@ -9,9 +9,30 @@ from gidgethub import routing, sansio
 
 from app.context import Context
 from app.promotion.progress import evaluate_mentees
-from app.promotion.setup import org_setup
+from app.promotion.setup import OrgSetup, org_setup
+from app.store import ledger
 
 router = routing.Router()
+
+
+def needs_paths(setup: OrgSetup, repo_name: str) -> bool:
+    """Whether some cohort of the organisation is scoped to a folder of this repository."""
+    return any(c.scope.path and (c.scope.repo or "").lower() == repo_name.lower() for c in setup.config.cohorts)
+
+
+async def record_changed_paths(ctx: Context, setup: OrgSetup, data: dict) -> None:
+    """Fetch a merged pull request's changed files, once, where a folder scope needs them."""
+    pr, repo = data["pull_request"], data["repository"]
+    if ctx.github is None or not setup.installation_id or not needs_paths(setup, repo["name"]):
+        return
+    if ledger.has_paths(ctx.db, pr["id"]):
+        return
+    gh = await ctx.github.for_installation(setup.installation_id)
+    paths = [f["filename"] async for f in gh.getiter(
+        "/repos/{owner}/{repo}/pulls/{pull_number}/files{?per_page}",
+        url_vars={"owner": repo["owner"]["login"], "repo": repo["name"], "pull_number": pr["number"],
+                  "per_page": 100})]
+    ledger.record_paths(ctx.db, pr["id"], paths)
 
 
 def _org_and_installation(data: dict) -> tuple[str | None, int | None]:
@@ -32,6 +53,8 @@ async def reevaluate(event: sansio.Event, ctx: Context) -> None:
     setup = await org_setup(ctx, org, installation_id)
     if setup is None:
         return
+    if event.event == "pull_request" and (data["pull_request"].get("merged_at")):
+        await record_changed_paths(ctx, setup, data)
     pull = data.get("pull_request") or (data.get("issue") if (data.get("issue") or {}).get("pull_request") else None)
     if not ctx.evaluator.has_index(org):
         await evaluate_mentees(ctx, setup)  # the first time: builds the index, evaluates every mentee

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from app.context import Context
-from app.evaluations import set_state
 from app.outbox import plan
 from app.outbox.effects import FileChange
 from app.promotion import readiness, roster_files
 from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup
-from app.store.facts import parse_scope
+from app.evaluations import member_level, set_state
+from app.store.facts import holdings_by_login, parse_scope
 from ladder_rules.evaluate import holds
-from ladder_rules.facts import Person
 
 
 def _now() -> str:
@@ -29,15 +28,14 @@ def deciders(ctx: Context, setup: OrgSetup, row: Readiness) -> list[str]:
 
 def mentors_who_qualify(ctx: Context, setup: OrgSetup, row: Readiness) -> list[str]:
     """Mentors of a cohort of this mentee who hold at least the target level in the scope."""
-    index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
-    by_login = {p.login.lower(): p for p in index.people.values()}
+    held = holdings_by_login(ctx.db, setup.org, member_level=member_level(setup.ladder))
     scope = parse_scope(row.scope)
     out = []
     for cohort in setup.cohorts_of(row.login):
         for mentor in cohort.mentors:
-            person = by_login.get(mentor.lower())
-            if person is not None and holds(setup.ladder, person.holdings, row.level, scope):
-                out.append(person.login)
+            login, holdings = held.get(mentor.lower(), (mentor, []))
+            if holds(setup.ladder, holdings, row.level, scope):
+                out.append(login)
     return out
 
 
@@ -67,10 +65,9 @@ async def approve(ctx: Context, setup: OrgSetup, row: Readiness, by: str) -> str
 
 async def is_org_member(ctx: Context, setup: OrgSetup, login: str, person_id: int) -> bool:
     """Org membership from the ledger (deliveries, members_since), else asked of GitHub."""
-    index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
-    person = index.people.get(person_id) or Person(person_id, login)
-    member = next((lvl.name for lvl in setup.ladder.levels if lvl.roster and lvl.roster.kind == "org_members"), None)
-    if member and holds(setup.ladder, person.holdings, member, parse_scope(setup.org)):
+    member = member_level(setup.ladder)
+    held = holdings_by_login(ctx.db, setup.org, member_level=member).get(login.lower(), (login, []))[1]
+    if member and holds(setup.ladder, held, member, parse_scope(setup.org)):
         return True
     if ctx.github is None or not setup.installation_id:
         return False

@@ -11,7 +11,9 @@ from app.outbox.effects import Comment
 from app.promotion import readiness
 from app.promotion.readiness import COLUMNS, Readiness
 from app.promotion.setup import OrgSetup
-from app.store.facts import parse_scope
+from app.evaluations import member_level
+from app.store.facts import holdings_by_login, parse_scope
+from ladder_rules.evaluate import holds
 
 ROSTER_FILES = ("OWNERS", "OWNERS_ALIASES")
 
@@ -30,11 +32,8 @@ def waiting_rows(ctx: Context, org: str, repo_name: str) -> list[Readiness]:
 
 
 def holds_now(ctx: Context, setup: OrgSetup, row: Readiness) -> bool:
-    from ladder_rules.evaluate import holds
-
-    index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
-    person = index.people.get(row.person_id)
-    return person is not None and bool(holds(setup.ladder, person.holdings, row.level, parse_scope(row.scope)))
+    held = holdings_by_login(ctx.db, setup.org, member_level=member_level(setup.ladder))
+    return bool(holds(setup.ladder, held.get(row.login.lower(), ("", []))[1], row.level, parse_scope(row.scope)))
 
 
 def promote(ctx: Context, setup: OrgSetup, row: Readiness) -> Readiness:

@@ -15,7 +15,8 @@ from app.evaluations import stored
 from app.outbox import plan
 from app.outbox.effects import Issue
 from app.promotion.setup import OrgSetup, key_part
-from app.store.facts import parse_scope
+from app.evaluations import member_level
+from app.store.facts import holdings_by_login, parse_scope
 from ladder_rules.evaluate import holds
 from reports.readiness import ReadinessView, Sponsor, readiness_body, title
 
@@ -169,20 +170,23 @@ MAX_LISTED = 12  # who-may lists in an issue body; beyond this the rule says eno
 def holders(ctx: Context, setup: OrgSetup, levels: list[str], scope, *, org_wide: bool = False,
             exclude: int | None = None) -> list[str]:
     """Logins who hold one of `levels` (or higher) over `scope` (anywhere in the org when `org_wide`)."""
-    index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
     ladder = setup.ladder
+    excluded = None
+    if exclude is not None:
+        row = ctx.db.execute("SELECT login FROM people WHERE id = ?", [exclude]).fetchone()
+        excluded = row[0].lower() if row else None
     out = []
-    for person in index.people.values():
-        if person.id == exclude:
+    for key, (login, held) in holdings_by_login(ctx.db, setup.org, member_level=member_level(ladder)).items():
+        if key == excluded:
             continue
         for name in levels:
             if org_wide:
                 rank = ladder.rank(name)
-                found = any(ladder.rank(h.level) >= rank >= 0 for h in person.holdings)
+                found = any(ladder.rank(h.level) >= rank >= 0 for h in held)
             else:
-                found = bool(holds(ladder, person.holdings, name, scope))
+                found = bool(holds(ladder, held, name, scope))
             if found:
-                out.append(person.login)
+                out.append(login)
                 break
     return sorted(out, key=str.lower)[:MAX_LISTED]
 

@@ -50,3 +50,12 @@ async def read_file(gh, repo: str, path: str) -> str | None:
             return None
         raise
     return base64.b64decode(data.get("content") or "").decode("utf-8")
+
+
+def _register() -> None:
+    from app.outbox import register_file_editor
+
+    register_file_editor(EDITOR, apply_edit)
+
+
+_register()

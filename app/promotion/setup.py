@@ -42,10 +42,11 @@ async def org_setup(ctx: Context, org: str, installation_id: int | None = None, 
                     refresh: bool = False) -> OrgSetup | None:
     """The organisation's setup from its `ladder.yml` (cached; loaded from GitHub when unknown or when
     `refresh`). None when the organisation has no usable configuration: nothing is planned for it."""
-    loaded = None
+    loaded, fresh = None, False
     if (refresh or not has_cached_config(ctx.db, org)) and ctx.github is not None and installation_id:
         gh = await ctx.github.for_installation(installation_id)
         loaded = await load_config(gh, org, ".github", db=ctx.db, installation_id=installation_id)
+        fresh = True
     elif has_cached_config(ctx.db, org):
         loaded = cached_config(ctx.db, org)
     if loaded is None or not loaded.ok or loaded.ladder is None:
@@ -54,8 +55,28 @@ async def org_setup(ctx: Context, org: str, installation_id: int | None = None, 
         row = ctx.db.execute("SELECT installation_id FROM org_configs WHERE org = ?", [org]).fetchone()
         installation_id = row[0] if row else None
     config = loaded.config
-    return OrgSetup(org=org, installation_id=installation_id, config=config, ladder=loaded.ladder,
-                    definitions=config.rule_definitions(org), dry_run=ctx.dry_run or config.dry_run)
+    setup = OrgSetup(org=org, installation_id=installation_id, config=config, ladder=loaded.ladder,
+                     definitions=config.rule_definitions(org), dry_run=ctx.dry_run or config.dry_run)
+    if fresh:
+        await refresh_rosters(ctx, setup)
+    return setup
+
+
+async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
+    """Read who holds which level (org membership, the OWNERS of every cohort's scope) into `holdings`."""
+    if ctx.github is None or not setup.installation_id:
+        return
+    from app.rosters import sync_owners_scope
+    from app.rosters.membership import sync_membership
+
+    gh = await ctx.github.for_installation(setup.installation_id)
+    peribolos = (setup.config.peribolos.repo, setup.config.peribolos.path) if setup.config.peribolos else None
+    await sync_membership(gh, ctx.db, setup.org, members_since=dict(setup.config.members_since),
+                          peribolos=peribolos)
+    for scope in {setup.cohort_scope(c) for c in setup.config.cohorts}:
+        await sync_owners_scope(gh, ctx.db, setup.ladder, scope)
+    if ctx.evaluator is not None:
+        ctx.evaluator.forget(setup.org)
 
 
 def key_part(text: str) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from app.context import Context
 from app.promotion import readiness
 from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup
-from app.store.facts import parse_scope
+from app.evaluations import member_level
+from app.store.facts import holdings_by_login, parse_scope
 from ladder_rules.evaluate import check_sponsors
 from ladder_rules.facts import Person
 
@@ -36,9 +35,9 @@ async def sponsor(ctx: Context, setup: OrgSetup, row: Readiness, *, sponsor_id: 
     level = setup.ladder.level(row.level)
     needs_company = any(rule.distinct_companies for rule in level.sponsors)
     company = await public_company(ctx, setup, login) if needs_company else None
-    index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
-    candidate = index.people.get(row.person_id) or Person(row.person_id, row.login)
-    person = dataclasses.replace(index.people.get(sponsor_id) or Person(sponsor_id, login), company=company)
+    held = holdings_by_login(ctx.db, setup.org, member_level=member_level(setup.ladder))
+    candidate = Person(row.person_id, row.login, holdings=tuple(held.get(row.login.lower(), ("", []))[1]))
+    person = Person(sponsor_id, login, company=company, holdings=tuple(held.get(login.lower(), ("", []))[1]))
     check = check_sponsors(setup.ladder, candidate, [person], parse_scope(row.scope), level=row.level)
     eligible = sponsor_id in check.eligible
     reason = None if eligible else check.refused.get(sponsor_id, "does not meet the sponsor rule")

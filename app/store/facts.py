@@ -188,3 +188,24 @@ def load_facts(
                 comments=tuple(comments.get(person_id, ())),
             )
     return facts
+
+
+def holdings_by_login(db: sqlite_utils.Database, org: str, *, member_level: str | None = "member"
+                      ) -> dict[str, tuple[str, list[Holding]]]:
+    """Everyone who holds a level in `org`, by lower-cased login: (login as written, holdings).
+
+    Read from the rosters directly, so people who hold a level but never acted are included."""
+    out: dict[str, tuple[str, list[Holding]]] = {}
+    for login, level, scope, since in db.execute(
+        "SELECT login, level, scope, since FROM holdings WHERE org = ?", [org]
+    ):
+        out.setdefault(login.lower(), (login, []))[1].append(Holding(level, parse_scope(scope), parse_time(since)))
+    if member_level:
+        for login, since in db.execute(
+            "SELECT p.login, m.since FROM org_members m JOIN people p ON p.id = m.user_id"
+            " WHERE m.org = ? AND m.removed_at IS NULL", [org]
+        ):
+            entry = out.setdefault(login.lower(), (login, []))
+            if not any(h.level == member_level for h in entry[1]):
+                entry[1].append(Holding(member_level, Scope(org), parse_time(since)))
+    return out

@@ -185,3 +185,14 @@ def remove_repositories(db: sqlite_utils.Database, repo_ids: list[int], *, now: 
     db.conn.executemany(
         "UPDATE repositories SET removed_at = ? WHERE id = ?", [(now, repo_id) for repo_id in repo_ids]
     )
+
+
+def record_paths(db: sqlite_utils.Database, pr_id: int, paths: list[str]) -> None:
+    """The files a pull request changed (fetched only where a path-scoped level or cohort needs them)."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO pull_request_files (pr_id, path) VALUES (?, ?)", [(pr_id, p) for p in paths]
+    )
+
+
+def has_paths(db: sqlite_utils.Database, pr_id: int) -> bool:
+    return db.execute("SELECT 1 FROM pull_request_files WHERE pr_id = ? LIMIT 1", [pr_id]).fetchone() is not None

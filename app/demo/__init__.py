@@ -1,0 +1,1 @@
+"""`ladder demo`: the whole pipeline on a sample organisation, against the local GitHub stand-in."""
