@@ -20,6 +20,7 @@ from app.server.signature import signature_valid
 from app.server.worker import Worker
 from app.settings import Settings
 from app.store import deliveries, open_database
+from reports.dashboard import dashboard_html
 
 log = logging.getLogger("ladder.server")
 
@@ -109,6 +110,10 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+async def dashboard(request: web.Request) -> web.Response:
+    return web.Response(text=dashboard_html(request.app[DB]), content_type="text/html", charset="utf-8")
+
+
 async def metrics_page(request: web.Request) -> web.Response:
     text = request.app[METRICS].render(request.app[DB])
     for service in request.app[BACKGROUND]:
@@ -144,6 +149,7 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     app[BACKGROUND].append(HistoryRunner(settings.database_path, github))
 
     app.router.add_post(settings.webhook_path, receive_delivery)
+    app.router.add_get("/", dashboard)
     app.router.add_get("/ping", ping)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
