@@ -122,14 +122,14 @@ class World:
                 if i.pull is not None and bot is not None and i.user_id == bot.id]
 
 
-async def start_world(tmp_path, app_key, *, now: datetime | None = None) -> World:
+async def start_world(tmp_path, app_key, *, now: datetime | None = None, request_timeout: float = 30.0) -> World:
     now = now or datetime.now(timezone.utc)
     stand_in = await start_stand_in(app_id=app_key.app_id, public_key=app_key.public_pem)
     sample.seed(stand_in.state, now)
     session = aiohttp.ClientSession()
     clock = VirtualClock()
     github = GitHubClient(session, app_id=app_key.app_id, private_key=app_key.private_pem, api_url=stand_in.url,
-                          policy=RetryPolicy(sleep=clock.sleep))
+                          policy=RetryPolicy(sleep=clock.sleep), request_timeout=request_timeout)
     settings = Settings(app_id=app_key.app_id, private_key=app_key.private_pem, webhook_secret=SECRET,
                         github_api_url=stand_in.url, database_path=tmp_path / "ladder.db")
     app = make_app(settings, github=github)
