@@ -1,0 +1,84 @@
+"""`ladder status LOGIN`: a person's progress in the terminal, and what Ladder did or would do for them."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli.common import CommandError, add_database_option, database_path
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "status",
+        help="a person's progress in the terminal",
+        description="Show a person's progress toward each level (every requirement with have/need), their "
+        "readiness issues, and the writes Ladder made or planned for them on GitHub (planned = dry-run). "
+        "Reads the stored data only.",
+    )
+    parser.add_argument("login", metavar="LOGIN", help="GitHub login (with or without @)")
+    parser.add_argument("--org", metavar="ORG", help="only this organisation")
+    parser.add_argument("--level", metavar="LEVEL", help="only this level")
+    add_database_option(parser)
+    parser.set_defaults(func=run)
+
+
+def _known_levels(db) -> set[str]:
+    """Level names of the stored organisations' ladders, and of every stored evaluation."""
+    from ladder_rules.builtin import builtin_ladder
+    from reports.person import config_of, known_orgs
+
+    levels = {row[0].lower() for row in db.execute("SELECT DISTINCT level FROM evaluations")}
+    for org in known_orgs(db):
+        try:
+            levels |= {level.name.lower() for level in builtin_ladder(config_of(db, org).get("ladder")).levels}
+        except (KeyError, TypeError):
+            pass  # a ladder file in a repository: its levels are known from its evaluations only
+    return levels
+
+
+def status_lines(db, login: str, org: str | None = None, level: str | None = None) -> list[str]:
+    from app.outbox import list_effects
+    from reports.cohort import org_cohorts
+    from reports.effects import effect_row
+    from reports.markdown import day
+    from reports.person import evaluations, find_org, find_person, readiness_rows
+    from reports.terminal import effect_lines, progress_text
+
+    found = find_person(db, login)
+    if found is None:
+        raise CommandError(f"no one with the login {login.lstrip('@')!r} is known to Ladder")
+    if org is not None:
+        org = find_org(db, org) or _fail(f"no organisation called {org!r} is known to Ladder")
+    if level is not None and level.lower() not in _known_levels(db):
+        raise CommandError(f"no level called {level!r} in the ladders Ladder knows")
+    person_id, login = found
+    lines = [f"@{login}" + (f" in {org}" if org else "")]
+    for cohort_org, cohort in org_cohorts(db, org):
+        if login.lower() in (m.lower() for m in cohort.get("mentees") or []):
+            lines.append(f"Cohort {cohort['name']} ({cohort_org}): target {cohort['target']}, "
+                         f"{day(cohort['start'])} to {day(cohort['end'])}")
+    lines.append("")
+    evals = evaluations(db, person_id, org, level)
+    if not evals:
+        lines += ["No progress stored yet" + (f" toward {level}" if level else "") + ".", ""]
+    ready = readiness_rows(db, person_id)
+    for evaluation in evals:
+        lines += progress_text(evaluation, readiness=ready.get((evaluation["level"], evaluation["scope"])))
+        lines.append("")
+    effects = [effect_row(e) for e in list_effects(db, person_id=person_id, org=org)]
+    lines.append(f"On GitHub ({len(effects)} {'write' if len(effects) == 1 else 'writes'}; "
+                 "planned = dry-run, recorded but not sent):")
+    lines += effect_lines(effects)
+    return lines
+
+
+def _fail(message: str):
+    raise CommandError(message)
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.store import open_database
+
+    db = open_database(database_path(args))
+    print("\n".join(status_lines(db, args.login, args.org, args.level)))
+    return 0

@@ -1,0 +1,177 @@
+"""One person's report: every level they work toward or reached, the requirements, their activity,
+check-ins, and what Ladder wrote (or would write) on GitHub about them. From stored data only."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from reports.effects import effect_row
+from reports.formats import Link, Progress, Report, Table
+from reports.markdown import day, leaves
+
+# (words, table, person column, time column, extra condition): what counts as activity in the ledger.
+ACTIVITY = (
+    ("pull requests opened", "pull_requests", "author_id", "created_at", ""),
+    ("reviews", "reviews", "reviewer_id", "submitted_at", ""),
+    ("review comments", "review_comments", "author_id", "created_at", ""),
+    ("comments", "issue_comments", "author_id", "created_at", ""),
+    ("issues opened", "issues", "author_id", "created_at", " AND is_pull_request = 0"),
+)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def find_person(db: sqlite_utils.Database, login: str) -> tuple[int, str] | None:
+    """(id, login) of the person with this login (case-insensitive), or None. People are keyed on
+    their id; when a login was reused, the most recently seen account wins."""
+    row = db.execute("SELECT id, login FROM people WHERE login = ? COLLATE NOCASE ORDER BY updated_at DESC",
+                     [login.lstrip("@")]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def known_orgs(db: sqlite_utils.Database) -> list[str]:
+    rows = db.execute("SELECT org FROM org_configs UNION SELECT org FROM evaluations").fetchall()
+    return sorted({r[0] for r in rows}, key=str.lower)
+
+
+def find_org(db: sqlite_utils.Database, org: str) -> str | None:
+    """The organisation's name as stored, or None when Ladder knows nothing about it."""
+    return next((o for o in known_orgs(db) if o.lower() == org.lower()), None)
+
+
+def activity(db: sqlite_utils.Database, person_id: int, org: str | None = None) -> dict:
+    """Counts per kind and the time of the latest act (in `org`'s repositories, or anywhere)."""
+    counts, latest = {}, None
+    where_org = " AND repo_id IN (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)" if org else ""
+    for words, table, person, at, extra in ACTIVITY:
+        count, last = db.execute(
+            f"SELECT count(*), max({at}) FROM {table} WHERE {person} = ?{extra}{where_org}",
+            [person_id, org] if org else [person_id]).fetchone()
+        counts[words] = count
+        when = parse_time(last)
+        if when and (latest is None or when > latest):
+            latest = when
+    return {"counts": counts, "last": latest}
+
+
+def readiness_rows(db: sqlite_utils.Database, person_id: int) -> dict[tuple[str, str], dict]:
+    """The person's readiness issues by (level, scope), with the issue's address."""
+    out = {}
+    for row in db.execute(
+        "SELECT r.level, r.scope, r.community_repo, r.issue_number, r.status, r.opened_at, r.approved_by,"
+        " r.pull_request_url, r.promoted_at, o.result FROM readiness r LEFT JOIN outbox o ON o.key = r.key"
+        " WHERE r.person_id = ?", [person_id]
+    ).fetchall():
+        level, scope, repo, number, status, opened_at, approved_by, pr_url, promoted_at, result = row
+        # The issue's number reaches the readiness row later than the outbox learns its address.
+        url = f"https://github.com/{repo}/issues/{number}" if number else (
+            (json.loads(result) or {}).get("url") if result else None)
+        out[(level, scope)] = {
+            "level": level, "scope": scope, "status": status, "opened_at": opened_at, "url": url,
+            "approved_by": approved_by, "pull_request_url": pr_url, "promoted_at": promoted_at,
+        }
+    return out
+
+
+def checkins(db: sqlite_utils.Database, person_id: int, org: str | None = None,
+             cohort: str | None = None) -> list[dict]:
+    sql, params = "SELECT org, cohort, at, url FROM checkins WHERE person_id = ?", [person_id]
+    if org:
+        sql, params = sql + " AND org = ?", params + [org]
+    if cohort:
+        sql, params = sql + " AND cohort = ?", params + [cohort]
+    return [{"org": o, "cohort": c, "at": at, "url": url} for o, c, at, url in db.execute(sql + " ORDER BY at", params)]
+
+
+def met_count(evaluation: dict) -> Progress:
+    """Automatic requirements met, of those there are (human-only ones are not counted)."""
+    automatic = [r for r in leaves(evaluation["requirements"]) if r.get("met") is not None]
+    return Progress(sum(1 for r in automatic if r["met"]), len(automatic))
+
+
+def evaluations(db: sqlite_utils.Database, person_id: int, org: str | None = None,
+                level: str | None = None) -> list[dict]:
+    """Stored evaluations, working ones first, then by level and scope."""
+    from app.evaluations import stored
+
+    rows = [e for e in stored(db, person_id, level)
+            if org is None or e["scope"].split("/")[0].lower() == org.lower()]
+    return sorted(rows, key=lambda e: (e["state"] == "promoted", e["level"], e["scope"]))
+
+
+def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = None) -> Report:
+    """Raises LookupError naming the login when Ladder has never seen it."""
+    from app.outbox import list_effects
+    from reports.cohort import org_cohorts
+
+    found = find_person(db, login)
+    if found is None:
+        raise LookupError(f"no one with the login {login!r} is known to Ladder")
+    person_id, login = found
+    evals = evaluations(db, person_id, org)
+    ready = readiness_rows(db, person_id)
+    acts = activity(db, person_id, org)
+    done_checkins = checkins(db, person_id, org)
+    cohorts = [(o, c) for o, c in org_cohorts(db, org)
+               if login.lower() in (m.lower() for m in c.get("mentees") or [])]
+    effects = [effect_row(e) for e in list_effects(db, person_id=person_id, org=org)]
+
+    summary = []
+    orgs = sorted({e["scope"].split("/")[0] for e in evals} | {o for o, _ in cohorts}, key=str.lower)
+    if orgs:
+        summary.append(("Organisations", ", ".join(orgs)))
+    for o, c in cohorts:
+        summary.append(("Cohort", f"{c['name']} in {o}: target {c['target']}, "
+                                  f"{day(c['start'])} to {day(c['end'])}"))
+    summary.append(("Last activity", day(acts["last"]) if acts["last"] else "none recorded"))
+    summary.append(("Activity", ", ".join(f"{n} {words}" for words, n in acts["counts"].items())))
+    for (level, scope), r in sorted(ready.items()):
+        if r["promoted_at"]:
+            summary.append(("Promoted", f"{level} in {scope} on {day(r['promoted_at'])}"))
+
+    requirements = Table("Requirements", ["Level", "Scope", "State", "Requirement", "Progress", "Met", "Note"],
+                         empty="no evaluation stored yet")
+    levels = Table("Levels", ["Level", "Scope", "State", "Requirements met", "Readiness issue", "Promoted"],
+                   empty="no evaluation stored yet")
+    for e in evals:
+        r = ready.get((e["level"], e["scope"]))
+        issue = Link(f"{r['status']}", r["url"]) if r and r["url"] else (r["status"] if r else "")
+        levels.rows.append([e["level"], e["scope"], e["state"], met_count(e), issue,
+                            day(r["promoted_at"]) if r and r["promoted_at"] else ""])
+        for req in leaves(e["requirements"]):
+            note = ""
+            if req.get("kind") == "tenure" and req.get("met_on"):
+                note = ("met on " if req.get("met") else "will be met on ") + day(req["met_on"])
+            elif req.get("met") is None:
+                note = "for people to confirm"
+            met = {True: "yes", False: "no", None: "people decide"}[req.get("met")]
+            progress = (f"{req['have']}/{req['need']} days" if req.get("kind") == "tenure" and req.get("need")
+                        else Progress(req.get("have"), req.get("need")))
+            requirements.rows.append([e["level"], e["scope"], e["state"], req["description"], progress, met, note])
+    checkin_table = Table("Check-ins", ["Date", "Cohort", "Comment"], empty="no check-in yet")
+    checkin_table.rows = [[day(c["at"]), c["cohort"], Link("comment", c["url"]) if c["url"] else ""]
+                          for c in done_checkins]
+    effect_table = Table("What Ladder did on GitHub", ["Status", "Effect", "Outcome"], empty="nothing yet")
+    effect_table.rows = [[r["status"], r["what"], Link(r["url"], r["url"]) if r["status"] == "done" and r["url"]
+                          else r["outcome"]] for r in effects]
+
+    data = {
+        "login": login, "person_id": person_id, "organisations": orgs,
+        "cohorts": [{"org": o, **c} for o, c in cohorts],
+        "activity": {"counts": acts["counts"], "last": acts["last"].isoformat() if acts["last"] else None},
+        "evaluations": evals, "readiness": list(ready.values()), "checkins": done_checkins, "effects": effects,
+    }
+    return Report(f"@{login}", summary, [requirements, levels, checkin_table, effect_table], data=data)
+
+
+def config_of(db: sqlite_utils.Database, org: str) -> dict:
+    row = db.execute("SELECT text FROM org_configs WHERE org = ?", [org]).fetchone()
+    return (json.loads(row[0]).get("config") or {}) if row and row[0] else {}
