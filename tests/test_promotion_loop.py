@@ -143,3 +143,18 @@ async def test_a_mentee_crosses_the_reviewer_bar_and_is_promoted(world):
     writes = world.state.count_writes()
     await world.redeliver_everything()
     assert world.state.count_writes() == writes
+
+
+async def test_history_imported_on_install_reaches_the_progress_comment(world):
+    """No deliveries for the past: the history is in GitHub, installing the app imports it (GraphQL),
+    and the evaluations it changes produce the same comment and readiness issue as live deliveries."""
+    story.alice_history(world.act, datetime.now(timezone.utc))  # the deliveries are dropped: never sent
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    assert world.comments(COMMUNITY, sample.TRACKING_ISSUE) == []
+    await world.history.step()
+    await world.settle()
+    (comment,) = progress_comments(world, "alice")
+    assert "| ✅ | Primary reviewer for at least 5 PRs to sample-org/widgets/pkg/controller | 5 / 5" in comment.body
+    assert ("| ✅ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 20 / 20"
+            in comment.body)
+    assert readiness_issue(world).state == "open"

@@ -14,7 +14,9 @@ from aiohttp.test_utils import TestServer
 
 from app.demo import sample
 from app.demo.actions import Actions
+from app.backfill.runner import HistoryRunner
 from app.github import GitHubClient, RetryPolicy
+from app.store import open_database
 from app.outbox import OutboxSender, Pacer
 from app.server import make_app
 from app.server.web import BACKGROUND, DB
@@ -138,10 +140,16 @@ async def start_world(tmp_path, app_key, *, now: datetime | None = None, request
     app[BACKGROUND].remove(old)
     sender = OutboxSender(old.db, github, settings, clock=clock, sleep=clock.sleep,
                           pacer=Pacer(clock=clock, sleep=clock.sleep))
+    # The history importer too: tests call `world.history.step()` when they want an import.
+    history = next(s for s in app[BACKGROUND] if isinstance(s, HistoryRunner))
+    app[BACKGROUND].remove(history)
+    history.db = open_database(settings.database_path, migrate_schema=False, durable=False)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     service = Service(server, aiohttp.ClientSession(), settings)
-    return World(stand_in, service, sender, clock, session)
+    world = World(stand_in, service, sender, clock, session)
+    world.history = history
+    return world
 
 
 async def stop_world(world: World) -> None:
@@ -149,3 +157,4 @@ async def stop_world(world: World) -> None:
     await world.service.server.close()
     await world.session.close()
     await world.stand_in.close()
+    world.history.db.close()

@@ -15,15 +15,10 @@ from app.store import ledger
 router = routing.Router()
 
 
-def needs_paths(setup: OrgSetup, repo_name: str) -> bool:
-    """Whether some cohort of the organisation is scoped to a folder of this repository."""
-    return any(c.scope.path and (c.scope.repo or "").lower() == repo_name.lower() for c in setup.config.cohorts)
-
-
 async def record_changed_paths(ctx: Context, setup: OrgSetup, data: dict) -> None:
     """Fetch a merged pull request's changed files, once, where a folder scope needs them."""
     pr, repo = data["pull_request"], data["repository"]
-    if ctx.github is None or not setup.installation_id or not needs_paths(setup, repo["name"]):
+    if ctx.github is None or not setup.installation_id or not setup.needs_paths(repo["name"]):
         return
     if ledger.has_paths(ctx.db, pr["id"]):
         return

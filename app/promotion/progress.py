@@ -81,3 +81,15 @@ def plan_progress(ctx: Context, setup: OrgSetup, cohort: Cohort, evaluation: dic
         body=progress_markdown(evaluation, cohort=cohort.to_dict(), readiness_url=url),
         installation_id=setup.installation_id, org=setup.org, person_id=evaluation["person_id"],
     ), dry_run=setup.dry_run)
+
+
+async def after_import(ctx: Context, org: str) -> None:
+    """History was imported (backfill, the daily pass): re-read the organisation and re-evaluate its
+    mentees, so what the import changed shows in their comments and readiness issues."""
+    from app.promotion.setup import org_setup
+
+    if ctx.evaluator is not None:
+        ctx.evaluator.forget(org)
+    setup = await org_setup(ctx, org)
+    if setup is not None:
+        await evaluate_mentees(ctx, setup)

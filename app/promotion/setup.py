@@ -33,6 +33,10 @@ class OrgSetup:
     def cohort_scope(self, cohort: Cohort) -> Scope:
         return Scope(self.org, cohort.scope.repo, cohort.scope.path or None)
 
+    def needs_paths(self, repo_name: str) -> bool:
+        """Whether some cohort works in a folder of this repository (so changed files must be known)."""
+        return any(c.scope.path and (c.scope.repo or "").lower() == repo_name.lower() for c in self.config.cohorts)
+
     def cohorts_of(self, login: str) -> list[Cohort]:
         """The running or past cohorts `login` is a mentee of (case-insensitive)."""
         return [c for c in self.config.cohorts if login.lower() in (m.lower() for m in c.mentees)]
@@ -42,6 +46,10 @@ async def org_setup(ctx: Context, org: str, installation_id: int | None = None, 
                     refresh: bool = False) -> OrgSetup | None:
     """The organisation's setup from its `ladder.yml` (cached; loaded from GitHub when unknown or when
     `refresh`). None when the organisation has no usable configuration: nothing is planned for it."""
+    if installation_id is None:
+        row = ctx.db.execute("SELECT id FROM installations WHERE account_login = ? COLLATE NOCASE"
+                             " AND deleted_at IS NULL", [org]).fetchone()
+        installation_id = row[0] if row else None
     loaded, fresh = None, False
     if (refresh or not has_cached_config(ctx.db, org)) and ctx.github is not None and installation_id:
         gh = await ctx.github.for_installation(installation_id)

@@ -13,6 +13,7 @@ from app import handlers
 from app.context import Context
 from app.outbox import OutboxSender
 from app.evaluations import Evaluator
+from app.promotion.progress import after_import
 from app.backfill.runner import HistoryRunner
 from app.server.intake import Intake
 from app.server.metrics import Metrics
@@ -146,7 +147,9 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     # Started in this order, stopped in reverse. Other services append themselves here.
     app[BACKGROUND] = [app[WORKER]] if start_worker else []
     app[BACKGROUND].append(OutboxSender(work_db, github, settings))
-    app[BACKGROUND].append(HistoryRunner(settings.database_path, github))
+    history = HistoryRunner(settings.database_path, github)
+    history.on_imported = lambda org, repo_ids: after_import(make_context(f"import:{org}"), org)
+    app[BACKGROUND].append(history)
 
     app.router.add_post(settings.webhook_path, receive_delivery)
     app.router.add_get("/", dashboard)
