@@ -142,6 +142,19 @@ async def test_unchanged_get_is_a_304_from_the_etag_cache(stand_in, seeded, gith
     assert remaining == 4999
 
 
+async def test_a_list_that_grew_a_page_is_read_whole_the_second_time(stand_in, seeded, github_client):
+    """A 304 on an unchanged first page must not hide a second page that appeared since."""
+    state = stand_in.state
+    issue = state.add_issue(REPO, title="Tracking", author="octocat")
+    for i in range(3):
+        state.add_comment(REPO, issue.number, author="octocat", body=f"comment {i}")
+    gh = await github_client.for_installation(INSTALLATION)
+    url = f"/repos/{REPO}/issues/{issue.number}/comments?per_page=3"
+    assert [c["body"] async for c in gh.getiter(url)] == ["comment 0", "comment 1", "comment 2"]
+    state.add_comment(REPO, issue.number, author="octocat", body="comment 3")
+    assert [c["body"] async for c in gh.getiter(url)] == ["comment 0", "comment 1", "comment 2", "comment 3"]
+
+
 async def test_secondary_limit_with_retry_after(stand_in, seeded, github_client, fake_sleep):
     seeded.fail_next(1, status=403, retry_after=7, path_glob="/users/*")
     gh = await github_client.for_installation(INSTALLATION)

@@ -2,7 +2,8 @@
 
 gidgethub stores ``(etag, last_modified, data, next_url)`` per URL in any MutableMapping and sends
 ``If-None-Match``; a 304 answer does not count against the rate limit. Installations see different
-private data at the same URL, so each installation gets its own prefix in the shared cache.
+private data at the same URL, so each installation gets its own prefix in the shared cache. Lists are
+not cached (see `ScopedCache.__setitem__`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ class ScopedCache(MutableMapping):
         return self._shared[self._prefix + url]
 
     def __setitem__(self, url: str, value: Any) -> None:
+        # gidgethub stores (etag, last_modified, data, next_url) and, on a 304, reuses the stored next
+        # page link. A list whose first page is unchanged may have grown a page since, so lists are never
+        # cached: only single objects (files, users, issues) are, where a 304 is always the whole truth.
+        if isinstance(value, tuple) and len(value) == 4 and isinstance(value[2], list):
+            return
         self._shared[self._prefix + url] = value
 
     def __delitem__(self, url: str) -> None:
