@@ -56,19 +56,22 @@ def test_every_query_is_valid_for_githubs_schema():
     for document in queries.all_documents():
         parsed, errors = parse_and_validate(document)
         assert errors == ()
-        cost, problems = query_cost(parsed, None, {"first": 49, "f0": 2, "f1": 100})
+        cost, problems = query_cost(parsed, None, {"first": 74})
         assert problems == [] and cost <= 2
 
 
 def test_page_cost_rounds_to_one_point():
-    assert queries.best_page_size(3) == 49  # 1 + 3 * 49 = 148 requests: one point
-    assert queries.best_page_size(4) == 37
+    assert queries.best_page_size(2) == 74  # 1 + 2 * 74 = 149 requests: one point
+    assert queries.best_page_size(3) == 49  # with changed paths
     parsed, _ = parse_and_validate(queries.pull_requests_query(False))
-    assert query_cost(parsed, None, {"first": 49}) == (1, [])
-    assert query_cost(parsed, None, {"first": 100}) == (3, [])
-    # Review comments for pull requests with 2 and 100 reviews: 3 + 101 requests, one point.
-    parsed, _ = parse_and_validate(queries.review_comments_query(2))
-    assert query_cost(parsed, None, {"f0": 2, "f1": 100}) == (1, [])
+    assert query_cost(parsed, None, {"first": 74}) == (1, [])
+    assert query_cost(parsed, None, {"first": 75}) == (2, [])
+    assert query_cost(parsed, None, {"first": 100}) == (2, [])
+    # Review threads addressed by id: one request each, 149 to the point.
+    parsed, _ = parse_and_validate(queries.thread_comments_query(149))
+    assert query_cost(parsed, None, {}) == (1, [])
+    parsed, _ = parse_and_validate(queries.thread_comments_query(150))
+    assert query_cost(parsed, None, {}) == (2, [])
 
 
 async def test_pull_requests_with_reviews_and_comments_across_pages(stand_in, github_client, db):

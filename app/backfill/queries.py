@@ -1,23 +1,23 @@
 """The GraphQL documents the history import sends (each one checked against GitHub's schema in the tests).
 
 Cost is GitHub's: for every connection, the requests needed to fill it assuming each parent connection is
-full, summed, divided by 100 and rounded (at least 1 point). A page of P pull requests with three inner
-connections (labels, reviews, comments) asks for 1 + 3P requests; 49 pull requests a page is the most that
-still rounds to one point, which is the cheapest rate per pull request GitHub's formula allows
-(about 20 points per 1,000 pull requests, against 30 for pages of 100 at 3 points each).
+full, summed, divided by 100 and rounded (at least 1 point). A connection's own page size does not change
+what it costs, only what its children cost. So each pull request carries two connections: `labels` and
+one `timelineItems` holding its comments, its reviews and its review threads (ids only). A page of P pull
+requests asks for 1 + 2P requests; 74 a page is the most that rounds to one point (about 13.5 points per
+1,000 pull requests).
 
-Review comments sit one level deeper (pull request → review → comment), so asking for them in the page
-would multiply by the reviews' page size. They are asked for afterwards, only for the pull requests that
-have reviews, with each pull request's review count as the page size (`review_comments_query`).
+Review comments sit below a review or a thread, so asking for them in the page would multiply by the
+timeline's page size. They are read afterwards, only for the threads the timelines named, each thread
+addressed by its node id (no connection above it: one request per thread), 149 threads to the point
+(`thread_comments_query`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-INNER_PAGE = 50  # reviews and comments asked for with each pull request; more are fetched afterwards
 LABELS_PAGE = 20
 MAX_PAGE = 100
+TIMELINE_KINDS = "[ISSUE_COMMENT, PULL_REQUEST_REVIEW, PULL_REQUEST_REVIEW_THREAD]"
 
 RATE_LIMIT = "rateLimit { cost remaining resetAt limit }"
 
@@ -31,8 +31,14 @@ ACTOR = """fragment ActorFields on Actor {
 
 REVIEW = "databaseId state submittedAt url author { ...ActorFields }"
 COMMENT = "databaseId body createdAt url author { ...ActorFields }"
-REVIEW_COMMENT = "databaseId createdAt url author { ...ActorFields }"
+REVIEW_COMMENT = "databaseId createdAt url author { ...ActorFields } pullRequestReview { databaseId }"
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+TIMELINE_NODES = f"""nodes {{
+      __typename
+      ... on IssueComment {{ {COMMENT} }}
+      ... on PullRequestReview {{ {REVIEW} }}
+      ... on PullRequestReviewThread {{ id }}
+    }}"""
 
 
 def _pull_request_fields(paths: bool) -> str:
@@ -42,8 +48,10 @@ def _pull_request_fields(paths: bool) -> str:
   createdAt updatedAt closedAt mergedAt additions deletions changedFiles
   author {{ ...ActorFields }}
   labels(first: {LABELS_PAGE}) {{ totalCount {PAGE_INFO} nodes {{ name }} }}
-  reviews(first: {INNER_PAGE}) {{ totalCount {PAGE_INFO} nodes {{ {REVIEW} }} }}
-  comments(first: {INNER_PAGE}) {{ totalCount {PAGE_INFO} nodes {{ {COMMENT} }} }}
+  timelineItems(first: {MAX_PAGE}, itemTypes: {TIMELINE_KINDS}) {{
+    {PAGE_INFO}
+    {TIMELINE_NODES}
+  }}
   {files}
 }}"""
 
@@ -67,7 +75,7 @@ def pull_requests_query(paths: bool = False) -> str:
 
 
 def inner_connections(paths: bool) -> int:
-    return 4 if paths else 3
+    return 3 if paths else 2
 
 
 def best_page_size(connections_per_pr: int) -> int:
@@ -79,61 +87,37 @@ def best_page_size(connections_per_pr: int) -> int:
     return max(range(1, MAX_PAGE + 1), key=lambda size: (size / points(size), size))
 
 
-def request_count(review_counts: list[int]) -> int:
-    """GitHub's request count for `review_comments_query` over pull requests with these review counts."""
-    return sum(1 + n for n in review_counts)
+def thread_comments_query(count: int) -> str:
+    """The inline comments of `count` review threads at once (aliases t0, t1, ..., ids as variables $t0 ...).
 
-
-@dataclass(frozen=True)
-class ReviewSlice:
-    """Reviews of one pull request to fetch with their inline comments: `first` after `after`."""
-
-    number: int
-    first: int
-    after: str | None = None
-
-
-def review_comments_query(count: int) -> str:
-    """Reviews with their inline comments for `count` pull requests at once (aliases p0, p1, ...).
-
-    The text depends only on `count` (numbers, page sizes and cursors are variables: see
-    `review_comments_variables`), so GitHub, and the stand-in, parse each shape once."""
-    parts, params = [], []
-    for i in range(count):
-        params.append(f"$n{i}: Int!, $f{i}: Int!, $a{i}: String")
-        parts.append(
-            f"""p{i}: pullRequest(number: $n{i}) {{
-      number
-      reviews(first: $f{i}, after: $a{i}) {{
-        {PAGE_INFO}
-        edges {{ cursor node {{ {REVIEW}
-          comments(first: {MAX_PAGE}) {{ {PAGE_INFO} nodes {{ {REVIEW_COMMENT} }} }} }} }}
-      }}
-    }}"""
-        )
-    body = "\n    ".join(parts)
-    return f"""query BackfillReviewComments($owner: String!, $name: String!, {", ".join(params)}) {{
+    Each thread costs one request, so 149 threads are one point. The text depends only on `count`, so
+    GitHub, and the stand-in, parse each shape once."""
+    params = ", ".join(f"$t{i}: ID!" for i in range(count))
+    parts = "\n  ".join(
+        f"t{i}: node(id: $t{i}) {{ ... on PullRequestReviewThread {{ id comments(first: {MAX_PAGE}) "
+        f"{{ {PAGE_INFO} nodes {{ {REVIEW_COMMENT} }} }} }} }}"
+        for i in range(count)
+    )
+    return f"""query BackfillThreadComments({params}) {{
   {RATE_LIMIT}
-  repository(owner: $owner, name: $name) {{
-    {body}
-  }}
+  {parts}
 }}
 {ACTOR}"""
 
 
-def review_comments_variables(slices: list[ReviewSlice]) -> dict:
-    variables: dict = {}
-    for i, s in enumerate(slices):
-        variables.update({f"n{i}": int(s.number), f"f{i}": int(s.first), f"a{i}": s.after})
-    return variables
+def thread_comments_variables(thread_ids: list[str]) -> dict:
+    return {f"t{i}": thread_id for i, thread_id in enumerate(thread_ids)}
 
 
 # Follow-ups for one pull request whose inner connection has more than the page gave.
-MORE_COMMENTS = f"""query BackfillMoreComments($owner: String!, $name: String!, $number: Int!, $after: String) {{
+MORE_TIMELINE = f"""query BackfillMoreTimeline($owner: String!, $name: String!, $number: Int!, $after: String) {{
   {RATE_LIMIT}
   repository(owner: $owner, name: $name) {{
     pullRequest(number: $number) {{
-      comments(first: {MAX_PAGE}, after: $after) {{ {PAGE_INFO} nodes {{ {COMMENT} }} }}
+      timelineItems(first: {MAX_PAGE}, after: $after, itemTypes: {TIMELINE_KINDS}) {{
+        {PAGE_INFO}
+        {TIMELINE_NODES}
+      }}
     }}
   }}
 }}
@@ -157,15 +141,12 @@ MORE_FILES = f"""query BackfillMoreFiles($owner: String!, $name: String!, $numbe
   }}
 }}"""
 
-# One review's inline comments beyond the first 100: the review is addressed as the one after `$before`.
-MORE_REVIEW_COMMENTS = f"""query BackfillMoreReviewComments($owner: String!, $name: String!, $number: Int!,
-    $before: String, $after: String) {{
+# One thread's inline comments beyond the first 100.
+MORE_THREAD_COMMENTS = f"""query BackfillMoreThreadComments($thread: ID!, $after: String) {{
   {RATE_LIMIT}
-  repository(owner: $owner, name: $name) {{
-    pullRequest(number: $number) {{
-      reviews(first: 1, after: $before) {{
-        nodes {{ databaseId comments(first: {MAX_PAGE}, after: $after) {{ {PAGE_INFO} nodes {{ {REVIEW_COMMENT} }} }} }}
-      }}
+  node(id: $thread) {{
+    ... on PullRequestReviewThread {{
+      id comments(first: {MAX_PAGE}, after: $after) {{ {PAGE_INFO} nodes {{ {REVIEW_COMMENT} }} }}
     }}
   }}
 }}
@@ -177,9 +158,9 @@ def all_documents() -> list[str]:
     return [
         pull_requests_query(False),
         pull_requests_query(True),
-        review_comments_query(2),
-        MORE_COMMENTS,
+        thread_comments_query(2),
+        MORE_TIMELINE,
         MORE_LABELS,
         MORE_FILES,
-        MORE_REVIEW_COMMENTS,
+        MORE_THREAD_COMMENTS,
     ]

@@ -1,8 +1,9 @@
 """Importing one repository's pull requests, page by page, each page stored with its cursor.
 
 Pages come most recently updated first, so the import stops at the first pull request older than the
-job's `since`. Each page's facts and the job's new cursor are written in one transaction: a run stopped
-at any point continues after the last stored page, and a page read twice is stored once (upserts by id).
+job's `since`. Each page's facts (with its review comments) and the job's new cursor are written in one
+transaction: a run stopped at any point continues after the last stored page, and a page read twice is
+stored once (upserts by id).
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ import sqlite_utils
 from app.backfill import jobs, queries
 from app.backfill.budget import Budget
 from app.backfill.importer import ImportStats, write_page
-from app.backfill.queries import MAX_PAGE, ReviewSlice
 
 log = logging.getLogger("ladder.backfill")
 
-ONE_POINT = 149  # the most requests a query can ask for and still cost one point
+ONE_POINT = 149  # the most requests (here: review threads) a query can ask for and still cost one point
 
 
 class RepositoryNotFound(Exception):
@@ -51,13 +51,19 @@ class Importer:
     now: Callable[[], str] = jobs.now_iso
 
     async def run(self, job: jobs.Job) -> int:
-        """Import one job to its end; the number of pull requests stored."""
+        """Import one job to its end; the number of pull requests stored.
+
+        A page is stored (with its cursor) only once the inline comments of all its review threads are
+        read. Threads are read 149 to the point, so a page's threads may wait for the next page's: the
+        pages wait with them, in order, and a run stopped meanwhile reads those pages again."""
         jobs.mark_started(self.db, job.repo_id, self.now())
         document = queries.pull_requests_query(job.paths)
         first = self.page_size or queries.best_page_size(queries.inner_connections(job.paths))
         after, stored = job.cursor, 0
+        waiting: list[_Page] = []  # read, not yet stored, oldest first
+        threads: list[tuple[_Page, dict, str]] = []  # (page, pull request node, thread id) still to read
+        spent = self.budget.used
         while True:
-            spent_before = self.budget.used
             data = await self._query(document, job, first=first, after=after)
             repository = data.get("repository")
             if repository is None:
@@ -66,41 +72,57 @@ class Importer:
             nodes = [n for n in connection["nodes"] if n is not None]
             in_range = [n for n in nodes if (n.get("updatedAt") or "") >= job.since]
             finished = len(in_range) < len(nodes) or not connection["pageInfo"]["hasNextPage"]
-            paths = await self._complete(job, in_range)
-            now = self.now()
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                write_page(conn, in_range, job.repo_id, now=now, paths=paths, stats=self.stats)
-                jobs.record_page(
-                    conn, job.repo_id, cursor=connection["pageInfo"]["endCursor"] or after,
-                    pull_requests=len(in_range), points=self.budget.used - spent_before,
-                    oldest_seen=in_range[-1]["updatedAt"] if in_range else None, finished=finished, now=now,
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            stored += len(in_range)
             after = connection["pageInfo"]["endCursor"] or after
-            if self.on_page is not None:
-                self.on_page(PageReport(job.full_name, len(in_range),
-                                        in_range[-1]["updatedAt"] if in_range else None, job.since, finished))
+            page = _Page(in_range, after, finished, await self._complete(job, in_range))
+            for node in in_range:
+                for thread_id in node.pop("_threads"):
+                    threads.append((page, node, thread_id))
+                    page.open_threads += 1
+            waiting.append(page)
+            while len(threads) >= ONE_POINT or (finished and threads):
+                batch, threads = threads[:ONE_POINT], threads[ONE_POINT:]
+                await self._read_threads(job, batch)
+            while waiting and waiting[0].open_threads == 0:
+                page = waiting.pop(0)
+                self._store(job, page, points=self.budget.used - spent)
+                spent = self.budget.used
+                stored += len(page.nodes)
+                if self.on_page is not None:
+                    self.on_page(PageReport(job.full_name, len(page.nodes),
+                                            page.nodes[-1]["updatedAt"] if page.nodes else None, job.since,
+                                            page.finished))
             if finished:
                 return stored
+
+    def _store(self, job: jobs.Job, page: "_Page", *, points: int) -> None:
+        """Write one page's facts and the job's new cursor in one transaction."""
+        now = self.now()
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            write_page(conn, page.nodes, job.repo_id, now=now, paths=page.paths, stats=self.stats)
+            jobs.record_page(
+                conn, job.repo_id, cursor=page.cursor, pull_requests=len(page.nodes), points=points,
+                oldest_seen=page.nodes[-1]["updatedAt"] if page.nodes else None, finished=page.finished, now=now,
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     async def _query(self, document: str, job: jobs.Job, **variables: Any) -> dict:
         return await self.budget.query(self.gh, document, owner=job.owner, name=job.name, **variables)
 
     # ------------------------------------------------------------------ follow-ups
     async def _complete(self, job: jobs.Job, nodes: list[dict]) -> dict[int, list[str]] | None:
-        """Fetch what the page left out: inner connections beyond their first page, and review comments."""
+        """Fetch what the page left out (inner connections beyond their first page) and sort each
+        timeline into `reviews`, `comments` and `_threads` (the ids whose inline comments are to read)."""
         for node in nodes:
-            for name, document in (("labels", queries.MORE_LABELS), ("comments", queries.MORE_COMMENTS)):
-                await self._rest_of(job, node, name, document)
+            await self._rest_of(job, node, "labels", queries.MORE_LABELS)
+            await self._rest_of(job, node, "timelineItems", queries.MORE_TIMELINE)
             if job.paths:
                 await self._rest_of(job, node, "files", queries.MORE_FILES)
-        await self._reviews_with_comments(job, [n for n in nodes if (n["reviews"].get("totalCount") or 0) > 0])
+            _split_timeline(node)
         if not job.paths:
             return None
         return {int(n["databaseId"]): [f["path"] for f in n["files"]["nodes"]] for n in nodes}
@@ -113,60 +135,53 @@ class Importer:
             connection["nodes"].extend(more["nodes"])
             connection["pageInfo"] = more["pageInfo"]
 
-    async def _reviews_with_comments(self, job: jobs.Job, nodes: list[dict]) -> None:
-        """Replace each node's reviews with all its reviews and their inline comments.
-
-        Asked for in batches of pull requests, each with its own review count as the page size, packed
-        so that a batch costs one point."""
-        by_number = {int(n["number"]): n for n in nodes}
-        collected: dict[int, list[dict]] = {number: [] for number in by_number}
-        pending = [ReviewSlice(number, min(n["reviews"]["totalCount"], MAX_PAGE)) for number, n in by_number.items()]
-        while pending:
-            batch, pending = _pack(pending)
-            data = await self._query(queries.review_comments_query(len(batch)), job,
-                                     **queries.review_comments_variables(batch))
-            repository = data["repository"]
-            for i, piece in enumerate(batch):
-                pull = repository.get(f"p{i}")
-                if pull is None:
-                    continue
-                reviews = pull["reviews"]
-                before = piece.after
-                for edge in reviews["edges"]:
-                    review = edge["node"]
-                    await self._rest_of_review(job, piece.number, review, before)
-                    collected[piece.number].append(review)
-                    before = edge["cursor"]
-                if reviews["pageInfo"]["hasNextPage"]:
-                    left = by_number[piece.number]["reviews"]["totalCount"] - len(collected[piece.number])
-                    pending.append(ReviewSlice(piece.number, max(1, min(left, MAX_PAGE)),
-                                               reviews["pageInfo"]["endCursor"]))
-        for number, reviews in collected.items():
-            by_number[number]["reviews"] = {"totalCount": len(reviews), "nodes": reviews,
-                                            "pageInfo": {"hasNextPage": False, "endCursor": None}}
-
-    async def _rest_of_review(self, job: jobs.Job, number: int, review: dict, before: str | None) -> None:
-        comments = review["comments"]
-        while comments["pageInfo"]["hasNextPage"]:
-            data = await self._query(queries.MORE_REVIEW_COMMENTS, job, number=number, before=before,
-                                     after=comments["pageInfo"]["endCursor"])
-            found = data["repository"]["pullRequest"]["reviews"]["nodes"]
-            if not found or found[0]["databaseId"] != review["databaseId"]:
-                log.warning("%s#%d: review %s moved while its comments were read; the rest is left to the next pass",
-                            job.full_name, number, review["databaseId"])
-                return
-            more = found[0]["comments"]
-            comments["nodes"].extend(more["nodes"])
-            comments["pageInfo"] = more["pageInfo"]
+    async def _read_threads(self, job: jobs.Job, batch: list[tuple["_Page", dict, str]]) -> None:
+        """Read the inline comments of up to 149 threads (one point) and file each under its review."""
+        data = await self.budget.query(self.gh, queries.thread_comments_query(len(batch)),
+                                       **queries.thread_comments_variables([t for _, _, t in batch]))
+        for i, (page, node, thread_id) in enumerate(batch):
+            thread = data.get(f"t{i}")
+            if thread is not None:
+                comments = thread["comments"]
+                found = list(comments["nodes"])
+                while comments["pageInfo"]["hasNextPage"]:
+                    more = await self.budget.query(self.gh, queries.MORE_THREAD_COMMENTS, thread=thread_id,
+                                                   after=comments["pageInfo"]["endCursor"])
+                    comments = (more.get("node") or {}).get("comments") or {"nodes": [], "pageInfo": {"hasNextPage": False}}
+                    found.extend(comments["nodes"])
+                _file_review_comments(node, found)
+            else:
+                log.warning("%s#%s: review thread %s is gone; its comments are left to the next pass",
+                            job.full_name, node["number"], thread_id)
+            page.open_threads -= 1
 
 
-def _pack(slices: list[ReviewSlice]) -> tuple[list[ReviewSlice], list[ReviewSlice]]:
-    """The longest prefix that costs one point (at least one slice), and the rest."""
-    total, cut = 0, 0
-    for piece in slices:
-        cost = 1 + piece.first
-        if cut and total + cost > ONE_POINT:
-            break
-        total += cost
-        cut += 1
-    return slices[:cut], slices[cut:]
+@dataclass
+class _Page:
+    """A page of pull requests read and completed, waiting for its review threads before it is stored."""
+
+    nodes: list[dict]
+    cursor: str | None
+    finished: bool
+    paths: dict[int, list[str]] | None
+    open_threads: int = 0
+
+
+def _split_timeline(node: dict) -> None:
+    """Sort a pull request's timeline into the `reviews` and `comments` lists the importer reads."""
+    items = [i for i in node.pop("timelineItems")["nodes"] if i is not None]
+    reviews = [dict(i, comments={"nodes": []}) for i in items if i["__typename"] == "PullRequestReview"]
+    node["reviews"] = {"nodes": reviews}
+    node["comments"] = {"nodes": [i for i in items if i["__typename"] == "IssueComment"]}
+    node["_threads"] = [i["id"] for i in items if i["__typename"] == "PullRequestReviewThread"]
+
+
+def _file_review_comments(node: dict, comments: list[dict]) -> None:
+    """Put each inline comment under the review it was written in (a thread's replies are other reviews')."""
+    reviews = {r["databaseId"]: r for r in node["reviews"]["nodes"]}
+    for comment in comments:
+        if comment is None:
+            continue
+        review = reviews.get((comment.get("pullRequestReview") or {}).get("databaseId"))
+        if review is not None:  # a comment of a review not in the timeline (pending) is not counted
+            review["comments"]["nodes"].append(comment)

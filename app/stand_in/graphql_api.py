@@ -11,8 +11,9 @@ not model is a violation too, so a backfill never silently reads nulls.
 
 Modelled: `repository(owner, name)` with `pullRequests(first, after, last, before, states, orderBy,
 labels, baseRefName, headRefName)`, `pullRequest(number)` and, on each pull request, `author`, `labels`, `files`, `reviews`
-(with their `comments`), `comments` and the usual scalars; `organization(login)` with `repositories`;
-`user(login)`; `rateLimit`.
+(with their `comments`), `comments`, `reviewThreads`, `timelineItems` (comments, reviews and review
+threads only) and the usual scalars; `organization(login)` with `repositories`; `user(login)`;
+`node(id)` for review threads; `rateLimit`.
 """
 
 from __future__ import annotations
@@ -261,7 +262,67 @@ class Shapes:
                 "deletions": f.deletions, "changeType": f.status.upper().replace("REMOVED", "DELETED")}),
             "reviews": lambda info_, **a: connection(self.reviews(pr, a), a, lambda r: self.review(repo, r)),
             "comments": lambda info_, **a: connection(pr.comments, a, lambda c: self.comment(repo, pr, c)),
+            "timelineItems": lambda info_, **a: connection(self.timeline(pr, a), a, lambda item: self.timeline_item(repo, pr, item)),
+            "reviewThreads": lambda info_, **a: connection(self.threads(pr), a, lambda t: self.thread(repo, pr, *t)),
         }
+
+    def timeline(self, pr: Issue, args: dict) -> list[tuple[str, Any]]:
+        """The pull request's timeline as far as the stand-in models it: comments, reviews and review threads.
+
+        GitHub's timeline holds many more kinds of event, so a query must name the kinds it wants."""
+        kinds = args.get("itemTypes")
+        if not kinds or not set(kinds) <= set(TIMELINE_KINDS) or args.get("since") or args.get("skip"):
+            raise GraphQLError(f"the stand-in models timelineItems only with itemTypes among {sorted(TIMELINE_KINDS)}")
+        items: list[tuple[Any, int, str, Any]] = []
+        if "ISSUE_COMMENT" in kinds:
+            items += [(c.created_at, c.id, "ISSUE_COMMENT", c) for c in pr.comments]
+        if "PULL_REQUEST_REVIEW" in kinds:
+            items += [(r.submitted_at, r.id, "PULL_REQUEST_REVIEW", r) for r in pr.pull.reviews]
+        if "PULL_REQUEST_REVIEW_THREAD" in kinds:
+            items += [(c.created_at, c.id, "PULL_REQUEST_REVIEW_THREAD", (r, c)) for r, c in self.threads(pr)]
+        items.sort(key=lambda item: (item[0], item[1]))
+        return [(kind, obj) for _, _, kind, obj in items]
+
+    def timeline_item(self, repo: Repo, pr: Issue, item: tuple[str, Any]) -> dict:
+        kind, obj = item
+        if kind == "ISSUE_COMMENT":
+            return self.comment(repo, pr, obj)
+        if kind == "PULL_REQUEST_REVIEW":
+            return self.review(repo, obj)
+        return self.thread(repo, pr, *obj)
+
+    @staticmethod
+    def threads(pr: Issue) -> list[tuple[Review, ReviewComment]]:
+        """Review threads: the stand-in keeps no replies, so each inline comment starts its own thread."""
+        return [(r, c) for r in pr.pull.reviews for c in r.comments]
+
+    def thread(self, repo: Repo, pr: Issue, review: Review, first: ReviewComment) -> dict:
+        return {"__typename": "PullRequestReviewThread", "id": node_id("PullRequestReviewThread", first.id),
+                "path": first.path, "isResolved": False, "isOutdated": False, "isCollapsed": False,
+                "comments": lambda info_, **a: connection([first], a, lambda c: self.review_comment(repo, c, review))}
+
+    def node(self, info, id: str) -> dict | None:
+        """`node(id:)` for review threads (what the history import asks for by id)."""
+        kind, number = _decode_node_id(id)
+        if kind == "PullRequestReviewThread":
+            found = self._review_comment(number)
+            if found is not None:
+                repo, pr, review, comment = found
+                if self.installation.covers(repo):
+                    return self.thread(repo, pr, review, comment)
+        raise GraphQLError(f"Could not resolve to a node with the global id of '{id}'", extensions={"type": "NOT_FOUND"})
+
+    def _review_comment(self, comment_id: int):
+        """Where a review comment lives; the index is rebuilt when a comment is not in it (added since)."""
+        index = self.state.__dict__.setdefault("_review_comment_index", {})
+        if comment_id not in index:
+            index.clear()
+            for repo in self.state.repos.values():
+                for pr in repo.issues.values():
+                    for review in (pr.pull.reviews if pr.pull is not None else ()):
+                        for comment in review.comments:
+                            index[comment.id] = (repo, pr, review, comment)
+        return index.get(comment_id)
 
     def reviews(self, pr: Issue, args: dict) -> list[Review]:
         reviews = pr.pull.reviews
@@ -278,11 +339,11 @@ class Shapes:
             "author": self.actor(review.user_id), "state": review.state, "body": review.body,
             "submittedAt": iso(review.submitted_at), "createdAt": iso(review.submitted_at),
             "publishedAt": iso(review.submitted_at), "updatedAt": iso(review.submitted_at), "url": html,
-            "comments": lambda info_, **a: connection(review.comments, a, lambda c: self.review_comment(repo, c)),
+            "comments": lambda info_, **a: connection(review.comments, a, lambda c: self.review_comment(repo, c, review)),
         }
 
-    def review_comment(self, repo: Repo, c: ReviewComment) -> dict:
-        return {"__typename": "PullRequestReviewComment", "id": node_id("PullRequestReviewComment", c.id),
+    def review_comment(self, repo: Repo, c: ReviewComment, review: Review | None = None) -> dict:
+        return {"pullRequestReview": lambda info_: self.review(repo, review) if review is not None else None,"__typename": "PullRequestReviewComment", "id": node_id("PullRequestReviewComment", c.id),
                 "databaseId": c.id, "author": self.actor(c.user_id), "body": c.body, "path": c.path,
                 "createdAt": iso(c.created_at), "updatedAt": iso(c.created_at), "publishedAt": iso(c.created_at),
                 "url": f"{self.state.html_url}/{repo.full_name}/pull/{c.pull_number}#discussion_r{c.id}"}
@@ -295,6 +356,19 @@ class Shapes:
                 "updatedAt": iso(c.updated_at), "publishedAt": iso(c.created_at),
                 "lastEditedAt": iso(c.updated_at) if edited else None, "includesCreatedEdit": edited,
                 "url": f"{self.state.html_url}/{repo.full_name}/{kind}/{issue.number}#issuecomment-{c.id}"}
+
+
+TIMELINE_KINDS = ("ISSUE_COMMENT", "PULL_REQUEST_REVIEW", "PULL_REQUEST_REVIEW_THREAD")
+
+
+def _decode_node_id(text: str) -> tuple[str, int]:
+    """The kind and number inside a `state.node_id` (\"0:Kind123\", base64 without padding)."""
+    try:
+        body = base64.b64decode(text + "=" * (-len(text) % 4)).decode().split(":", 1)[1]
+        kind = body.rstrip("0123456789")
+        return kind, int(body[len(kind):])
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return "", 0
 
 
 def _pr_state(pr: Issue) -> str:
@@ -346,6 +420,7 @@ def answer(state: State, body: Any, installation: Installation) -> Result:
         "repository": shapes.repository,
         "organization": shapes.organization,
         "user": shapes.user,
+        "node": shapes.node,
         "rateLimit": lambda info, dryRun=False: {
             "cost": cost, "limit": budget.limit, "remaining": max(budget.limit - budget.used, 0),
             "used": budget.used, "resetAt": iso(utc(budget.reset_at)), "nodeCount": 0},
