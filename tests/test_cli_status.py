@@ -1,0 +1,106 @@
+"""`ladder status LOGIN`: exact lines for a hand-built database, the errors, and a demo database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from app.cli import main
+from tests.read_side_db import build
+
+
+@pytest.fixture
+def database(tmp_path):
+    return str(build(tmp_path / "ladder.db"))
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err.strip()
+
+
+def test_status_lists_requirements_and_every_kind_of_effect(capsys, database):
+    code, lines, err = run(capsys, "status", "@bob", "--database", database)
+    assert (code, err) == (0, "")
+    assert lines == [
+        "@bob",
+        "Cohort api-reviewers (acme): target reviewer, 1 Jan 2020 to 31 Mar 2020",
+        "Cohort web-members (acme): target member, 1 Jan 2099 to 30 Jun 2099",
+        "",
+        "Reviewer in acme/api (kubernetes ladder): ready",
+        "  [x] Reviewed at least 5 PRs to acme/api  5/5  [####################]",
+        "  [?] Sponsored by 1 approver                   for people to confirm",
+        "  Readiness issue: not opened on GitHub yet (open)",
+        "  Evaluated 2 May 2020",
+        "",
+        "On GitHub (4 writes; planned = dry-run, recorded but not sent):",
+        "  failed   comment on acme/api#4                                            error: 404 Not Found: issue 4 is gone",
+        "  done     comment on acme/api#3                                            https://github.com/acme/api/issues/3#issuecomment-5",
+        '  pending  issue "bob is ready for reviewer in acme/api" in acme/community  waiting to be sent (tried 2 times)',
+        "  planned  comment on acme/community#7                                      dry-run: recorded, not sent",
+    ]
+
+
+def test_status_shows_tenure_date_checklist_and_promotion(capsys, database):
+    code, lines, _ = run(capsys, "status", "ALICE", "--org", "ACME", "--database", database)
+    assert code == 0
+    assert lines[0] == "@alice in acme"
+    assert lines[3:9] == [
+        "Approver in acme/api (kubernetes ladder): working",
+        "  [ ] Reviewer for 3 months                             10/92 days  [##------------------] will be met on 31 Jul 2020",
+        "  [ ] Primary reviewer for at least 10 PRs to acme/api        4/10  [########------------]",
+        "  For mentors to confirm: Knowledgeable about the codebase",
+        "  Evaluated 2 May 2020",
+        "",
+    ]
+    assert "Reviewer in acme/api (kubernetes ladder): promoted on 1 Mar 2020 (https://github.com/acme/api/pull/40)" in lines
+    assert lines[-2:] == ["On GitHub (0 writes; planned = dry-run, recorded but not sent):", "  nothing yet"]
+
+
+def test_status_level_filter(capsys, database):
+    code, lines, _ = run(capsys, "status", "alice", "--level", "reviewer", "--database", database)
+    assert code == 0
+    assert [line for line in lines if "kubernetes ladder" in line] == [
+        "Reviewer in acme/api (kubernetes ladder): promoted on 1 Mar 2020 (https://github.com/acme/api/pull/40)"]
+    code, lines, _ = run(capsys, "status", "dora", "--level", "approver", "--database", database)
+    assert code == 0 and "No progress stored yet toward approver." in lines
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["status", "zed"], "ladder: no one with the login 'zed' is known to Ladder"),
+    (["status", "bob", "--org", "globex"], "ladder: no organisation called 'globex' is known to Ladder"),
+    (["status", "bob", "--level", "reveiwer"], "ladder: no level called 'reveiwer' in the ladders Ladder knows"),
+])
+def test_unknown_names_are_one_line_and_exit_2(capsys, database, argv, message):
+    code, lines, err = run(capsys, *argv, "--database", database)
+    assert (code, lines, err) == (2, [], message)
+
+
+def test_missing_database(capsys, tmp_path):
+    code, _, err = run(capsys, "status", "bob", "--database", str(tmp_path / "none.db"))
+    assert code == 2
+    assert err == f"ladder: no database at {tmp_path / 'none.db'} (set DATABASE_PATH or pass --database)"
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory):
+    from app.demo.runner import Demo
+
+    logging.getLogger().setLevel(logging.ERROR)
+    out = tmp_path_factory.mktemp("demo")
+    asyncio.run(Demo(out, say=lambda *a: None).run())
+    return str(out / "ladder.db")
+
+
+def test_status_on_the_demo(capsys, demo_database):
+    code, lines, _ = run(capsys, "status", "bob", "--database", demo_database)
+    assert code == 0
+    assert lines[3] == "Reviewer in sample-org/widgets/pkg/controller (kubernetes ladder): working"
+    assert any(line.startswith("  [ ] Member for 3 months") and "will be met on" in line for line in lines)
+    assert lines[-2] == "On GitHub (1 write; planned = dry-run, recorded but not sent):"
+    assert lines[-1].startswith("  done  comment on sample-org/community#1  https://github.com/sample-org/community/issues/1#issuecomment-")
+    code, lines, _ = run(capsys, "status", "carol", "--database", demo_database)
+    assert "  Readiness issue: https://github.com/sample-org/community/issues/3 (open)" in lines
