@@ -158,3 +158,22 @@ async def test_history_imported_on_install_reaches_the_progress_comment(world):
     assert ("| ✅ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 20 / 20"
             in comment.body)
     assert readiness_issue(world).state == "open"
+
+
+async def test_a_roster_change_made_by_people_moves_the_progress_comment_on(world):
+    """Rosters change outside Ladder too: an approver adds bob to OWNERS by hand. The push re-reads the
+    rosters, and bob's progress comment moves on to the next level."""
+    now = datetime.now(timezone.utc)
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    await world.deliver(story.others_history(world.act, now))
+    (comment,) = progress_comments(world, "bob")
+    assert "### @bob → Reviewer in `sample-org/widgets/pkg/controller`" in comment.body
+
+    owners = world.state.repo(CODE).file("pkg/controller/OWNERS", "main").decode()
+    world.state.commit(CODE, "add-bob", {"pkg/controller/OWNERS": owners.replace("  - omar\n  - sam", "  - bob\n  - omar\n  - sam")},
+                       message="Add bob as reviewer", author="omar")
+    pr = world.state.open_pull_request(CODE, head="add-bob", base="main", title="Add bob", body=None, author="omar")
+    await world.deliver(world.act.merge_branch(CODE, pr.number, by="omar"))
+    (comment,) = progress_comments(world, "bob")
+    assert "### @bob → Approver in `sample-org/widgets/pkg/controller`" in comment.body
+    assert world.db.execute("SELECT count(*) FROM holdings WHERE login = 'bob' AND level = 'reviewer'").fetchone()[0] == 1

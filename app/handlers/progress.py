@@ -57,3 +57,18 @@ async def reevaluate(event: sansio.Event, ctx: Context) -> None:
         affected = ctx.evaluator.refresh_pull_request(org, data["repository"]["id"], pull["number"])
         if affected:
             await evaluate_mentees(ctx, setup, only=affected)
+
+
+@router.register("organization")
+async def membership_changed(event: sansio.Event, ctx: Context) -> None:
+    """Someone joined or left the organisation: their member level, and so their next level, changed."""
+    data = event.data
+    org = (data.get("organization") or {}).get("login")
+    user = (data.get("membership") or {}).get("user") or {}
+    if not org or not user.get("id") or ctx.evaluator is None:
+        return
+    setup = await org_setup(ctx, org, (data.get("installation") or {}).get("id"))
+    if setup is None:
+        return
+    ctx.evaluator.forget(org)
+    await evaluate_mentees(ctx, setup, only={int(user["id"])})

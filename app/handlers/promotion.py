@@ -57,16 +57,18 @@ async def push(event: sansio.Event, ctx: Context) -> None:
     setup = await org_setup(ctx, org, installation_id)
     if setup is None:
         return
+    # The rosters of this repository changed: re-read every scope Ladder follows here.
     rows = promote.waiting_rows(ctx, org, repo["name"])
-    if not rows:
-        return
-    if ctx.github is not None and setup.installation_id:
+    scopes = {r.scope for r in rows} | {str(setup.cohort_scope(c)) for c in setup.config.cohorts
+                                        if (c.scope.repo or "").lower() == repo["name"].lower()}
+    if ctx.github is not None and setup.installation_id and scopes:
         from app.rosters import sync_owners_scope
 
         gh = await ctx.github.for_installation(setup.installation_id)
-        for scope in {r.scope for r in rows}:
+        for scope in sorted(scopes):
             await sync_owners_scope(gh, ctx.db, setup.ladder, parse_scope(scope))
     ctx.evaluator.forget(org)
-    promoted = [promote.promote(ctx, setup, row) for row in rows if promote.holds_now(ctx, setup, row)]
-    if promoted:
-        await evaluate_mentees(ctx, setup, only={row.person_id for row in promoted})
+    for row in rows:
+        if promote.holds_now(ctx, setup, row):
+            promote.promote(ctx, setup, row)
+    await evaluate_mentees(ctx, setup)  # holdings changed: every mentee's next level may have too
