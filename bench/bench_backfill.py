@@ -4,7 +4,8 @@ review comments and comments) from the GitHub stand-in into a fresh SQLite file.
     python bench/bench_backfill.py [--repos 20] [--prs 20000] [--paths]
 
 Prints pull requests per second overall (stand-in, HTTP and import together), the import itself
-(normalising and writing, not the network or the stand-in), and GraphQL points per 1,000 pull requests.
+(normalising and writing, not the network or the stand-in), GraphQL points per 1,000 pull requests (in
+all and per kind of query), and the REST calls the import made (other than the installation token).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from app.backfill import jobs  # noqa: E402
 from app.backfill.runner import Options, run_jobs  # noqa: E402
 from app.github import GitHubClient  # noqa: E402
 from app.stand_in import start_stand_in  # noqa: E402
+from app.stand_in.graphql_api import parse_and_validate, query_cost  # noqa: E402
 from app.store import open_database  # noqa: E402
 
 INSTALLATION = 1
@@ -94,6 +96,15 @@ async def main(args: argparse.Namespace) -> None:
         stored = db.execute("SELECT count(*) FROM pull_requests").fetchone()[0]
         stored_rc = db.execute("SELECT count(*) FROM review_comments").fetchone()[0]
         db.close()
+    by_kind: dict[str, list[int]] = {}
+    rest_calls = 0
+    for request in stand_in.requests:
+        if request.path != "/graphql":
+            rest_calls += "/access_tokens" not in request.path  # the installation token is not history
+            continue
+        parsed, _ = parse_and_validate(request.body["query"])
+        name = request.body["query"].split("(")[0].split()[-1]
+        by_kind.setdefault(name, []).append(query_cost(parsed, None, request.body.get("variables") or {})[0])
     await stand_in.close()
     points = sum(b.used for b in budgets.values())
     queries = sum(b.queries for b in budgets.values())
@@ -106,6 +117,10 @@ async def main(args: argparse.Namespace) -> None:
           f"({stats.seconds:.2f} s)")
     print(f"GraphQL: {queries:,} queries, {points:,} points = {points * 1000 / report.pull_requests:.1f} points "
           f"per 1,000 pull requests")
+    for name, costs in sorted(by_kind.items()):
+        print(f"  {name}: {len(costs):,} queries, {sum(costs):,} points = "
+              f"{sum(costs) * 1000 / report.pull_requests:.1f} per 1,000 pull requests")
+    print(f"REST calls for history: {rest_calls}")
 
 
 if __name__ == "__main__":
