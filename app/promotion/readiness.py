@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from app.context import Context
 from app.evaluations import stored
-from app.outbox import plan
+from app.outbox import get_by_key, plan
 from app.outbox.effects import Issue
 from app.promotion.setup import OrgSetup, key_part
 from app.evaluations import member_level
@@ -76,7 +76,17 @@ def get(ctx: Context, *, key: str | None = None, person_id: int | None = None, l
     else:
         row = ctx.db.execute(f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE person_id = ? AND level = ?"
                              " AND scope = ?", [person_id, level, scope]).fetchone()
-    return Readiness(*row) if row else None
+    if row is None:
+        return None
+    found = Readiness(*row)
+    if found.issue_number is None:
+        # The outbox knows the number once it has created the issue.
+        entry = get_by_key(ctx.db, found.key)
+        number = (entry.result or {}).get("number") if entry is not None else None
+        if number:
+            ctx.db.execute("UPDATE readiness SET issue_number = ? WHERE key = ?", [number, found.key])
+            found.issue_number = number
+    return found
 
 
 def update(ctx: Context, row: Readiness, **changes) -> Readiness:
