@@ -2,16 +2,17 @@
 
 Layout (chosen for 10,000 people over 1,000,000 rows): pull requests get integer indexes; per-PR flags
 (merged, substantial, repository) sit in compact arrays; each person has, per series, three parallel
-sequences sorted by time — timestamps, PR indexes (or repository ids), and the facts' own objects (the
-signal, the PR, the issue) — so a window is two bisects, a scope is a byte mask applied in C
-(`itertools.compress`), and evidence reuses the facts' URLs and datetimes instead of copying them.
-"""
+arrays sorted by time — timestamps, PR indexes (or repository ids), and positions (which signal of the
+PR, or which of the person's issues / comments) — so a window is two bisects, a scope is a byte mask
+applied in C (`itertools.compress`), and evidence reuses the facts' URLs and datetimes, looked up only
+for the items counted."""
 
 from __future__ import annotations
 
 import gc
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from itertools import compress
@@ -59,40 +60,58 @@ Evidence = tuple[str, str, datetime]
 
 
 class Series:
-    """Time-sorted items of one person for one series: timestamps, keys (PR index or repository id), and
-    the fact each item is (a PullRequestSignal, a PullRequestFacts, or a Contribution)."""
+    """Time-sorted items of one person for one series, as three arrays of numbers: timestamps, keys (PR
+    index or repository id) and positions (the signal's place in its PR's `signals`, OPENED / MERGED for the
+    PR itself, or the place in the person's `issues` / `comments`).
 
-    __slots__ = ("ts", "key", "items")
+    Numbers rather than references to the facts: the garbage collector walks every reference a container
+    holds, and an index of a million fact references cost a 0.3 s collection after each build (and more in
+    every full collection of a running service). Evidence looks the facts up when it is asked for.
+    """
 
-    def __init__(self, ts: Iterable[float] = (), key: Iterable[int] = (), items: list | None = None) -> None:
+    __slots__ = ("ts", "key", "pos")
+
+    def __init__(self, ts: Iterable[float] = (), key: Iterable[int] = (), pos: Iterable[int] = ()) -> None:
         self.ts = array("d", ts)
         self.key = array("l", key)
-        self.items = items if items is not None else []
+        self.pos = array("l", pos)
 
     @classmethod
-    def sorted_from(cls, ts: list[float], key: list[int], items: list) -> Series:
+    def sorted_from(cls, ts: list[float], key: Iterable[int], pos: Iterable[int]) -> Series:
+        """From parallel sequences in the order the items were made; sorted by time, ties kept in that order."""
         if sorted(ts) != ts:  # rows mostly arrive in time order; sort only when they did not
             order = sorted(range(len(ts)), key=ts.__getitem__)
-            ts, key, items = [ts[i] for i in order], [key[i] for i in order], [items[i] for i in order]
-        return cls(ts, key, items)
+            key, pos = list(key), list(pos)
+            ts, key, pos = [ts[i] for i in order], [key[i] for i in order], [pos[i] for i in order]
+        return cls(ts, key, pos)
 
-    def insert(self, ts: float, key: int, item: object) -> None:
-        # ties in time are kept in PR order, as a build from scratch leaves them
+    @classmethod
+    def from_flat(cls, flat: list) -> Series:
+        """From a row list of `new_rows`: [ts, key, pos, ts, key, pos, ...]."""
+        return cls.sorted_from(flat[0::3], flat[1::3], flat[2::3])
+
+    def insert(self, ts: float, key: int, pos: int) -> None:
+        # ties in time are kept in PR order (then signal order), as a build from scratch leaves them
         i = bisect_left(self.ts, ts)
-        while i < len(self.ts) and self.ts[i] == ts and self.key[i] <= key:
+        while i < len(self.ts) and self.ts[i] == ts and (self.key[i], self.pos[i]) <= (key, pos):
             i += 1
         self.ts.insert(i, ts)
         self.key.insert(i, key)
-        self.items.insert(i, item)
+        self.pos.insert(i, pos)
 
-    def remove(self, ts: float, key: int) -> None:
-        """Remove the item of PR `key` at time `ts` (found by bisecting, not by scanning)."""
+    def remove(self, ts: float, key: int, pos: int) -> None:
+        """Remove the item (`key`, `pos`) at time `ts` (found by bisecting, not by scanning)."""
         i = bisect_left(self.ts, ts)
         while i < len(self.ts) and self.ts[i] == ts:
-            if self.key[i] == key:
-                del self.ts[i], self.key[i], self.items[i]
+            if self.key[i] == key and self.pos[i] == pos:
+                del self.ts[i], self.key[i], self.pos[i]
                 return
             i += 1
+
+
+def new_rows() -> list[defaultdict[int, list]]:
+    """Rows being collected: per series code, person id -> [ts, key, pos, ts, key, pos, ...]."""
+    return [defaultdict(list) for _ in range(N_SERIES)]
 
 
 def _scope_key(scope: Scope) -> tuple:
@@ -134,17 +153,23 @@ class MetricsIndex:
                 mask.append(Scope(key[0], key[1]).contains(name))
         return rid
 
-    def _pr_rows(self, idx: int, pr: PullRequestFacts, put) -> None:
-        """Call put(person id, series code, timestamp, PR index, fact) for everything this PR counts for."""
-        d = self.definitions
+    def _pr_rows(self, idx: int, pr: PullRequestFacts, rows: list[defaultdict[int, list]]) -> None:
+        """Append to `rows` (see `new_rows`) everything this PR counts for.
+
+        This runs for each of a million rows in a full build: the appends are written out (no call per
+        row), and each datetime becomes a timestamp once.
+        """
+        authored, merged_prs, reviewed, primary, lgtms, approves, pr_comments = rows[:PR_COMMENTS + 1]
         author = pr.author_id
         merged_at = pr.merged_at
         if author is not None:
-            put(author, AUTHORED, pr.created_at.timestamp(), idx, pr)
+            authored[author].extend((pr.created_at.timestamp(), idx, OPENED))
             if merged_at is not None:
-                put(author, MERGED_PRS, merged_at.timestamp(), idx, pr)
-        if not pr.signals:
+                merged_prs[author].extend((merged_at.timestamp(), idx, MERGED))
+        signals = pr.signals
+        if not signals:
             return
+        d = self.definitions
         lgtm_repo = self.lgtm_repo[self.pr_repo[idx]]
         review_kinds = d.review_signal_kinds
         approve_review = d.approved_review_counts_as_approve
@@ -153,25 +178,27 @@ class MetricsIndex:
         seen_lgtm: set[int] = set()
         seen_approve: set[int] = set()
         standing: dict[int, int] = {}  # person -> position of their lgtm that still stands
-        for pos, s in enumerate(pr.signals):
+        pos = -1
+        for s in signals:
+            pos += 1
             p = s.person_id
             kind = s.kind
             ts = s.at.timestamp()
             if kind == COMMENT or kind == REVIEW_COMMENT:
-                put(p, PR_COMMENTS, ts, idx, s)
+                pr_comments[p].extend((ts, idx, pos))
             if p == author:  # the author's own acts never count as reviewing
                 continue
             if kind in review_kinds and p not in seen_review:
                 seen_review.add(p)
-                put(p, REVIEWED, ts, idx, s)
+                reviewed[p].extend((ts, idx, pos))
             approved = kind == REVIEW and s.state == "APPROVED"
             is_lgtm = kind == LGTM or (approved and lgtm_repo)
             if is_lgtm and p not in seen_lgtm:
                 seen_lgtm.add(p)
-                put(p, LGTMS, ts, idx, s)
+                lgtms[p].extend((ts, idx, pos))
             if (kind == APPROVE or (approved and approve_review)) and p not in seen_approve:
                 seen_approve.add(p)
-                put(p, APPROVES, ts, idx, s)
+                approves[p].extend((ts, idx, pos))
             if ts <= merged_ts:
                 # Primary reviewer: the earliest lgtm still standing at merge. Only the person's own
                 # cancel withdraws it (another person's `/lgtm cancel` says nothing about who reviewed).
@@ -181,8 +208,9 @@ class MetricsIndex:
                 elif kind == LGTM_CANCEL or (lgtm_repo and kind == REVIEW and s.state == "CHANGES_REQUESTED"):
                     standing.pop(p, None)
         if standing:
-            s = pr.signals[min(standing.values())]
-            put(s.person_id, PRIMARY, s.at.timestamp(), idx, s)
+            pos = min(standing.values())
+            s = signals[pos]
+            primary[s.person_id].extend((s.at.timestamp(), idx, pos))
 
     def _set_pr(self, idx: int, pr: PullRequestFacts) -> None:
         rid = self.repo_id(pr.repo)
@@ -215,36 +243,45 @@ class MetricsIndex:
         per[ISSUES] = per[OTHER_COMMENTS] = None
         if person.issues:
             per[ISSUES] = Series.sorted_from([c.at.timestamp() for c in person.issues],
-                                             [self.repo_id(c.repo) for c in person.issues], list(person.issues))
+                                             [self.repo_id(c.repo) for c in person.issues],
+                                             range(len(person.issues)))
         if person.comments:
-            known = {s.url for s in per[PR_COMMENTS].items} if per[PR_COMMENTS] is not None else set()
-            kept = [c for c in person.comments if c.url not in known]
-            per[OTHER_COMMENTS] = Series.sorted_from([c.at.timestamp() for c in kept],
-                                                     [self.repo_id(c.repo) for c in kept], kept)
+            known = set()
+            if per[PR_COMMENTS] is not None:
+                prs = self.prs
+                known = {prs[k].signals[i].url for k, i in zip(per[PR_COMMENTS].key, per[PR_COMMENTS].pos)}
+            kept = [i for i, c in enumerate(person.comments) if c.url not in known]
+            comments = person.comments
+            per[OTHER_COMMENTS] = Series.sorted_from([comments[i].at.timestamp() for i in kept],
+                                                     [self.repo_id(comments[i].repo) for i in kept], kept)
 
     def update_pull_request(self, pr: PullRequestFacts) -> set[int]:
         """Add or replace one pull request; the ids of the people whose numbers may have changed."""
         idx = self.pr_index.get(pr.id)
         affected: set[int] = set()
-
-        def drop(p: int, code: int, ts: float, key: int, item: object) -> None:
-            affected.add(p)
-            self.series[p][code].remove(ts, key)
-
         if idx is not None:
-            self._pr_rows(idx, self.prs[idx], drop)  # the old version's rows, found again by time
+            old = new_rows()
+            self._pr_rows(idx, self.prs[idx], old)  # the old version's rows, found again by time
+            for code, by_person in enumerate(old):
+                for p, flat in by_person.items():
+                    affected.add(p)
+                    series = self.series[p][code]
+                    for i in range(0, len(flat), 3):
+                        series.remove(flat[i], flat[i + 1], flat[i + 2])
         else:
             idx = len(self.prs)
         self._set_pr(idx, pr)
-
-        def put(p: int, code: int, ts: float, key: int, item: object) -> None:
-            affected.add(p)
-            per = self._slots(p)
-            if per[code] is None:
-                per[code] = Series()
-            per[code].insert(ts, key, item)
-
-        self._pr_rows(idx, pr, put)
+        rows = new_rows()
+        self._pr_rows(idx, pr, rows)
+        for code, by_person in enumerate(rows):
+            for p, flat in by_person.items():
+                affected.add(p)
+                per = self._slots(p)
+                if per[code] is None:
+                    per[code] = Series()
+                series = per[code]
+                for i in range(0, len(flat), 3):
+                    series.insert(flat[i], flat[i + 1], flat[i + 2])
         for key, mask in self._pr_masks.items():
             value = self._pr_in(idx, key)
             if idx == len(mask):
@@ -329,6 +366,7 @@ class MetricsIndex:
             return 0, []
         evidence: list[Evidence] = []
         parts = metric_parts(metric, self.definitions)
+        prs = self.prs
         for code, part_merged in parts:
             s = per[code]
             if s is None:
@@ -341,14 +379,20 @@ class MetricsIndex:
                 mask = self._repo_mask(_scope_key(scope))
             else:
                 mask = self.pr_mask(scope, substantial, merged or part_merged)
-            counted = compress(s.items[i0:i1], map(mask.__getitem__, s.key[i0:i1]))
+            keys = s.key[i0:i1]
+            flags = map(mask.__getitem__, keys)
             kind = KIND[code]
             if code == AUTHORED:
-                evidence += [(kind, o.url, o.created_at) for o in counted]
+                evidence += [(kind, o.url, o.created_at) for o in map(prs.__getitem__, compress(keys, flags))]
             elif code == MERGED_PRS:
-                evidence += [(kind, o.url, o.merged_at) for o in counted]
+                evidence += [(kind, o.url, o.merged_at) for o in map(prs.__getitem__, compress(keys, flags))]
+            elif code in REPO_SERIES:
+                person = self.people[person_id]
+                items = person.issues if code == ISSUES else person.comments
+                evidence += [(kind, o.url, o.at) for o in map(items.__getitem__, compress(s.pos[i0:i1], flags))]
             else:
-                evidence += [(kind, o.url, o.at) for o in counted]
+                evidence += [(kind, o.url, o.at)
+                             for k, i in compress(zip(keys, s.pos[i0:i1]), flags) for o in [prs[k].signals[i]]]
         if len(parts) > 1:
             evidence.sort(key=_date)
         return len(evidence), evidence
@@ -391,28 +435,20 @@ def build_index(facts: Facts, definitions: Definitions | None = None) -> Metrics
     index = MetricsIndex(definitions or Definitions())
     index.people = dict(facts.people)
     index.repositories = {name.lower(): repo for name, repo in facts.repositories.items()}
-    rows: dict[int, list] = {}  # person id -> per code: ([timestamps], [keys], [facts]) while building
-
-    def put(p: int, code: int, ts: float, key: int, item: object) -> None:
-        per = rows.get(p)
-        if per is None:
-            per = rows[p] = [None] * N_SERIES
-        lists = per[code]
-        if lists is None:
-            per[code] = ([ts], [key], [item])
-        else:
-            lists[0].append(ts)
-            lists[1].append(key)
-            lists[2].append(item)
-
+    rows = new_rows()
     with gc_paused():
         for pr in facts.pull_requests.values():
             idx = len(index.prs)
             index._set_pr(idx, pr)
-            index._pr_rows(idx, pr, put)
-        for p, per in rows.items():
-            index.series[p] = [None if lists is None else Series.sorted_from(*lists) for lists in per]
-        del rows
+            index._pr_rows(idx, pr, rows)
+        series = index.series
+        for code, by_person in enumerate(rows):
+            for p, flat in by_person.items():
+                per = series.get(p)
+                if per is None:
+                    per = series[p] = [None] * N_SERIES
+                per[code] = Series.from_flat(flat)
+            by_person.clear()  # let the row lists go as soon as their series exist
         for person in index.people.values():
             if person.issues or person.comments:
                 index._set_person_contributions(person)
