@@ -306,37 +306,36 @@ def _base(payload: dict) -> tuple[Activity, int | None]:
 
 
 def from_pull_request_event(payload: dict) -> Activity:
+    return _with_pull_request(payload)[0]
+
+
+def _with_pull_request(payload: dict) -> tuple[Activity, int, int]:
+    """A payload about something on a pull request: the repository, the pull request (review payloads
+    carry it without sizes; the ledger keeps what fuller payloads stored) and its author."""
     activity, repo_id = _base(payload)
     pr = payload["pull_request"]
     _add_person(activity, pr.get("user"))
     activity.pull_requests.append(pull_request(pr, repo_id))
-    return activity
+    return activity, repo_id, int(pr["number"])
 
 
 def from_review_event(payload: dict) -> Activity:
-    activity, repo_id = _base(payload)
-    pr = payload["pull_request"]
-    _add_person(activity, pr.get("user"))
-    # The pull request in a review payload lacks sizes; its other fields still place the review.
-    activity.pull_requests.append(pull_request(pr, repo_id))
+    activity, repo_id, number = _with_pull_request(payload)
     data = payload["review"]
     if not is_bot(data.get("user")) and payload.get("action") in ("submitted", "edited", "dismissed"):
         _add_person(activity, data.get("user"))
-        activity.reviews.append(review(data, repo_id, int(pr["number"])))
+        activity.reviews.append(review(data, repo_id, number))
     return activity
 
 
 def from_review_comment_event(payload: dict) -> Activity:
-    activity, repo_id = _base(payload)
-    pr = payload["pull_request"]
-    _add_person(activity, pr.get("user"))
-    activity.pull_requests.append(pull_request(pr, repo_id))
+    activity, repo_id, number = _with_pull_request(payload)
     data = payload["comment"]
     if payload.get("action") == "deleted":
         activity.deleted_review_comments.append(int(data["id"]))
     elif not is_bot(data.get("user")):
         _add_person(activity, data.get("user"))
-        activity.review_comments.append(review_comment(data, repo_id, int(pr["number"])))
+        activity.review_comments.append(review_comment(data, repo_id, number))
     return activity
 
 

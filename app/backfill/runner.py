@@ -208,13 +208,10 @@ class HistoryRunner:
         self._task = asyncio.create_task(self.run(), name="ladder-backfill")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        from app.server.background import cancel
+
+        await cancel(self._task)
+        self._task = None
         if self.db is not None:
             self.db.close()
             self.db = None

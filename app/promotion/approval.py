@@ -10,6 +10,7 @@ from app.outbox.effects import FileChange
 from app.promotion import readiness, roster_files
 from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup
+from app.rosters.files import read_text
 from app.evaluations import member_level, set_state
 from app.store.facts import holdings_by_login, parse_scope
 from ladder_rules.evaluate import holds
@@ -103,11 +104,11 @@ async def start_pull_request(ctx: Context, setup: OrgSetup, row: Readiness, *, a
     edit = {"file": "owners", "path": path, "list": roster.list, "login": row.login}
     if ctx.github is not None and setup.installation_id:
         gh = await ctx.github.for_installation(setup.installation_id)
-        owners_text = await roster_files.read_file(gh, repo, path)
+        owners_text = await read_text(gh, repo, path)
         if owners_text is None:
             readiness.plan_issue(ctx, setup, row)
             return f"Approved, but `{path}` does not exist in {repo}, so there is no roster to add to."
-        aliases_text = await roster_files.read_file(gh, repo, roster_files.ALIASES_PATH)
+        aliases_text = await read_text(gh, repo, roster_files.ALIASES_PATH)
         edit = roster_files.decide_edit(owners_text, aliases_text, roster.list, row.login, path)
     where = f"the `{edit['group']}` group of OWNERS_ALIASES" if edit["file"] == "aliases" else (
         f"`{roster.list}` in `{path}`")

@@ -7,10 +7,6 @@ is how several promotions gather on one open pull request without conflicts.
 
 from __future__ import annotations
 
-import base64
-
-import gidgethub
-
 from ladder_rules.owners_edit import add_to_alias, add_to_list, alias_group_for
 from ladder_rules.facts import Scope
 
@@ -37,19 +33,6 @@ def decide_edit(owners_text: str, aliases_text: str | None, list_name: str, logi
     if group:
         return {"file": "aliases", "path": ALIASES_PATH, "group": group, "login": login, "list": list_name}
     return {"file": "owners", "path": path, "list": list_name, "login": login}
-
-
-async def read_file(gh, repo: str, path: str) -> str | None:
-    """A file's text on the default branch, or None when it does not exist."""
-    owner, name = repo.split("/", 1)
-    try:
-        data = await gh.getitem("/repos/{owner}/{repo}/contents/{+path}",
-                                url_vars={"owner": owner, "repo": name, "path": path})
-    except gidgethub.BadRequest as error:
-        if error.status_code == 404:
-            return None
-        raise
-    return base64.b64decode(data.get("content") or "").decode("utf-8")
 
 
 def _register() -> None:

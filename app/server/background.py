@@ -3,6 +3,7 @@ sender, the history importer). Each one reports into `/healthz` and `/metrics`."
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
 
@@ -20,3 +21,14 @@ class BackgroundService(Protocol):
 
     def metrics_lines(self) -> list[str]:
         """Prometheus text lines (with their # HELP and # TYPE) for /metrics."""
+
+
+async def cancel(task: asyncio.Task | None) -> None:
+    """Cancel a service's task and wait until it has stopped."""
+    if task is None:
+        return
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass

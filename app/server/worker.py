@@ -15,6 +15,7 @@ import sqlite_utils
 from gidgethub import routing, sansio
 
 from app.context import Context
+from app.server.background import cancel
 from app.server.metrics import Metrics
 from app.store import deliveries
 
@@ -50,13 +51,8 @@ class Worker:
         self._task = asyncio.create_task(self.run(), name="ladder-worker")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     def health(self) -> dict:
         return {"running": self._task is not None and not self._task.done()}
