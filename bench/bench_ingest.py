@@ -160,6 +160,10 @@ def probot_peer(workdir: Path) -> tuple[list[str], dict, Path] | None:
         return None
     target = workdir / "probot"
     shutil.copytree(peer, target)
+    for folder, _, files in os.walk(target):  # shared/ is read-only; npm writes into the copy
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
     subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=target, check=True)
     key = target / "key.pem"
     subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)

@@ -177,3 +177,45 @@ async def test_a_roster_change_made_by_people_moves_the_progress_comment_on(worl
     (comment,) = progress_comments(world, "bob")
     assert "### @bob → Approver in `sample-org/widgets/pkg/controller`" in comment.body
     assert world.db.execute("SELECT count(*) FROM holdings WHERE login = 'bob' AND level = 'reviewer'").fetchone()[0] == 1
+
+
+async def test_falling_below_a_requirement_is_said_on_the_issue_without_closing_it(world):
+    """A reviewed PR relabelled kind/cleanup stops being substantial: alice has 19 of 20. The readiness
+    issue stays open and says so; when the label goes, the note goes. Nothing is closed or reopened."""
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    await world.deliver(story.alice_history(world.act, datetime.now(timezone.utc)))
+    issue = readiness_issue(world)
+    number = 7  # one of the PRs alice reviewed after lena's /lgtm
+    pr = world.state.repo(CODE).issues[number]
+
+    pr.labels.append("kind/cleanup")
+    await world.deliver([webhooks.pull_request(world.state, CODE, number, "labeled", sender="lena")])
+    issue = readiness_issue(world)
+    assert issue.state == "open"
+    assert "no longer meets every automatic requirement" in issue.body
+    assert "| ⬜ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 19 / 20" in issue.body
+    assert world.db.execute("SELECT status, below_since IS NOT NULL FROM readiness").fetchone() == ("open", 1)
+
+    pr.labels.remove("kind/cleanup")
+    await world.deliver([webhooks.pull_request(world.state, CODE, number, "unlabeled", sender="lena")])
+    issue = readiness_issue(world)
+    assert "no longer meets" not in issue.body
+    assert world.db.execute("SELECT status, below_since FROM readiness").fetchone() == ("open", None)
+    patches = [r for r in world.stand_in.requests_to("PATCH", f"/repos/{COMMUNITY}/issues/{issue.number}")
+               if "state" in (r.body or {}) and r.body["state"] != "open"]
+    assert patches == []  # never closed on the way
+
+
+async def test_hold_stops_approval_until_unhold(world):
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    await world.deliver(story.alice_history(world.act, datetime.now(timezone.utc)))
+    issue = readiness_issue(world)
+    await world.deliver(world.act.comment(COMMUNITY, issue.number, "lena", "/ladder hold"))
+    assert readiness_issue(world).body.startswith("⏸️ On hold by @lena.")
+    await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "/ladder approve"))
+    assert world.pulls_by_app(CODE) == []
+    assert any(c.body.startswith("This readiness issue is on hold (by @lena)")
+               for c in world.comments(COMMUNITY, issue.number))
+    await world.deliver(world.act.comment(COMMUNITY, issue.number, "lena", "/ladder unhold"))
+    await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "Now.\n/ladder approve"))
+    assert len(world.pulls_by_app(CODE)) == 1
