@@ -18,6 +18,7 @@ import time
 import tracemalloc
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 
 from ladder_rules.builtin import builtin_ladder
 from ladder_rules.definitions import Definitions
@@ -53,17 +54,18 @@ def generate(people: int, rows: int, seed: int) -> Facts:
             holdings.append(Holding("reviewer", Scope(ORG, rnd.choice(repos)[len(ORG) + 1:]), START))
         facts.people[pid] = Person(pid, f"user{pid}", rnd.choice(("Acme", "Globex", None)), tuple(holdings))
     span = (NOW - START).total_seconds()
-    weights = [1 / (i + 1) ** 0.8 for i in range(people)]  # skewed activity
+    # skewed activity; cumulative weights computed once (`choices` would redo it on every call)
+    cum_weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(people)))
     prs = rows // 4
     signals_left = rows - prs
-    authors = rnd.choices(range(1, people + 1), weights, k=prs)
+    authors = rnd.choices(range(1, people + 1), cum_weights=cum_weights, k=prs)
     for n in range(prs):
         repo = repos[n % 50]
         created = START + timedelta(seconds=span * n / prs)
         merged = created + timedelta(hours=rnd.randrange(1, 200)) if rnd.random() < 0.8 else None
         k = min(signals_left, 3 if n < prs - 1 else signals_left)
         signals_left -= k
-        reviewers = rnd.choices(range(1, people + 1), weights, k=k)
+        reviewers = rnd.choices(range(1, people + 1), cum_weights=cum_weights, k=k)
         url = f"https://github.com/{repo}/pull/{n}"
         sigs = tuple(
             PullRequestSignal(p, created + timedelta(minutes=10 * (j + 1)), kind, f"{url}#s{j}",

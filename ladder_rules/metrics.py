@@ -13,9 +13,10 @@ import gc
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from itertools import compress
+from itertools import compress, islice
+from operator import le
 from datetime import datetime
 
 from ladder_rules.definitions import Definitions
@@ -77,13 +78,12 @@ class Series:
         self.pos = array("l", pos)
 
     @classmethod
-    def sorted_from(cls, ts: list[float], key: Iterable[int], pos: Iterable[int]) -> Series:
-        """From parallel sequences in the order the items were made; sorted by time, ties kept in that order."""
-        if sorted(ts) != ts:  # rows mostly arrive in time order; sort only when they did not
-            order = sorted(range(len(ts)), key=ts.__getitem__)
-            key, pos = list(key), list(pos)
-            ts, key, pos = [ts[i] for i in order], [key[i] for i in order], [pos[i] for i in order]
-        return cls(ts, key, pos)
+    def sorted_from(cls, ts: list[float], key: Sequence[int], pos: Sequence[int]) -> Series:
+        """From parallel lists in the order the items were made; sorted by time, ties kept in that order."""
+        if all(map(le, ts, islice(ts, 1, None))):  # in time order already (checked in C)
+            return cls(ts, key, pos)
+        order = sorted(range(len(ts)), key=ts.__getitem__)  # stable: ties keep their order
+        return cls(map(ts.__getitem__, order), map(key.__getitem__, order), map(pos.__getitem__, order))
 
     @classmethod
     def from_flat(cls, flat: list) -> Series:
@@ -153,64 +153,66 @@ class MetricsIndex:
                 mask.append(Scope(key[0], key[1]).contains(name))
         return rid
 
-    def _pr_rows(self, idx: int, pr: PullRequestFacts, rows: list[defaultdict[int, list]]) -> None:
-        """Append to `rows` (see `new_rows`) everything this PR counts for.
+    def _pr_rows(self, prs: Iterable[tuple[int, PullRequestFacts]], rows: list[defaultdict[int, list]]) -> None:
+        """Append to `rows` (see `new_rows`) everything these (PR index, PR) pairs count for.
 
-        This runs for each of a million rows in a full build: the appends are written out (no call per
-        row), and each datetime becomes a timestamp once.
+        A full build runs this once over a million rows, so it is one loop in one frame: no call per PR
+        or per row, settings read once, each datetime made a timestamp once.
         """
         authored, merged_prs, reviewed, primary, lgtms, approves, pr_comments = rows[:PR_COMMENTS + 1]
-        author = pr.author_id
-        merged_at = pr.merged_at
-        if author is not None:
-            authored[author].extend((pr.created_at.timestamp(), idx, OPENED))
-            if merged_at is not None:
-                merged_prs[author].extend((merged_at.timestamp(), idx, MERGED))
-        signals = pr.signals
-        if not signals:
-            return
         d = self.definitions
-        lgtm_repo = self.lgtm_repo[self.pr_repo[idx]]
-        review_kinds = d.review_signal_kinds
+        review_kinds = frozenset(d.review_signal_kinds)
         approve_review = d.approved_review_counts_as_approve
-        merged_ts = merged_at.timestamp() if merged_at is not None else _NEG_INF
-        seen_review: set[int] = set()
-        seen_lgtm: set[int] = set()
-        seen_approve: set[int] = set()
-        standing: dict[int, int] = {}  # person -> position of their lgtm that still stands
-        pos = -1
-        for s in signals:
-            pos += 1
-            p = s.person_id
-            kind = s.kind
-            ts = s.at.timestamp()
-            if kind == COMMENT or kind == REVIEW_COMMENT:
-                pr_comments[p].extend((ts, idx, pos))
-            if p == author:  # the author's own acts never count as reviewing
+        lgtm_repos, pr_repo = self.lgtm_repo, self.pr_repo
+        for idx, pr in prs:
+            author = pr.author_id
+            merged_at = pr.merged_at
+            if author is not None:
+                authored[author].extend((pr.created_at.timestamp(), idx, OPENED))
+                if merged_at is not None:
+                    merged_prs[author].extend((merged_at.timestamp(), idx, MERGED))
+            signals = pr.signals
+            if not signals:
                 continue
-            if kind in review_kinds and p not in seen_review:
-                seen_review.add(p)
-                reviewed[p].extend((ts, idx, pos))
-            approved = kind == REVIEW and s.state == "APPROVED"
-            is_lgtm = kind == LGTM or (approved and lgtm_repo)
-            if is_lgtm and p not in seen_lgtm:
-                seen_lgtm.add(p)
-                lgtms[p].extend((ts, idx, pos))
-            if (kind == APPROVE or (approved and approve_review)) and p not in seen_approve:
-                seen_approve.add(p)
-                approves[p].extend((ts, idx, pos))
-            if ts <= merged_ts:
-                # Primary reviewer: the earliest lgtm still standing at merge. Only the person's own
-                # cancel withdraws it (another person's `/lgtm cancel` says nothing about who reviewed).
-                if is_lgtm:
-                    if p not in standing:
-                        standing[p] = pos
-                elif kind == LGTM_CANCEL or (lgtm_repo and kind == REVIEW and s.state == "CHANGES_REQUESTED"):
-                    standing.pop(p, None)
-        if standing:
-            pos = min(standing.values())
-            s = signals[pos]
-            primary[s.person_id].extend((s.at.timestamp(), idx, pos))
+            lgtm_repo = lgtm_repos[pr_repo[idx]]
+            merged_ts = merged_at.timestamp() if merged_at is not None else _NEG_INF
+            seen_review: set[int] = set()
+            seen_lgtm: set[int] = set()
+            seen_approve: set[int] = set()
+            standing: dict[int, int] = {}  # person -> position of their lgtm that still stands
+            pos = -1
+            for s in signals:
+                pos += 1
+                p = s.person_id
+                kind = s.kind
+                ts = s.at.timestamp()
+                if kind == COMMENT or kind == REVIEW_COMMENT:
+                    pr_comments[p].extend((ts, idx, pos))
+                if p == author:  # the author's own acts never count as reviewing
+                    continue
+                if kind in review_kinds and p not in seen_review:
+                    seen_review.add(p)
+                    reviewed[p].extend((ts, idx, pos))
+                approved = kind == REVIEW and s.state == "APPROVED"
+                is_lgtm = kind == LGTM or (approved and lgtm_repo)
+                if is_lgtm and p not in seen_lgtm:
+                    seen_lgtm.add(p)
+                    lgtms[p].extend((ts, idx, pos))
+                if (kind == APPROVE or (approved and approve_review)) and p not in seen_approve:
+                    seen_approve.add(p)
+                    approves[p].extend((ts, idx, pos))
+                if ts <= merged_ts:
+                    # Primary reviewer: the earliest lgtm still standing at merge. Only the person's own
+                    # cancel withdraws it (another person's `/lgtm cancel` says nothing about who reviewed).
+                    if is_lgtm:
+                        if p not in standing:
+                            standing[p] = pos
+                    elif kind == LGTM_CANCEL or (lgtm_repo and kind == REVIEW and s.state == "CHANGES_REQUESTED"):
+                        standing.pop(p, None)
+            if standing:
+                pos = min(standing.values())
+                s = signals[pos]
+                primary[s.person_id].extend((s.at.timestamp(), idx, pos))
 
     def _set_pr(self, idx: int, pr: PullRequestFacts) -> None:
         rid = self.repo_id(pr.repo)
@@ -261,7 +263,7 @@ class MetricsIndex:
         affected: set[int] = set()
         if idx is not None:
             old = new_rows()
-            self._pr_rows(idx, self.prs[idx], old)  # the old version's rows, found again by time
+            self._pr_rows([(idx, self.prs[idx])], old)  # the old version's rows, found again by time
             for code, by_person in enumerate(old):
                 for p, flat in by_person.items():
                     affected.add(p)
@@ -272,7 +274,7 @@ class MetricsIndex:
             idx = len(self.prs)
         self._set_pr(idx, pr)
         rows = new_rows()
-        self._pr_rows(idx, pr, rows)
+        self._pr_rows([(idx, pr)], rows)
         for code, by_person in enumerate(rows):
             for p, flat in by_person.items():
                 affected.add(p)
@@ -437,10 +439,9 @@ def build_index(facts: Facts, definitions: Definitions | None = None) -> Metrics
     index.repositories = {name.lower(): repo for name, repo in facts.repositories.items()}
     rows = new_rows()
     with gc_paused():
-        for pr in facts.pull_requests.values():
-            idx = len(index.prs)
+        for idx, pr in enumerate(facts.pull_requests.values()):
             index._set_pr(idx, pr)
-            index._pr_rows(idx, pr, rows)
+        index._pr_rows(enumerate(index.prs), rows)
         series = index.series
         for code, by_person in enumerate(rows):
             for p, flat in by_person.items():
