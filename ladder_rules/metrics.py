@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from itertools import compress, islice
-from operator import le
+from operator import itemgetter, le
 from datetime import datetime
 
 from ladder_rules.definitions import Definitions
@@ -36,8 +36,7 @@ OPENED, MERGED = -1, -2  # `pos` values that point at the PR itself rather than 
 _NEG_INF = float("-inf")
 
 
-def _date(item: Evidence) -> datetime:
-    return item[2]
+_DATE = itemgetter(2)  # an Evidence's date, for sorting evidence in C
 
 
 def metric_parts(metric: str, definitions: Definitions) -> tuple[tuple[int, bool], ...]:
@@ -396,7 +395,7 @@ class MetricsIndex:
                 evidence += [(kind, o.url, o.at)
                              for k, i in compress(zip(keys, s.pos[i0:i1]), flags) for o in [prs[k].signals[i]]]
         if len(parts) > 1:
-            evidence.sort(key=_date)
+            evidence.sort(key=_DATE)
         return len(evidence), evidence
 
     def first_contribution(self, person_id: int, scope: Scope) -> datetime | None:
