@@ -126,6 +126,7 @@ class MetricsIndex:
         self.people: dict[int, Person] = {}
         self.repositories: dict[str, Repository] = {}
         self.prs: list[PullRequestFacts] = []
+        self.pr_signals: list[tuple] = []  # per PR index: its signals (evidence finds a signal in one step)
         self.pr_index: dict[int, int] = {}
         self.pr_repo = array("l")
         self.merged = bytearray()
@@ -217,6 +218,7 @@ class MetricsIndex:
         rid = self.repo_id(pr.repo)
         if idx == len(self.prs):
             self.prs.append(pr)
+            self.pr_signals.append(pr.signals)
             self.pr_repo.append(rid)
             self.merged.append(pr.merged_at is not None)
             self.substantial.append(self.definitions.is_substantial(pr))
@@ -227,6 +229,7 @@ class MetricsIndex:
                 self.repo_prs[old_rid].remove(idx)
                 self.repo_prs[rid].append(idx)
             self.prs[idx] = pr
+            self.pr_signals[idx] = pr.signals
             self.pr_repo[idx] = rid
             self.merged[idx] = pr.merged_at is not None
             self.substantial[idx] = self.definitions.is_substantial(pr)
@@ -367,7 +370,7 @@ class MetricsIndex:
             return 0, []
         evidence: list[Evidence] = []
         parts = metric_parts(metric, self.definitions)
-        prs = self.prs
+        prs, sigs = self.prs, self.pr_signals
         for code, part_merged in parts:
             s = per[code]
             if s is None:
@@ -393,7 +396,7 @@ class MetricsIndex:
                 evidence += [(kind, o.url, o.at) for o in map(items.__getitem__, compress(s.pos[i0:i1], flags))]
             else:
                 evidence += [(kind, o.url, o.at)
-                             for k, i in compress(zip(keys, s.pos[i0:i1]), flags) for o in [prs[k].signals[i]]]
+                             for k, i in compress(zip(keys, s.pos[i0:i1]), flags) for o in [sigs[k][i]]]
         if len(parts) > 1:
             evidence.sort(key=_DATE)
         return len(evidence), evidence
