@@ -89,3 +89,16 @@ def test_comments_known_as_pr_signals_are_counted_once_and_update_person_replace
     assert index.count(2, "contributions", org, None, day(9).timestamp())[0] == 2  # the comment and the issue
     assert index.update_person(replace(person, issues=())) == {2}
     assert index.count(2, "issues", org, None, day(9).timestamp()) == (0, [])
+
+
+def test_evidence_after_a_replacement_shows_the_new_version_of_the_pull_request():
+    # The index keeps positions, not the signals themselves: evidence must come from the PR as it is now.
+    b = FactsBuilder()
+    pr = b.pr(1, day(1), day(2), signals=((2, COMMENT, day(1.5)), (2, COMMENT, day(1.5))))
+    index = build_index(b.facts)
+    org = Scope("kubernetes")
+    assert index.count(2, "comments", org, None, day(9).timestamp()) == (
+        2, [("comment", pr.signals[0].url, day(1.5)), ("comment", pr.signals[1].url, day(1.5))])
+    edited = replace(pr, signals=(PullRequestSignal(2, day(1.5), COMMENT, "https://x/only"),))
+    assert index.update_pull_request(edited) == {1, 2}
+    assert index.count(2, "comments", org, None, day(9).timestamp()) == (1, [("comment", "https://x/only", day(1.5))])
