@@ -83,7 +83,7 @@ def query_cost(document: graphql.DocumentNode, operation_name: str | None, varia
 
     def walk(selection_set, parent, multiplier: int) -> int:
         requests = 0
-        for sel in selection_set.selections:
+        for sel in selection_set.selections or ():
             if isinstance(sel, FieldNode):
                 name = sel.name.value
                 fields = getattr(parent, "fields", {})
@@ -92,10 +92,10 @@ def query_cost(document: graphql.DocumentNode, operation_name: str | None, varia
                 return_type = graphql.get_named_type(fields[name].type)
                 child = multiplier
                 if return_type.name.endswith("Connection"):
-                    args = {a.name.value: value_from_ast_untyped(a.value, values) for a in sel.arguments}
+                    args = {a.name.value: value_from_ast_untyped(a.value, values) for a in sel.arguments or ()}
                     size = args.get("first") if args.get("first") is not None else args.get("last")
                     lists_nodes = sel.selection_set is not None and any(
-                        isinstance(c, FieldNode) and c.name.value in ("nodes", "edges") for c in sel.selection_set.selections)
+                        isinstance(c, FieldNode) and c.name.value in ("nodes", "edges") for c in sel.selection_set.selections or ())
                     if size is None and lists_nodes:
                         problems.append(f"You must provide a `first` or `last` value to properly paginate the `{name}` connection.")
                     elif size is not None and size > MAX_PAGE:
