@@ -219,3 +219,26 @@ async def test_hold_stops_approval_until_unhold(world):
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "lena", "/ladder unhold"))
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "Now.\n/ladder approve"))
     assert len(world.pulls_by_app(CODE)) == 1
+
+
+async def test_an_organisation_in_dry_run_sees_every_planned_write_and_github_sees_none(world, capsys):
+    """`dry_run: true` in ladder.yml: Ladder plans exactly what it would do, shows it in `ladder status` and on
+    the dashboard, and writes nothing to GitHub."""
+    from app.cli import main as ladder
+
+    config = world.state.repo(sample.CONFIG_REPO).file(".github/ladder.yml").decode()
+    world.state.commit(sample.CONFIG_REPO, "main", {".github/ladder.yml": config.replace(
+        "owners_pr: after_approval", "owners_pr: after_approval\ndry_run: true")}, message="Watch first")
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    await world.deliver(story.alice_history(world.act, datetime.now(timezone.utc)))
+
+    assert world.state.count_writes() == 0
+    planned = world.db.execute("SELECT kind, key FROM outbox WHERE status = 'planned' ORDER BY kind").fetchall()
+    assert [kind for kind, _ in planned] == ["comment", "issue"]  # alice's progress comment, her readiness issue
+
+    assert ladder(["status", "alice", "--database", str(world.service.settings.database_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("dry-run: recorded, not sent") == 2
+    async with world.service.session.get(world.service.url("/")) as resp:
+        page = await resp.text()
+    assert page.count("<tr class=effect data-status=planned>") == 2
