@@ -242,3 +242,15 @@ async def test_an_organisation_in_dry_run_sees_every_planned_write_and_github_se
     async with world.service.session.get(world.service.url("/")) as resp:
         page = await resp.text()
     assert page.count("<tr class=effect data-status=planned>") == 2
+
+
+async def test_a_command_refused_for_a_broken_ladder_yml_says_what_is_wrong(world):
+    config = world.state.repo(sample.CONFIG_REPO).file(".github/ladder.yml").decode()
+    world.state.commit(sample.CONFIG_REPO, "main", {".github/ladder.yml": config.replace(
+        "owners_pr: after_approval", "owners_pr: sometimes")}, message="Typo")
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    await world.deliver(world.act.comment(COMMUNITY, sample.TRACKING_ISSUE, "alice", "/ladder status"))
+    (reply,) = world.comments(COMMUNITY, sample.TRACKING_ISSUE)
+    assert reply.body.startswith("Ladder cannot act on this command: the organisation's `ladder.yml` has problems.")
+    line = config.splitlines().index("owners_pr: after_approval") + 1
+    assert f"sample-org/.github:.github/ladder.yml:{line}: " in reply.body

@@ -9,6 +9,7 @@ from __future__ import annotations
 from gidgethub import routing, sansio
 
 from app.commands import HELP, Command, parse_commands, refusal
+from app.config.loader import cached_config
 from app.context import Context
 from app.evaluations import Target, stored
 from app.normalise import is_bot
@@ -37,9 +38,11 @@ async def on_comment(event: sansio.Event, ctx: Context) -> None:
     if not commands:
         return
     org = repo["owner"]["login"]
-    setup = await org_setup(ctx, org, (data.get("installation") or {}).get("id"))
+    installation_id = (data.get("installation") or {}).get("id")
+    setup = await org_setup(ctx, org, installation_id)
     if setup is None:
-        return  # no ladder.yml: Ladder is not set up for this organisation
+        _explain_broken_config(ctx, org, installation_id, repo, issue, comment)
+        return  # no usable ladder.yml: Ladder is not set up for this organisation
     row = _readiness_of(ctx, issue, repo)
     answers = []
     for command in commands:
@@ -52,6 +55,19 @@ async def on_comment(event: sansio.Event, ctx: Context) -> None:
         plan(ctx.db, Reply(repo=repo["full_name"], number=issue["number"], in_reply_to=comment["id"],
                            body="\n\n".join(answers), installation_id=setup.installation_id, org=setup.org),
              dry_run=setup.dry_run)
+
+
+def _explain_broken_config(ctx: Context, org: str, installation_id: int | None, repo: dict, issue: dict,
+                           comment: dict) -> None:
+    """A command refused because the organisation's ladder.yml has errors: say which, with file and line."""
+    loaded = cached_config(ctx.db, org)
+    if loaded is None or loaded.ok:
+        return  # no configuration at all: Ladder stays quiet in organisations that did not set it up
+    plan(ctx.db, Reply(
+        repo=repo["full_name"], number=issue["number"], in_reply_to=comment["id"],
+        body=("Ladder cannot act on this command: the organisation's `ladder.yml` has problems.\n\n```\n"
+              + loaded.problems_text() + "\n```\n\n`ladder check-config PATH` finds them before you push."),
+        installation_id=installation_id, org=org), dry_run=ctx.dry_run)
 
 
 def _readiness_of(ctx: Context, issue: dict, repo: dict) -> Readiness | None:
