@@ -122,14 +122,10 @@ class OutboxSender:
         self._task = asyncio.create_task(self.run(), name="ladder-outbox")
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._task, *self._busy.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        from app.server.background import cancel
+
+        for task in [t for t in (self._task, *self._busy.values()) if t is not None]:
+            await cancel(task)
         self._task = None
         self._busy.clear()
 

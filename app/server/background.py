@@ -24,11 +24,15 @@ class BackgroundService(Protocol):
 
 
 async def cancel(task: asyncio.Task | None) -> None:
-    """Cancel a service's task and wait until it has stopped."""
+    """Cancel a service's task and wait until it has stopped.
+
+    A loop that waits with `asyncio.wait_for` can swallow a cancellation on Python 3.11 when the awaited
+    event fires at the same moment (the wait returns normally and the loop goes on), so the task is
+    cancelled again until it is really done rather than awaited once and forever."""
     if task is None:
         return
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    while not task.done():
+        task.cancel()
+        await asyncio.wait([task], timeout=0.2)
+    if not task.cancelled():
+        task.exception()  # retrieved: a service that had already failed has said so in the log
