@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 
 # Metrics a count requirement may name (their meaning: ladder_rules/metrics.py and docs/ladder-format.md).
 METRICS = (

@@ -96,6 +96,19 @@ async def stop_service(service: Service) -> None:
     await service.server.close()
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """A realistic database, built once by running `ladder demo`'s story (about 3 s); read it, never write."""
+    import logging
+
+    from app.demo.runner import Demo
+
+    logging.getLogger().setLevel(logging.ERROR)
+    out = tmp_path_factory.mktemp("demo")
+    asyncio.run(Demo(out, say=lambda *a: None).run())
+    return out / "ladder.db"
+
+
 @pytest.fixture
 async def service(tmp_path):
     svc = await start_service(tmp_path / "ladder.db")

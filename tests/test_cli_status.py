@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 
 import pytest
 
@@ -85,22 +83,14 @@ def test_missing_database(capsys, tmp_path):
     assert err == f"ladder: no database at {tmp_path / 'none.db'} (set DATABASE_PATH or pass --database)"
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory):
-    from app.demo.runner import Demo
-
-    logging.getLogger().setLevel(logging.ERROR)
-    out = tmp_path_factory.mktemp("demo")
-    asyncio.run(Demo(out, say=lambda *a: None).run())
-    return str(out / "ladder.db")
 
 
 def test_status_on_the_demo(capsys, demo_database):
-    code, lines, _ = run(capsys, "status", "bob", "--database", demo_database)
+    code, lines, _ = run(capsys, "status", "bob", "--database", str(demo_database))
     assert code == 0
     assert lines[3] == "Reviewer in sample-org/widgets/pkg/controller (kubernetes ladder): working"
     assert any(line.startswith("  [ ] Member for 3 months") and "will be met on" in line for line in lines)
     assert lines[-2] == "On GitHub (1 write; planned = dry-run, recorded but not sent):"
     assert lines[-1].startswith("  done  comment on sample-org/community#1  https://github.com/sample-org/community/issues/1#issuecomment-")
-    code, lines, _ = run(capsys, "status", "carol", "--database", demo_database)
+    code, lines, _ = run(capsys, "status", "carol", "--database", str(demo_database))
     assert "  Readiness issue: https://github.com/sample-org/community/issues/3 (open)" in lines

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import shutil
 import socket
@@ -28,14 +27,6 @@ def chromium() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory):
-    from app.demo.runner import Demo
-
-    logging.getLogger().setLevel(logging.ERROR)
-    out = tmp_path_factory.mktemp("demo")
-    asyncio.run(Demo(out, say=lambda *a: None).run())
-    return out / "ladder.db"
 
 
 def free_port() -> int:

@@ -3,12 +3,10 @@ hand-built database, each format's exact content, the errors, and a demo databas
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import csv
 import io
 import json
-import logging
 from datetime import date, datetime, timezone
 
 import pytest
@@ -149,14 +147,6 @@ def test_add_months_lands_in_the_right_month(start, months):
     assert later.day == min(start.day, calendar.monthrange(later.year, later.month)[1])
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory):
-    from app.demo.runner import Demo
-
-    logging.getLogger().setLevel(logging.ERROR)
-    out = tmp_path_factory.mktemp("demo")
-    asyncio.run(Demo(out, say=lambda *a: None).run())
-    return str(out / "ladder.db")
 
 
 def test_reports_on_the_demo(capsys, demo_database):
@@ -169,8 +159,8 @@ def test_reports_on_the_demo(capsys, demo_database):
     assert report.data["retention"]["3"]["active"] == 0
     for kind, name in (("cohort", "widgets-controller-reviewers"), ("person", "alice"), ("org", "sample-org")):
         for fmt in ("md", "html", "csv", "json"):
-            code, out, err = run(capsys, "report", kind, name, "--format", fmt, "--database", demo_database)
+            code, out, err = run(capsys, "report", kind, name, "--format", fmt, "--database", str(demo_database))
             assert (code, err) == (0, ""), (kind, fmt)
             assert out.strip()
-    code, out, _ = run(capsys, "report", "cohort", "widgets-controller-reviewers", "--database", demo_database)
+    code, out, _ = run(capsys, "report", "cohort", "widgets-controller-reviewers", "--database", str(demo_database))
     assert "- **Graduation rate:** 1 of 3 (33%)" in out.splitlines()

@@ -19,7 +19,7 @@ from app.github import GitHubClient, RetryPolicy
 from app.store import open_database
 from app.outbox import OutboxSender, Pacer
 from app.server import make_app
-from app.server.web import BACKGROUND, DB
+from app.server.web import BACKGROUND
 from app.settings import Settings
 from app.stand_in import start_stand_in, webhooks
 from tests.conftest import SECRET, Service

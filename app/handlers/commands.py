@@ -106,7 +106,7 @@ async def _run(ctx: Context, setup: OrgSetup, command: Command, row: Readiness |
         return f"@{row.login} is already {row.level}; nothing to do."
     if command.name == "hold":
         approval.hold(ctx, setup, row, login)
-        return f"On hold. `/ladder unhold` lifts it."
+        return "On hold. `/ladder unhold` lifts it."
     if command.name == "unhold":
         if row.status != "held":
             return "This readiness issue is not on hold."

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
-from .effects import KINDS, Effect, EffectError, canonical, content_hash, would_send
+from .effects import Effect, EffectError, canonical, content_hash, would_send
 
 PENDING, DONE, FAILED, PLANNED = "pending", "done", "failed", "planned"
 STATUSES = (PENDING, DONE, FAILED, PLANNED)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
-import aiohttp
 from aiohttp import web
 
 from app import handlers
