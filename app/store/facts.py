@@ -143,33 +143,16 @@ def load_facts(
         pr_id, repo_id, number = row[0], row[1], row[3]
         facts.pull_requests[pr_id] = _pull_request(row, files.get(pr_id), signals.get((repo_id, number), []))
 
-    issues: dict[int, list[Contribution]] = defaultdict(list)
-    for author, repo_id, number, created, url in db.execute(
-        "SELECT author_id, repo_id, number, created_at, html_url FROM issues WHERE is_pull_request = 0"
-        " AND author_id IS NOT NULL AND created_at IS NOT NULL AND repo_id IN"
-        " (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)", [org]
-    ):
-        issues[author].append(Contribution(repos[repo_id][0], number, parse_time(created), url or ""))
-    comments: dict[int, list[Contribution]] = defaultdict(list)
-    for author, repo_id, number, created, url in db.execute(
-        "SELECT author_id, repo_id, issue_number, created_at, html_url FROM issue_comments"
-        " WHERE is_pull_request = 0 AND author_id IS NOT NULL AND deleted_at IS NULL AND repo_id IN"
-        " (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)", [org]
-    ):
-        comments[author].append(Contribution(repos[repo_id][0], number, parse_time(created), url or ""))
+    issues = _contributions(db, org, repos, "SELECT author_id, repo_id, number, created_at, html_url FROM issues"
+                            " WHERE is_pull_request = 0 AND created_at IS NOT NULL")
+    comments = _contributions(db, org, repos, "SELECT author_id, repo_id, issue_number, created_at, html_url"
+                              " FROM issue_comments WHERE is_pull_request = 0 AND deleted_at IS NULL")
 
-    holdings: dict[int, list[Holding]] = defaultdict(list)
-    for person_id, level, scope, since in db.execute(
-        "SELECT p.id, h.level, h.scope, h.since FROM holdings h JOIN people p ON p.login = h.login COLLATE NOCASE"
-        " WHERE h.org = ?", [org]
-    ):
-        holdings[person_id].append(Holding(level, parse_scope(scope), parse_time(since)))
-    if member_level:
-        for person_id, since in db.execute(
-            "SELECT user_id, since FROM org_members WHERE org = ? AND removed_at IS NULL", [org]
-        ):
-            if not any(h.level == member_level for h in holdings[person_id]):
-                holdings[person_id].append(Holding(member_level, Scope(org), parse_time(since)))
+    ids = {login.lower(): person_id for person_id, login in db.execute("SELECT id, login FROM people")}
+    holdings: dict[int, list[Holding]] = {}
+    for key, (_, held) in holdings_by_login(db, org, member_level=member_level).items():
+        if key in ids:
+            holdings[ids[key]] = held
 
     active: set[int] = set()
     for pr in facts.pull_requests.values():
@@ -188,6 +171,16 @@ def load_facts(
                 comments=tuple(comments.get(person_id, ())),
             )
     return facts
+
+
+def _contributions(db: sqlite_utils.Database, org: str, repos: dict, select: str) -> dict[int, list[Contribution]]:
+    """Issues or comments of the organisation by author; `select` yields (author, repo, number, at, url)."""
+    out: dict[int, list[Contribution]] = defaultdict(list)
+    for author, repo_id, number, created, url in db.execute(
+        f"{select} AND author_id IS NOT NULL AND {_ORG_REPOS}", [org]
+    ):
+        out[author].append(Contribution(repos[repo_id][0], number, parse_time(created), url or ""))
+    return out
 
 
 def holdings_by_login(db: sqlite_utils.Database, org: str, *, member_level: str | None = "member"
