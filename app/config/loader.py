@@ -26,6 +26,7 @@ import binascii
 import json
 import logging
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any
 
@@ -245,8 +246,14 @@ def cached_config(db: sqlite_utils.Database, org: str) -> LoadedConfig | None:
     ladder_file = tuple(data["ladder_file"]) if data.get("ladder_file") else None
     ladder = None
     if config is not None:
-        ladder = load_ladder(ladder_file[1], ladder_file[0]) if ladder_file else builtin_ladder(config.ladder)
+        ladder = _parsed_ladder(ladder_file[1], ladder_file[0]) if ladder_file else builtin_ladder(config.ladder)
     return LoadedConfig(org, config, ladder, tuple(data["sources"]), errors, warnings, ladder_file)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=32)
+def _parsed_ladder(text: str, name: str) -> Ladder:
+    """A repository's ladder file, parsed once per text: the cache is read on every delivery."""
+    return load_ladder(text, name)
 
 
 def has_cached_config(db: sqlite_utils.Database, org: str) -> bool:
