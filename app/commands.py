@@ -28,28 +28,43 @@ class CommandHelp:
 
 
 HELP: dict[str, CommandHelp] = {
-    "status": CommandHelp("/ladder status [@login]",
-                          "Replies with the person's progress toward their next level: what is done, what is "
-                          "left, by when, with links to the evidence.", "anyone"),
-    "approve": CommandHelp("/ladder approve",
-                           "On a readiness issue: approves the promotion. Ladder then opens the pull request "
-                           "that adds the person to the roster (OWNERS or OWNERS_ALIASES).",
-                           "an approver of the scope, or a cohort mentor who holds at least the target level"),
-    "hold": CommandHelp("/ladder hold",
-                        "On a readiness issue: pauses it; Ladder opens no pull request until `/ladder unhold`.",
-                        "an approver of the scope, or a cohort mentor who holds at least the target level"),
-    "unhold": CommandHelp("/ladder unhold", "On a readiness issue: lifts a hold.",
-                          "an approver of the scope, or a cohort mentor who holds at least the target level"),
-    "recheck": CommandHelp("/ladder recheck",
-                           "On a readiness issue: evaluates the person again now and updates the issue.",
-                           "anyone"),
-    "sponsor": CommandHelp("+1 or /sponsor (alone on a line)",
-                           "On a readiness issue: sponsors the person. Ladder checks that the sponsor holds the "
-                           "level the ladder requires and updates the issue.",
-                           "anyone may say it; it counts when the sponsor qualifies"),
-    "checkin": CommandHelp("/checkin",
-                           "On the cohort's tracking issue: a mentee's weekly check-in (accomplishments, "
-                           "challenges), gathered into the weekly digest.", "the cohort's mentees"),
+    "status": CommandHelp(
+        "/ladder status [@login]",
+        "Replies with the person's progress toward their next level: what is done, what is "
+        "left, by when, with links to the evidence.",
+        "anyone",
+    ),
+    "approve": CommandHelp(
+        "/ladder approve",
+        "On a readiness issue: approves the promotion. Ladder then opens the pull request "
+        "that adds the person to the roster (OWNERS or OWNERS_ALIASES).",
+        "an approver of the scope, or a cohort mentor who holds at least the target level",
+    ),
+    "hold": CommandHelp(
+        "/ladder hold",
+        "On a readiness issue: pauses it; Ladder opens no pull request until `/ladder unhold`.",
+        "an approver of the scope, or a cohort mentor who holds at least the target level",
+    ),
+    "unhold": CommandHelp(
+        "/ladder unhold",
+        "On a readiness issue: lifts a hold.",
+        "an approver of the scope, or a cohort mentor who holds at least the target level",
+    ),
+    "recheck": CommandHelp(
+        "/ladder recheck", "On a readiness issue: evaluates the person again now and updates the issue.", "anyone"
+    ),
+    "sponsor": CommandHelp(
+        "+1 or /sponsor (alone on a line)",
+        "On a readiness issue: sponsors the person. Ladder checks that the sponsor holds the "
+        "level the ladder requires and updates the issue.",
+        "anyone may say it; it counts when the sponsor qualifies",
+    ),
+    "checkin": CommandHelp(
+        "/checkin",
+        "On the cohort's tracking issue: a mentee's weekly check-in (accomplishments, "
+        "challenges), gathered into the weekly digest.",
+        "the cohort's mentees",
+    ),
 }
 
 
@@ -71,5 +86,4 @@ def parse_commands(body: str | None) -> list[Command]:
 def refusal(command: str, login: str) -> str:
     """The polite reply to someone who may not use a command."""
     info = HELP[command]
-    return (f"@{login}, `{info.usage}` can only be used by {info.who}, so nothing was changed. "
-            f"{info.description}")
+    return f"@{login}, `{info.usage}` can only be used by {info.who}, so nothing was changed. {info.description}"

@@ -72,8 +72,9 @@ class Evaluator:
         cached = self._indexes.get(key)
         level = member_level(ladder)
         if cached is None or cached[1] != definitions or cached[2] != level:
-            facts = load_facts(self.db, org, member_level=level,
-                               review_acts_as_lgtm=definitions.review_acts_as_lgtm_repos)
+            facts = load_facts(
+                self.db, org, member_level=level, review_acts_as_lgtm=definitions.review_acts_as_lgtm_repos
+            )
             cached = (build_index(facts, definitions), definitions, level)
             self._indexes[key] = cached
         return cached[0]
@@ -101,15 +102,20 @@ class Evaluator:
         missing = [p for p in affected if p not in index.people]
         if missing:
             # A newcomer: re-read their person record (login, holdings) from the ledger.
-            facts = load_facts(self.db, org, member_level=cached[2],
-                               review_acts_as_lgtm=cached[1].review_acts_as_lgtm_repos)
+            facts = load_facts(
+                self.db, org, member_level=cached[2], review_acts_as_lgtm=cached[1].review_acts_as_lgtm_repos
+            )
             for person_id in missing:
                 if person_id in facts.people:
                     index.update_person(facts.people[person_id])
         return affected
 
     def evaluate(
-        self, org: str, ladder: Ladder, definitions: Definitions, targets: list[Target],
+        self,
+        org: str,
+        ladder: Ladder,
+        definitions: Definitions,
+        targets: list[Target],
         now: datetime | None = None,
     ) -> list[Change]:
         """Evaluate each target and store the result; returns every stored result with its predecessor."""
@@ -132,15 +138,25 @@ class Evaluator:
         state = data["state"]
         if row and row[1] in ("approved", "promoted") and state == "ready":
             state = data["state"] = row[1]  # human decisions stand while the numbers still hold
-        ready_since = row[2] if row and row[2] and state != "working" else (
-            data["evaluated_at"] if state != "working" else None)
+        ready_since = (
+            row[2] if row and row[2] and state != "working" else (data["evaluated_at"] if state != "working" else None)
+        )
         self.db.execute(
             "INSERT INTO evaluations (person_id, org, level, scope, ladder, state, result, evaluated_at,"
             " ready_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, level, scope) DO UPDATE"
             " SET state = excluded.state, result = excluded.result, evaluated_at = excluded.evaluated_at,"
             " ladder = excluded.ladder, ready_since = excluded.ready_since",
-            [result.person_id, org, result.level, scope, result.ladder, state, json.dumps(data),
-             data["evaluated_at"], ready_since],
+            [
+                result.person_id,
+                org,
+                result.level,
+                scope,
+                result.ladder,
+                state,
+                json.dumps(data),
+                data["evaluated_at"],
+                ready_since,
+            ],
         )
         return Change(data, previous)
 

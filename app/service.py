@@ -36,7 +36,11 @@ async def run_service(settings: Settings) -> None:
     mode = "dry-run (no APP_ID: nothing is written to GitHub)" if settings.dry_run else f"app {settings.app_id}"
     log.info(
         "listening on http://%s:%d%s, %s, database %s",
-        settings.host, settings.port, settings.webhook_path, mode, settings.database_path,
+        settings.host,
+        settings.port,
+        settings.webhook_path,
+        mode,
+        settings.database_path,
     )
     try:
         await asyncio.Event().wait()

@@ -68,9 +68,7 @@ def load_settings(env: dict[str, str] | None = None, *, insecure_no_secret: bool
 
     secret = get("WEBHOOK_SECRET")
     if secret is None and not insecure_no_secret:
-        raise SettingsError(
-            "WEBHOOK_SECRET is required (use --insecure-no-secret only for local play)"
-        )
+        raise SettingsError("WEBHOOK_SECRET is required (use --insecure-no-secret only for local play)")
 
     path = get("WEBHOOK_PATH") or "/api/github/webhooks"
     if not path.startswith("/"):

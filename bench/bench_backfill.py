@@ -50,37 +50,60 @@ def generate(state, repos: int, prs: int, seed: int = 7) -> dict[str, int]:
             created = now - timedelta(days=360 * (per_repo - i) / per_repo, minutes=rng.randrange(600))
             author = rng.choice(people)
             merged = created + timedelta(hours=rng.randrange(1, 200)) if rng.random() < 0.8 else None
-            pr = state.add_pull_request(name, author=author, created_at=created, merged_at=merged,
-                                        additions=rng.randrange(1, 400), deletions=rng.randrange(0, 100),
-                                        labels=rng.sample(["kind/bug", "kind/feature", "size/M", "lgtm"], rng.randrange(3)),
-                                        files=[f"pkg/m{rng.randrange(20)}/f{j}.go" for j in range(rng.randrange(1, 6))])
+            pr = state.add_pull_request(
+                name,
+                author=author,
+                created_at=created,
+                merged_at=merged,
+                additions=rng.randrange(1, 400),
+                deletions=rng.randrange(0, 100),
+                labels=rng.sample(["kind/bug", "kind/feature", "size/M", "lgtm"], rng.randrange(3)),
+                files=[f"pkg/m{rng.randrange(20)}/f{j}.go" for j in range(rng.randrange(1, 6))],
+            )
             at = created + timedelta(minutes=30)
             for _ in range(rng.choice((0, 1, 1, 2, 3))):
                 inline = [(f"pkg/f{j}.go", "nit") for j in range(rng.choice((0, 0, 1, 2)))]
-                state.add_review(name, pr.number, author=rng.choice(people), at=at,
-                                 state=rng.choice(("APPROVED", "COMMENTED", "CHANGES_REQUESTED")), comments=inline)
+                state.add_review(
+                    name,
+                    pr.number,
+                    author=rng.choice(people),
+                    at=at,
+                    state=rng.choice(("APPROVED", "COMMENTED", "CHANGES_REQUESTED")),
+                    comments=inline,
+                )
                 counts["reviews"] += 1
                 counts["review_comments"] += len(inline)
             for _ in range(rng.randrange(5)):
-                state.add_comment(name, pr.number, author=rng.choice(people), at=at,
-                                  body=rng.choice(("/lgtm", "/approve", "Thanks!", "/lgtm\n/approve", "ping")))
+                state.add_comment(
+                    name,
+                    pr.number,
+                    author=rng.choice(people),
+                    at=at,
+                    body=rng.choice(("/lgtm", "/approve", "Thanks!", "/lgtm\n/approve", "ping")),
+                )
                 counts["comments"] += 1
     return counts
 
 
 async def main(args: argparse.Namespace) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     stand_in = await start_stand_in(app_id=1, public_key=public)
     stand_in.state.graphql_limit = 12_500
     started = time.perf_counter()
     counts = generate(stand_in.state, args.repos, args.prs)
-    print(f"generated {args.prs:,} pull requests in {args.repos} repositories, {counts['reviews']:,} reviews, "
-          f"{counts['review_comments']:,} review comments, {counts['comments']:,} comments "
-          f"({time.perf_counter() - started:.1f} s)")
+    print(
+        f"generated {args.prs:,} pull requests in {args.repos} repositories, {counts['reviews']:,} reviews, "
+        f"{counts['review_comments']:,} review comments, {counts['comments']:,} comments "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "ladder.db")
         since = jobs.iso(datetime.now(timezone.utc) - timedelta(days=365))
@@ -111,15 +134,23 @@ async def main(args: argparse.Namespace) -> None:
     stats = options.stats
     assert stored == args.prs and report.failed == [], (stored, report.failed)
     assert stored_rc == counts["review_comments"], (stored_rc, counts["review_comments"])
-    print(f"backfilled {report.pull_requests:,} pull requests in {elapsed:.1f} s: "
-          f"{report.pull_requests / elapsed:,.0f} PRs/s overall")
-    print(f"import itself (normalise + ledger write): {stats.pull_requests / stats.seconds:,.0f} PRs/s "
-          f"({stats.seconds:.2f} s)")
-    print(f"GraphQL: {queries:,} queries, {points:,} points = {points * 1000 / report.pull_requests:.1f} points "
-          f"per 1,000 pull requests")
+    print(
+        f"backfilled {report.pull_requests:,} pull requests in {elapsed:.1f} s: "
+        f"{report.pull_requests / elapsed:,.0f} PRs/s overall"
+    )
+    print(
+        f"import itself (normalise + ledger write): {stats.pull_requests / stats.seconds:,.0f} PRs/s "
+        f"({stats.seconds:.2f} s)"
+    )
+    print(
+        f"GraphQL: {queries:,} queries, {points:,} points = {points * 1000 / report.pull_requests:.1f} points "
+        f"per 1,000 pull requests"
+    )
     for name, costs in sorted(by_kind.items()):
-        print(f"  {name}: {len(costs):,} queries, {sum(costs):,} points = "
-              f"{sum(costs) * 1000 / report.pull_requests:.1f} per 1,000 pull requests")
+        print(
+            f"  {name}: {len(costs):,} queries, {sum(costs):,} points = "
+            f"{sum(costs) * 1000 / report.pull_requests:.1f} per 1,000 pull requests"
+        )
     print(f"REST calls for history: {rest_calls}")
 
 

@@ -22,10 +22,20 @@ from itertools import accumulate
 
 from ladder_rules.builtin import builtin_ladder
 from ladder_rules.definitions import Definitions
-from ladder_rules.evaluate import evaluate, evaluate_all
+from ladder_rules.evaluate import evaluate_all
 from ladder_rules.facts import (
-    APPROVE, COMMENT, LGTM, REVIEW, REVIEW_COMMENT, Facts, Holding, Person, PullRequestFacts,
-    PullRequestSignal, Repository, Scope,
+    APPROVE,
+    COMMENT,
+    LGTM,
+    REVIEW,
+    REVIEW_COMMENT,
+    Facts,
+    Holding,
+    Person,
+    PullRequestFacts,
+    PullRequestSignal,
+    Repository,
+    Scope,
 )
 from ladder_rules.metrics import build_index
 
@@ -51,7 +61,7 @@ def generate(people: int, rows: int, seed: int) -> Facts:
         if pid % 3 == 0:
             holdings.append(Holding("member", org, START + timedelta(days=rnd.randrange(600))))
         if pid % 20 == 0:
-            holdings.append(Holding("reviewer", Scope(ORG, rnd.choice(repos)[len(ORG) + 1:]), START))
+            holdings.append(Holding("reviewer", Scope(ORG, rnd.choice(repos)[len(ORG) + 1 :]), START))
         facts.people[pid] = Person(pid, f"user{pid}", rnd.choice(("Acme", "Globex", None)), tuple(holdings))
     span = (NOW - START).total_seconds()
     # skewed activity; cumulative weights computed once (`choices` would redo it on every call)
@@ -68,12 +78,19 @@ def generate(people: int, rows: int, seed: int) -> Facts:
         reviewers = rnd.choices(range(1, people + 1), cum_weights=cum_weights, k=k)
         url = f"https://github.com/{repo}/pull/{n}"
         sigs = tuple(
-            PullRequestSignal(p, created + timedelta(minutes=10 * (j + 1)), kind, f"{url}#s{j}",
-                              rnd.choice(STATES) if kind == REVIEW else None)
-            for j, (p, kind) in enumerate(zip(reviewers, rnd.choices(KINDS, k=k))))
+            PullRequestSignal(
+                p,
+                created + timedelta(minutes=10 * (j + 1)),
+                kind,
+                f"{url}#s{j}",
+                rnd.choice(STATES) if kind == REVIEW else None,
+            )
+            for j, (p, kind) in enumerate(zip(reviewers, rnd.choices(KINDS, k=k)))
+        )
         paths = tuple(f"{rnd.choice(folders)}/f{j}.go" for j in range(rnd.randrange(1, 4)))
-        facts.pull_requests[n] = PullRequestFacts(n, repo, n, url, authors[n], created, merged,
-                                                  rnd.randrange(0, 300), rnd.randrange(0, 100), (), paths, sigs)
+        facts.pull_requests[n] = PullRequestFacts(
+            n, repo, n, url, authors[n], created, merged, rnd.randrange(0, 300), rnd.randrange(0, 100), (), paths, sigs
+        )
     return facts
 
 
@@ -88,8 +105,10 @@ def main() -> None:
     t = time.perf_counter()
     facts = generate(args.people, args.rows, args.seed)
     n_signals = sum(len(pr.signals) for pr in facts.pull_requests.values())
-    print(f"facts: {len(facts.people):,} people, {len(facts.pull_requests):,} PRs + {n_signals:,} signals "
-          f"= {len(facts.pull_requests) + n_signals:,} rows (generated in {time.perf_counter() - t:.1f} s)")
+    print(
+        f"facts: {len(facts.people):,} people, {len(facts.pull_requests):,} PRs + {n_signals:,} signals "
+        f"= {len(facts.pull_requests) + n_signals:,} rows (generated in {time.perf_counter() - t:.1f} s)"
+    )
     rss_facts = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # As a long-running service should after loading its facts: move them out of the collector's sight,
     # so a full collection during an update does not walk a million rows (it cost up to 1 s otherwise).
@@ -105,8 +124,10 @@ def main() -> None:
     states = {}
     for ev in results.values():
         states[ev.state.value] = states.get(ev.state.value, 0) + 1
-    print(f"full re-evaluation: build_index {t1 - t0:.2f} s + evaluate_all {t2 - t1:.2f} s "
-          f"= {t2 - t0:.2f} s (goal 5 s, ratio {(t2 - t0) / 5:.2f}); {len(results):,} evaluations {states}")
+    print(
+        f"full re-evaluation: build_index {t1 - t0:.2f} s + evaluate_all {t2 - t1:.2f} s "
+        f"= {t2 - t0:.2f} s (goal 5 s, ratio {(t2 - t0) / 5:.2f}); {len(results):,} evaluations {states}"
+    )
 
     # incremental: one PR gains a review signal; re-evaluate the people it touches
     rnd = random.Random(args.seed + 1)
@@ -126,8 +147,10 @@ def main() -> None:
                 evaluate_all(index, ladder, scope, NOW, people=[pid])
         times.append(time.perf_counter() - s)
     med, worst = statistics.median(times) * 1000, max(times) * 1000
-    print(f"incremental update (update_pull_request + re-evaluate affected people), {args.updates} runs: "
-          f"median {med:.2f} ms, max {worst:.2f} ms (goal 5 ms, ratio {med / 5:.2f})")
+    print(
+        f"incremental update (update_pull_request + re-evaluate affected people), {args.updates} runs: "
+        f"median {med:.2f} ms, max {worst:.2f} ms (goal 5 ms, ratio {med / 5:.2f})"
+    )
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {rss:.0f} MB for the whole process (facts alone: {rss_facts:.0f} MB)")
@@ -136,11 +159,13 @@ def main() -> None:
     del results, index
     tracemalloc.start()
     index = build_index(facts, Definitions())
-    results = evaluate_all(index, ladder, scope, NOW)
+    evaluate_all(index, ladder, scope, NOW)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"peak traced memory of build_index + evaluate_all: {peak / 2**20:.0f} MB "
-          f"(goal 300 MB, ratio {peak / 2**20 / 300:.2f})")
+    print(
+        f"peak traced memory of build_index + evaluate_all: {peak / 2**20:.0f} MB "
+        f"(goal 300 MB, ratio {peak / 2**20 / 300:.2f})"
+    )
 
 
 if __name__ == "__main__":

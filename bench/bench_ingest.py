@@ -99,9 +99,13 @@ async def burst(base: str, payloads: list[tuple[str, bytes]], concurrency: int) 
         async def sender() -> None:
             while not queue.empty():
                 delivery_id, body = queue.get_nowait()
-                headers = {"Content-Type": "application/json", "X-GitHub-Event": "pull_request",
-                           "X-GitHub-Delivery": delivery_id, "User-Agent": "GitHub-Hookshot/bench",
-                           "X-Hub-Signature-256": expected_signature(SECRET, body)}
+                headers = {
+                    "Content-Type": "application/json",
+                    "X-GitHub-Event": "pull_request",
+                    "X-GitHub-Delivery": delivery_id,
+                    "User-Agent": "GitHub-Hookshot/bench",
+                    "X-Hub-Signature-256": expected_signature(SECRET, body),
+                }
                 started = time.perf_counter()
                 async with session.post(base + "/api/github/webhooks", data=body, headers=headers) as resp:
                     await resp.read()
@@ -133,8 +137,9 @@ async def drained_after(base: str, finished: float) -> float:
 
 
 def start(cmd: list[str], env: dict, cwd: Path | None = None) -> subprocess.Popen:
-    return subprocess.Popen(cmd, env={**os.environ, **env}, cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        cmd, env={**os.environ, **env}, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def run_peer(name: str, cmd: list[str], env: dict, payloads, concurrency, *, cwd=None, drain=False) -> dict:
@@ -168,8 +173,7 @@ def probot_peer(workdir: Path) -> tuple[list[str], dict, Path] | None:
     key = target / "key.pem"
     subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
     cmd = ["node", "node_modules/probot/bin/probot.js", "run", "./index.mjs"]
-    return cmd, {"APP_ID": "1", "PRIVATE_KEY_PATH": str(key), "LOG_LEVEL": "warn",
-                 "NODE_ENV": "production"}, target
+    return cmd, {"APP_ID": "1", "PRIVATE_KEY_PATH": str(key), "LOG_LEVEL": "warn", "NODE_ENV": "production"}, target
 
 
 def main() -> None:
@@ -183,24 +187,39 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        results.append(run_peer("baseline: aiohttp, signature only", [sys.executable, "-c", BASELINE], {},
-                                payloads, args.concurrency))
-        env = {"DATABASE_PATH": str(workdir / "bench.db"), "HOST": "127.0.0.1", "LOG_LEVEL": "warning",
-               "APP_ID": ""}
-        results.append(run_peer("ladder serve (store, 202, process)", [sys.executable, "-m", "app", "serve"],
-                                env, payloads, args.concurrency, cwd=ROOT, drain=True))
+        results.append(
+            run_peer(
+                "baseline: aiohttp, signature only", [sys.executable, "-c", BASELINE], {}, payloads, args.concurrency
+            )
+        )
+        env = {"DATABASE_PATH": str(workdir / "bench.db"), "HOST": "127.0.0.1", "LOG_LEVEL": "warning", "APP_ID": ""}
+        results.append(
+            run_peer(
+                "ladder serve (store, 202, process)",
+                [sys.executable, "-m", "app", "serve"],
+                env,
+                payloads,
+                args.concurrency,
+                cwd=ROOT,
+                drain=True,
+            )
+        )
         if args.with_probot and (peer := probot_peer(workdir)):
             cmd, env, cwd = peer
             results.append(run_peer("probot (minimal app)", cmd, env, payloads, args.concurrency, cwd=cwd))
 
     base = results[0]["per_second"]
-    print(f"{args.deliveries} signed pull_request deliveries of {size:,} bytes, {args.concurrency} concurrent,"
-          f" on {os.cpu_count()} cores")
+    print(
+        f"{args.deliveries} signed pull_request deliveries of {size:,} bytes, {args.concurrency} concurrent,"
+        f" on {os.cpu_count()} cores"
+    )
     print(f"{'peer':<38} {'acks/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'all processed':>14}")
     for r in results:
         processed = f"{r['total_s']:.2f} s" if "total_s" in r else "-"
-        print(f"{r['name']:<38} {r['per_second']:>8.0f} {r['per_second'] / base:>6.2f} {r['p50_ms']:>7.1f}"
-              f" {r['p99_ms']:>7.1f} {processed:>14}")
+        print(
+            f"{r['name']:<38} {r['per_second']:>8.0f} {r['per_second'] / base:>6.2f} {r['p50_ms']:>7.1f}"
+            f" {r['p99_ms']:>7.1f} {processed:>14}"
+        )
         bad = {k: v for k, v in r["statuses"].items() if k not in (200, 202)}
         if bad:
             print(f"  unexpected answers: {bad}")

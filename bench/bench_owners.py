@@ -41,11 +41,11 @@ def fixtures() -> None:
         text = path.read_text()
         if "ALIASES" in path.name:
             group = next(iter(parse_aliases(text)))
-            parse = timed(lambda: parse_aliases(text), 5)
-            edit = timed(lambda: add_to_alias(text, group, "bench-login"), 5)
+            parse = timed(lambda text=text: parse_aliases(text), 5)
+            edit = timed(lambda text=text, group=group: add_to_alias(text, group, "bench-login"), 5)
         else:
-            parse = timed(lambda: parse_owners(text), 5)
-            edit = timed(lambda: add_to_list(text, "approvers", "bench-login"), 5)
+            parse = timed(lambda text=text: parse_owners(text), 5)
+            edit = timed(lambda text=text: add_to_list(text, "approvers", "bench-login"), 5)
         print(f"{path.name:<80} {text.count(chr(10)):>5} {parse:>9.2f} {edit:>8.2f}")
 
 
@@ -67,13 +67,18 @@ def generated_repository(files: int, seed: int = 7) -> tuple[dict[str, str], str
         options = "options:\n  no_parent_owners: true\n" if rng.random() < 0.05 else ""
         if rng.random() < 0.3:
             body = (
-                'filters:\n  ".*":\n    approvers:\n' + "".join(f"      - {a}\n" for a in approvers)
-                + "    reviewers:\n" + "".join(f"      - {r}\n" for r in reviewers)
+                'filters:\n  ".*":\n    approvers:\n'
+                + "".join(f"      - {a}\n" for a in approvers)
+                + "    reviewers:\n"
+                + "".join(f"      - {r}\n" for r in reviewers)
                 + '  "\\\\.md$":\n    labels:\n      - kind/documentation\n'
             )
         else:
-            body = "approvers:\n" + "".join(f"- {a}\n" for a in approvers) + "reviewers:\n" + "".join(
-                f"- {r}\n" for r in reviewers
+            body = (
+                "approvers:\n"
+                + "".join(f"- {a}\n" for a in approvers)
+                + "reviewers:\n"
+                + "".join(f"- {r}\n" for r in reviewers)
             )
         texts[f"{folder}/OWNERS".lstrip("/")] = "# See the OWNERS docs\n" + options + body
     paths = [f"{rng.choice(folders)}/file{i}.{rng.choice(['go', 'md', 'yaml'])}".lstrip("/") for i in range(20000)]

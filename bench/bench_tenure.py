@@ -33,25 +33,35 @@ BASE = datetime(2018, 1, 1, tzinfo=timezone.utc)
 
 
 def owners_text(k: int) -> str:
-    return "# See the OWNERS docs at https://go.k8s.io/owners\n\nreviewers:\n" + "".join(
-        f"  - dev{i}\n" for i in range(k)) + "approvers:\n  - lead\n"
+    return (
+        "# See the OWNERS docs at https://go.k8s.io/owners\n\nreviewers:\n"
+        + "".join(f"  - dev{i}\n" for i in range(k))
+        + "approvers:\n  - lead\n"
+    )
 
 
 async def run(lengths: list[int], people: int) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     stand_in = await start_stand_in(app_id=1, public_key=public)
     state = stand_in.state
     state.add_installation(INSTALLATION, "bench")
-    print(f"{'commits':>8} {'log2':>5} {'list':>5} {'reads(max)':>10} {'shared reads/' + str(people):>16} "
-          f"{'ms/search':>9}")
+    print(
+        f"{'commits':>8} {'log2':>5} {'list':>5} {'reads(max)':>10} {'shared reads/' + str(people):>16} "
+        f"{'ms/search':>9}"
+    )
     try:
         async with aiohttp.ClientSession() as session:
-            gh = await GitHubClient(session, app_id=1, private_key=private,
-                                    api_url=stand_in.url).for_installation(INSTALLATION)
+            gh = await GitHubClient(session, app_id=1, private_key=private, api_url=stand_in.url).for_installation(
+                INSTALLATION
+            )
             for n in lengths:
                 repo = f"bench/r{n}"
                 state.add_repo(repo, files={"OWNERS": owners_text(1)}, at=BASE)
@@ -72,8 +82,10 @@ async def run(lengths: list[int], people: int) -> None:
                 shared = FileHistory(gh, repo, "OWNERS")
                 for i in tried:
                     await find_entry(shared, f"dev{i}", OwnersList("reviewers"), assume_present=True)
-                print(f"{n:>8} {math.log2(n):>5.1f} {worst_list:>5} {worst_reads:>10} "
-                      f"{shared.calls.content_calls:>16} {per_search:>9.1f}")
+                print(
+                    f"{n:>8} {math.log2(n):>5.1f} {worst_list:>5} {worst_reads:>10} "
+                    f"{shared.calls.content_calls:>16} {per_search:>9.1f}"
+                )
     finally:
         await stand_in.close()
 

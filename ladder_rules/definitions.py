@@ -67,17 +67,18 @@ def definitions_from_config(org: str, config: Mapping) -> Definitions:
     repos = config.get("review_acts_as_lgtm") or ()
     if isinstance(repos, str):
         repos = [repos]
-    kwargs["review_acts_as_lgtm_repos"] = frozenset(
-        (r if "/" in str(r) else f"{org}/{r}").lower() for r in repos
-    )
+    kwargs["review_acts_as_lgtm_repos"] = frozenset((r if "/" in str(r) else f"{org}/{r}").lower() for r in repos)
     extra = config.get("definitions") or {}
     for key in ("reviewed_requires_merged", "approved_review_counts_as_approve", "count_prs_with_unknown_paths"):
         if key in extra:
             if not isinstance(extra[key], bool):
                 raise DefinitionsError(f"`definitions.{key}` must be true or false.")
             kwargs[key] = extra[key]
-    unknown = set(extra) - {"reviewed_requires_merged", "approved_review_counts_as_approve",
-                            "count_prs_with_unknown_paths"}
+    unknown = set(extra) - {
+        "reviewed_requires_merged",
+        "approved_review_counts_as_approve",
+        "count_prs_with_unknown_paths",
+    }
     if unknown:
         raise DefinitionsError(f"`definitions` has unknown key(s): {', '.join(sorted(map(str, unknown)))}.")
     return Definitions(**kwargs)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from ladder_rules.facts import Holding, Person, Scope
-from ladder_rules.format import Count, Group, Ladder, Level, Requirement, Sponsors, SponsorRule, Tenure
+from ladder_rules.format import Count, Group, Ladder, Level, Requirement, SponsorRule, Sponsors, Tenure
 from ladder_rules.metrics import Evidence, MetricsIndex, gc_paused
 
 
@@ -40,10 +40,16 @@ class RequirementResult:
     sponsors: list[dict] = field(default_factory=list)  # sponsor requirements: the rule alternatives
 
     def to_dict(self) -> dict:
-        out = {"name": self.name, "kind": self.kind, "description": self.description, "have": self.have,
-               "need": self.need, "met": self.met,
-               "evidence": [{"kind": kind, "url": url, "date": date.isoformat()} for kind, url, date in self.evidence],
-               "met_on": self.met_on.isoformat() if self.met_on else None}
+        out = {
+            "name": self.name,
+            "kind": self.kind,
+            "description": self.description,
+            "have": self.have,
+            "need": self.need,
+            "met": self.met,
+            "evidence": [{"kind": kind, "url": url, "date": date.isoformat()} for kind, url, date in self.evidence],
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+        }
         if self.children:
             out["children"] = [c.to_dict() for c in self.children]
         if self.sponsors:
@@ -67,14 +73,24 @@ class Evaluation:
     roster: dict | None = None
 
     def to_dict(self) -> dict:
-        return {"person_id": self.person_id, "login": self.login, "ladder": self.ladder, "level": self.level,
-                "scope": str(self.scope), "evaluated_at": self.evaluated_at.isoformat(),
-                "state": self.state.value, "requirements": self.requirements.to_dict(),
-                "checklist": self.checklist, "sponsors": self.sponsors, "decision": self.decision,
-                "roster": self.roster}
+        return {
+            "person_id": self.person_id,
+            "login": self.login,
+            "ladder": self.ladder,
+            "level": self.level,
+            "scope": str(self.scope),
+            "evaluated_at": self.evaluated_at.isoformat(),
+            "state": self.state.value,
+            "requirements": self.requirements.to_dict(),
+            "checklist": self.checklist,
+            "sponsors": self.sponsors,
+            "decision": self.decision,
+            "roster": self.roster,
+        }
 
 
 # --- scopes and holdings -----------------------------------------------------------------------------
+
 
 def level_scope(level: Level, scope: Scope) -> Scope:
     """The evaluation scope cut to the finest scope the level is held at."""
@@ -111,7 +127,8 @@ def holds(ladder: Ladder, holdings: Sequence[Holding], level: str, scope: Scope)
         if r < rank or r < 0:
             continue
         if _covers(h.scope, level_scope(ladder.levels[r], scope)) or (
-                ladder.levels[r].scope == "org" and h.scope.org.lower() == scope.org.lower()):
+            ladder.levels[r].scope == "org" and h.scope.org.lower() == scope.org.lower()
+        ):
             out.append(h)
     return out
 
@@ -127,6 +144,7 @@ def next_level(ladder: Ladder, holdings: Sequence[Holding], scope: Scope) -> str
 
 
 # --- dates ---------------------------------------------------------------------------------------
+
 
 def add_months(when: datetime, months: int) -> datetime:
     """Calendar months later (earlier when negative), the day clamped to the month's length."""
@@ -160,8 +178,16 @@ class _Context:
 
     __slots__ = ("index", "ladder", "level", "person", "scope", "now", "now_ts", "sponsors", "promoted_at")
 
-    def __init__(self, index: MetricsIndex, ladder: Ladder, level: Level, person: Person, scope: Scope,
-                 now: datetime, sponsors: Sequence[Person] | None):
+    def __init__(
+        self,
+        index: MetricsIndex,
+        ladder: Ladder,
+        level: Level,
+        person: Person,
+        scope: Scope,
+        now: datetime,
+        sponsors: Sequence[Person] | None,
+    ):
         self.index, self.ladder, self.level, self.person = index, ladder, level, person
         self.scope, self.now, self.now_ts, self.sponsors = scope, now, now.timestamp(), sponsors
         previous = ladder.previous(level.name)
@@ -181,15 +207,14 @@ def _count(ctx: _Context, req: Count) -> RequirementResult:
         start = add_months(ctx.now, -req.window.months).timestamp()
     elif req.window.kind == "since_promotion" and ctx.promoted_at is not None:
         start = ctx.promoted_at.timestamp()
-    have, evidence = ctx.index.count(ctx.person.id, req.metric, scope, start, ctx.now_ts,
-                                     req.substantial, req.merged)
-    sub = ("substantial " if req.substantial else "") + ("merged " if req.merged and req.metric not in (
-        "merged_prs",) else "")
+    have, evidence = ctx.index.count(ctx.person.id, req.metric, scope, start, ctx.now_ts, req.substantial, req.merged)
+    sub = ("substantial " if req.substantial else "") + (
+        "merged " if req.merged and req.metric not in ("merged_prs",) else ""
+    )
     text = _PHRASE[req.metric][0].format(n=req.at_least, sub=sub, s="" if req.at_least == 1 else "s", scope=scope)
     if str(req.window):
         text += f" {req.window}"
-    return RequirementResult(req.name or req.metric, "count", text, have, req.at_least, have >= req.at_least,
-                             evidence)
+    return RequirementResult(req.name or req.metric, "count", text, have, req.at_least, have >= req.at_least, evidence)
 
 
 def _tenure(ctx: _Context, req: Tenure) -> RequirementResult:
@@ -208,8 +233,7 @@ def _tenure(ctx: _Context, req: Tenure) -> RequirementResult:
         text = f"{req.level.capitalize()} for {need_text}"
         evidence = [(f"{h.level} in {h.scope}", "", h.since) for h in held if h.since is not None]
         if held and not known:  # on the roster, but nobody knows since when: people must check
-            return RequirementResult(req.name or "tenure", "tenure", text + " (start date unknown)", None,
-                                     None, None)
+            return RequirementResult(req.name or "tenure", "tenure", text + " (start date unknown)", None, None, None)
     name = req.name or "tenure"
     if since is None:
         full_days = (_plus(ctx.now, req.at_least) - ctx.now).days
@@ -238,8 +262,9 @@ def _sponsors(ctx: _Context, req: Sponsors) -> RequirementResult:
         check = check_sponsors(ctx.ladder, ctx.person, ctx.sponsors, ctx.scope, req.alternatives)
         have = check.best
         met = True if check.satisfied else None
-    return RequirementResult(req.name or "sponsors", "sponsors", text, have, min(r.count for r in req.alternatives),
-                             met, sponsors=rules)
+    return RequirementResult(
+        req.name or "sponsors", "sponsors", text, have, min(r.count for r in req.alternatives), met, sponsors=rules
+    )
 
 
 def _sponsor_text(rule: SponsorRule) -> str:
@@ -279,8 +304,15 @@ def _person(index: MetricsIndex, person_id: int) -> Person:
     return index.people.get(person_id) or Person(person_id, str(person_id))
 
 
-def evaluate(index: MetricsIndex, ladder: Ladder, person_id: int, target_level: str, scope: Scope,
-             now: datetime, sponsors: Sequence[Person] | None = None) -> Evaluation:
+def evaluate(
+    index: MetricsIndex,
+    ladder: Ladder,
+    person_id: int,
+    target_level: str,
+    scope: Scope,
+    now: datetime,
+    sponsors: Sequence[Person] | None = None,
+) -> Evaluation:
     """Evaluate one person against `target_level` of `ladder` in `scope` as of `now`.
 
     `sponsors` (people who confirmed) resolves sponsor requirements inside the rules (Tekton's
@@ -292,15 +324,25 @@ def evaluate(index: MetricsIndex, ladder: Ladder, person_id: int, target_level: 
     root = _group(ctx, level.requires)
     root.description = f"{level.title or level.name.capitalize()} in {level_scope(level, scope)}"
     state = State.WORKING if root.met is False else State.READY
-    return Evaluation(person.id, person.login, ladder.name, level.name, level_scope(level, scope), now, state,
-                      root, [{"id": c.id, "text": c.text} for c in level.checklist],
-                      [r.to_dict() for r in level.sponsors],
-                      level.decision.to_dict() if level.decision else None,
-                      level.roster.to_dict() if level.roster else None)
+    return Evaluation(
+        person.id,
+        person.login,
+        ladder.name,
+        level.name,
+        level_scope(level, scope),
+        now,
+        state,
+        root,
+        [{"id": c.id, "text": c.text} for c in level.checklist],
+        [r.to_dict() for r in level.sponsors],
+        level.decision.to_dict() if level.decision else None,
+        level.roster.to_dict() if level.roster else None,
+    )
 
 
-def evaluate_stay(index: MetricsIndex, ladder: Ladder, person_id: int, level: str, scope: Scope,
-                  now: datetime) -> RequirementResult | None:
+def evaluate_stay(
+    index: MetricsIndex, ladder: Ladder, person_id: int, level: str, scope: Scope, now: datetime
+) -> RequirementResult | None:
     """The yearly minimums to keep `level` (None when the level has none)."""
     lvl = ladder.level(level)
     if lvl.stay is None:
@@ -311,23 +353,24 @@ def evaluate_stay(index: MetricsIndex, ladder: Ladder, person_id: int, level: st
     return root
 
 
-def inactive_since(index: MetricsIndex, ladder: Ladder, person_id: int, level: str, scope: Scope,
-                   now: datetime) -> datetime | None:
+def inactive_since(
+    index: MetricsIndex, ladder: Ladder, person_id: int, level: str, scope: Scope, now: datetime
+) -> datetime | None:
     """The date since which the person counts as inactive at `level`, or None while active (or no rule)."""
     lvl = ladder.level(level)
     if lvl.inactivity is None:
         return None
     since = add_months(now, -lvl.inactivity.months)
-    have, _ = index.count(person_id, lvl.inactivity.metric, level_scope(lvl, scope), since.timestamp(),
-                          now.timestamp())
+    have, _ = index.count(person_id, lvl.inactivity.metric, level_scope(lvl, scope), since.timestamp(), now.timestamp())
     if have:
         return None
     _, all_items = index.count(person_id, lvl.inactivity.metric, level_scope(lvl, scope), None, now.timestamp())
     return all_items[-1][2] if all_items else since
 
 
-def evaluate_all(index: MetricsIndex, ladder: Ladder, scope: Scope, now: datetime,
-                 people: Sequence[int] | None = None) -> dict[int, Evaluation]:
+def evaluate_all(
+    index: MetricsIndex, ladder: Ladder, scope: Scope, now: datetime, people: Sequence[int] | None = None
+) -> dict[int, Evaluation]:
     """Evaluate everyone (or `people`) against their next level in `scope`; those at the top are left out."""
     out = {}
     with gc_paused():
@@ -341,6 +384,7 @@ def evaluate_all(index: MetricsIndex, ladder: Ladder, scope: Scope, now: datetim
 
 # --- sponsors --------------------------------------------------------------------------------------
 
+
 @dataclass(slots=True)
 class SponsorCheck:
     eligible: list[int]  # person ids who may sponsor
@@ -350,8 +394,13 @@ class SponsorCheck:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"eligible": self.eligible, "refused": {str(k): v for k, v in self.refused.items()},
-                "satisfied": self.satisfied, "best": self.best, "notes": self.notes}
+        return {
+            "eligible": self.eligible,
+            "refused": {str(k): v for k, v in self.refused.items()},
+            "satisfied": self.satisfied,
+            "best": self.best,
+            "notes": self.notes,
+        }
 
 
 def _company(person: Person) -> str | None:
@@ -360,8 +409,14 @@ def _company(person: Person) -> str | None:
     return person.company.strip().lstrip("@").strip().lower() or None
 
 
-def check_sponsors(ladder: Ladder, candidate: Person, sponsors: Sequence[Person], scope: Scope,
-                   rules: Sequence[SponsorRule] | None = None, level: str | None = None) -> SponsorCheck:
+def check_sponsors(
+    ladder: Ladder,
+    candidate: Person,
+    sponsors: Sequence[Person],
+    scope: Scope,
+    rules: Sequence[SponsorRule] | None = None,
+    level: str | None = None,
+) -> SponsorCheck:
     """Which of `sponsors` count for `candidate` under `rules` (or the sponsor rule of `level`).
 
     Companies come from public profiles (unverified): a sponsor without one is counted as a company of
@@ -385,9 +440,15 @@ def check_sponsors(ladder: Ladder, candidate: Person, sponsors: Sequence[Person]
                 continue
             ok = False
             for name in rule.levels:
-                found = holds(ladder, p.holdings, name, scope) if rule.where == "scope" else [
-                    h for h in p.holdings if ladder.rank(h.level) >= ladder.rank(name) >= 0
-                    and h.scope.org.lower() == scope.org.lower()]
+                found = (
+                    holds(ladder, p.holdings, name, scope)
+                    if rule.where == "scope"
+                    else [
+                        h
+                        for h in p.holdings
+                        if ladder.rank(h.level) >= ladder.rank(name) >= 0 and h.scope.org.lower() == scope.org.lower()
+                    ]
+                )
                 if found:
                     ok = True
                     break

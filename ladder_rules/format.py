@@ -16,8 +16,16 @@ from ruamel.yaml.comments import CommentedMap
 
 # Metrics a count requirement may name (their meaning: ladder_rules/metrics.py and docs/ladder-format.md).
 METRICS = (
-    "merged_prs", "authored_prs", "reviewed_prs", "primary_reviews", "reviewed_or_merged",
-    "lgtms", "approves", "issues", "comments", "contributions",
+    "merged_prs",
+    "authored_prs",
+    "reviewed_prs",
+    "primary_reviews",
+    "reviewed_or_merged",
+    "lgtms",
+    "approves",
+    "issues",
+    "comments",
+    "contributions",
 )
 PR_METRICS = frozenset(METRICS) - {"issues", "comments", "contributions"}
 SCOPE_KINDS = ("org", "repository", "path")
@@ -108,8 +116,13 @@ class SponsorRule:
     phrases: tuple[str, ...] = ("+1", "/sponsor")
 
     def to_dict(self) -> dict:
-        return {"count": self.count, "levels": list(self.levels), "where": self.where,
-                "distinct_companies": self.distinct_companies, "phrases": list(self.phrases)}
+        return {
+            "count": self.count,
+            "levels": list(self.levels),
+            "where": self.where,
+            "distinct_companies": self.distinct_companies,
+            "phrases": list(self.phrases),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +164,12 @@ class Decision:
     all_approve_skips_window: bool = False
 
     def to_dict(self) -> dict:
-        return {"by": list(self.by), "approvals": self.approvals,
-                "objection_window_days": self.objection_window_days,
-                "all_approve_skips_window": self.all_approve_skips_window}
+        return {
+            "by": list(self.by),
+            "approvals": self.approvals,
+            "objection_window_days": self.objection_window_days,
+            "all_approve_skips_window": self.all_approve_skips_window,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +191,11 @@ class Roster:
     path: str | None = None  # file path (peribolos org.yaml, CODEOWNERS, a members file)
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in (("kind", self.kind), ("list", self.list), ("group", self.group),
-                                  ("path", self.path)) if v is not None}
+        return {
+            k: v
+            for k, v in (("kind", self.kind), ("list", self.list), ("group", self.group), ("path", self.path))
+            if v is not None
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +287,10 @@ class _Reader:
     def check_keys(self, node: CommentedMap, allowed: set[str], where: str, line: int) -> None:
         for key in node:
             if key not in allowed:
-                self.error(self.key_line(node, key, line),
-                           f"Unknown key `{key}` in {where}; expected one of: {', '.join(sorted(allowed))}.")
+                self.error(
+                    self.key_line(node, key, line),
+                    f"Unknown key `{key}` in {where}; expected one of: {', '.join(sorted(allowed))}.",
+                )
 
     def text(self, node: CommentedMap, key: str, where: str, line: int, required: bool = False) -> str | None:
         if key not in node:
@@ -285,8 +306,10 @@ class _Reader:
     def integer(self, node: CommentedMap, key: str, where: str, line: int, minimum: int = 0) -> int | None:
         value = node[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.error(self.value_line(node, key, line),
-                       f"`{key}` in {where} must be a whole number of at least {minimum}, not {value!r}.")
+            self.error(
+                self.value_line(node, key, line),
+                f"`{key}` in {where} must be a whole number of at least {minimum}, not {value!r}.",
+            )
             return None
         return int(value)
 
@@ -308,8 +331,7 @@ class _Reader:
     def duration(self, value: Any, where: str, line: int) -> Duration | None:
         m = _DURATION.match(str(value)) if isinstance(value, str) else None
         if not m:
-            self.error(line, f"{where} must be a duration such as \"3 months\", \"1 year\" or \"5 days\", "
-                             f"not {value!r}.")
+            self.error(line, f'{where} must be a duration such as "3 months", "1 year" or "5 days", not {value!r}.')
             return None
         n, unit = int(m.group(1)), m.group(2).lower()
         if unit == "year":
@@ -329,8 +351,7 @@ class _Reader:
             if m and int(m.group(1)) > 0:
                 n = int(m.group(1)) * (12 if m.group(2) == "year" else 1)
                 return Window("months", n)
-        self.error(line, f"`window` must be \"all time\", \"since promotion\" or a span like \"12 months\", "
-                         f"not {value!r}.")
+        self.error(line, f'`window` must be "all time", "since promotion" or a span like "12 months", not {value!r}.')
         return Window()
 
     # --- requirements ---
@@ -355,8 +376,11 @@ class _Reader:
         heads = [k for k in node if k in METRICS or k in ("tenure", "all", "any", "of", "sponsors")]
         if len(heads) != 1:
             found = ", ".join(f"`{h}`" for h in heads) or "none"
-            self.error(line, "A requirement needs exactly one of a metric name, `tenure`, `all`, `any`, "
-                             f"`at_least`/`of` or `sponsors` (found {found}).")
+            self.error(
+                line,
+                "A requirement needs exactly one of a metric name, `tenure`, `all`, `any`, "
+                f"`at_least`/`of` or `sponsors` (found {found}).",
+            )
             return None
         head = heads[0]
         if head in ("all", "any"):
@@ -371,8 +395,10 @@ class _Reader:
             k = self.integer(node, "at_least", "`at_least` … `of`", line, minimum=1)
             children = self.requirement_list(node["of"], "`of`", self.value_line(node, "of", line))
             if k is not None and children and k > len(children):
-                self.error(self.value_line(node, "at_least", line),
-                           f"`at_least: {k}` asks for more than the {len(children)} requirement(s) listed.")
+                self.error(
+                    self.value_line(node, "at_least", line),
+                    f"`at_least: {k}` asks for more than the {len(children)} requirement(s) listed.",
+                )
             return Group("at_least", children, k=k or 1, name=name, line=line)
         if head == "tenure":
             return self.tenure(node, name, line)
@@ -393,8 +419,10 @@ class _Reader:
             self.error(line, f"`substantial` and `merged` qualify pull requests; `{metric}` counts no pull requests.")
         scope = node.get("scope", "level")
         if scope not in ("level", "org", "repository"):
-            self.error(self.value_line(node, "scope", line),
-                       f"`scope` in {where} must be level, org or repository, not {scope!r}.")
+            self.error(
+                self.value_line(node, "scope", line),
+                f"`scope` in {where} must be level, org or repository, not {scope!r}.",
+            )
             scope = "level"
         if at_least is None:
             return None
@@ -405,8 +433,7 @@ class _Reader:
         self.check_keys(node, {"tenure", "at_least", "or_fraction_of_project_age", "name"}, where, line)
         level = node["tenure"]
         if not isinstance(level, str) or not level.strip():
-            self.error(self.value_line(node, "tenure", line),
-                       "`tenure` must name a level, or be \"first contribution\".")
+            self.error(self.value_line(node, "tenure", line), '`tenure` must name a level, or be "first contribution".')
             return None
         if "at_least" not in node:
             self.error(line, "`tenure` needs `at_least: <duration>`, e.g. `at_least: 3 months`.")
@@ -416,8 +443,10 @@ class _Reader:
         if "or_fraction_of_project_age" in node:
             value = node["or_fraction_of_project_age"]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
-                self.error(self.value_line(node, "or_fraction_of_project_age", line),
-                           "`or_fraction_of_project_age` must be a number between 0 and 1, e.g. 0.5.")
+                self.error(
+                    self.value_line(node, "or_fraction_of_project_age", line),
+                    "`or_fraction_of_project_age` must be a number between 0 and 1, e.g. 0.5.",
+                )
             else:
                 fraction = float(value)
         if at_least is None:
@@ -430,7 +459,9 @@ class _Reader:
             self.check_keys(value, {"one_of"}, "`sponsors`", line)
             alts = value["one_of"]
             if not isinstance(alts, list) or not alts:
-                self.error(self.value_line(value, "one_of", line), "`one_of` must be a non-empty list of sponsor rules.")
+                self.error(
+                    self.value_line(value, "one_of", line), "`one_of` must be a non-empty list of sponsor rules."
+                )
                 return ()
             rules = [self.sponsor_rule(a, self.item_line(alts, i, line)) for i, a in enumerate(alts)]
             return tuple(r for r in rules if r is not None)
@@ -452,8 +483,11 @@ class _Reader:
         where_value = node.get("where", "scope")
         if where_value not in ("scope", "org"):
             self.error(self.value_line(node, "where", line), "`where` in a sponsor rule must be scope or org.")
-        phrases = (self.text_list(node["phrases"], "phrases", where, self.value_line(node, "phrases", line))
-                   if "phrases" in node else ("+1", "/sponsor"))
+        phrases = (
+            self.text_list(node["phrases"], "phrases", where, self.value_line(node, "phrases", line))
+            if "phrases" in node
+            else ("+1", "/sponsor")
+        )
         distinct = self.boolean(node, "distinct_companies", where, line)
         if count is None or not levels:
             return None
@@ -467,31 +501,60 @@ class _Reader:
             self.error(line, f"{where} must be a mapping with at least `requires`.")
             return None
         line = self.node_line(node, line)
-        self.check_keys(node, {"title", "scope", "requires", "sponsors", "checklist", "decision", "stay",
-                               "inactivity", "roster"}, where, line)
+        self.check_keys(
+            node,
+            {"title", "scope", "requires", "sponsors", "checklist", "decision", "stay", "inactivity", "roster"},
+            where,
+            line,
+        )
         scope = node.get("scope", "org")
         if scope not in SCOPE_KINDS:
-            self.error(self.value_line(node, "scope", line),
-                       f"`scope` of {where} must be one of {', '.join(SCOPE_KINDS)}, not {scope!r}.")
+            self.error(
+                self.value_line(node, "scope", line),
+                f"`scope` of {where} must be one of {', '.join(SCOPE_KINDS)}, not {scope!r}.",
+            )
             scope = "org"
         if "requires" in node:
-            children = self.requirement_list(node["requires"], f"`requires` of {where}",
-                                             self.value_line(node, "requires", line))
+            children = self.requirement_list(
+                node["requires"], f"`requires` of {where}", self.value_line(node, "requires", line)
+            )
         else:
             children = ()
-        sponsors = (self.sponsor_rules(node["sponsors"], self.value_line(node, "sponsors", line))
-                    if "sponsors" in node else ())
-        checklist = self.checklist(node["checklist"], self.value_line(node, "checklist", line)) if "checklist" in node else ()
-        decision = self.decision(node["decision"], self.value_line(node, "decision", line)) if "decision" in node else None
+        sponsors = (
+            self.sponsor_rules(node["sponsors"], self.value_line(node, "sponsors", line)) if "sponsors" in node else ()
+        )
+        checklist = (
+            self.checklist(node["checklist"], self.value_line(node, "checklist", line)) if "checklist" in node else ()
+        )
+        decision = (
+            self.decision(node["decision"], self.value_line(node, "decision", line)) if "decision" in node else None
+        )
         stay = None
         if "stay" in node:
-            stay_children = self.requirement_list(node["stay"], f"`stay` of {where}", self.value_line(node, "stay", line))
+            stay_children = self.requirement_list(
+                node["stay"], f"`stay` of {where}", self.value_line(node, "stay", line)
+            )
             stay = Group("all", stay_children, line=self.value_line(node, "stay", line))
-        inactivity = self.inactivity(node["inactivity"], self.value_line(node, "inactivity", line)) if "inactivity" in node else None
+        inactivity = (
+            self.inactivity(node["inactivity"], self.value_line(node, "inactivity", line))
+            if "inactivity" in node
+            else None
+        )
         roster = self.roster(node["roster"], self.value_line(node, "roster", line)) if "roster" in node else None
         title = self.text(node, "title", where, line)
-        return Level(str(name), str(scope), Group("all", children, line=line), title, sponsors, checklist,
-                     decision, stay, inactivity, roster, line)
+        return Level(
+            str(name),
+            str(scope),
+            Group("all", children, line=line),
+            title,
+            sponsors,
+            checklist,
+            decision,
+            stay,
+            inactivity,
+            roster,
+            line,
+        )
 
     def checklist(self, value: Any, line: int) -> tuple[ChecklistItem, ...]:
         if not isinstance(value, list):
@@ -503,7 +566,9 @@ class _Reader:
             if isinstance(item, str) and item.strip():
                 slug = re.sub(r"[^a-z0-9]+", "-", item.lower()).strip("-")[:40] or f"item-{i + 1}"
                 items.append(ChecklistItem(slug, item))
-            elif isinstance(item, CommentedMap) and isinstance(item.get("id"), str) and isinstance(item.get("text"), str):
+            elif (
+                isinstance(item, CommentedMap) and isinstance(item.get("id"), str) and isinstance(item.get("text"), str)
+            ):
                 self.check_keys(item, {"id", "text"}, "a checklist item", item_line)
                 items.append(ChecklistItem(item["id"], item["text"]))
             else:
@@ -522,8 +587,10 @@ class _Reader:
         by = self.text_list(node["by"], "by", where, self.value_line(node, "by", line)) if "by" in node else ()
         approvals = node.get("approvals", "one")
         if approvals not in APPROVALS:
-            self.error(self.value_line(node, "approvals", line),
-                       f"`approvals` must be one of {', '.join(APPROVALS)}, not {approvals!r}.")
+            self.error(
+                self.value_line(node, "approvals", line),
+                f"`approvals` must be one of {', '.join(APPROVALS)}, not {approvals!r}.",
+            )
             approvals = "one"
         days = self.integer(node, "objection_window_days", where, line) if "objection_window_days" in node else 0
         skips = self.boolean(node, "all_approve_skips_window", where, line)
@@ -555,8 +622,10 @@ class _Reader:
         self.check_keys(node, {"kind", "list", "group", "path"}, where, line)
         kind = node["kind"]
         if kind not in ROSTER_KINDS:
-            self.error(self.value_line(node, "kind", line),
-                       f"roster `kind` must be one of {', '.join(ROSTER_KINDS)}, not {kind!r}.")
+            self.error(
+                self.value_line(node, "kind", line),
+                f"roster `kind` must be one of {', '.join(ROSTER_KINDS)}, not {kind!r}.",
+            )
             return None
         lst = self.text(node, "list", where, line, required=kind == "owners")
         if lst is not None and lst not in OWNERS_LISTS:
@@ -576,8 +645,10 @@ class _Reader:
         notes = self.text(doc, "notes", "the ladder", 1)
         levels_node = doc.get("levels")
         if not isinstance(levels_node, CommentedMap) or not levels_node:
-            self.error(self.value_line(doc, "levels", 1) if "levels" in doc else 1,
-                       "`levels` must be a mapping from level name to its rules, lowest level first.")
+            self.error(
+                self.value_line(doc, "levels", 1) if "levels" in doc else 1,
+                "`levels` must be a mapping from level name to its rules, lowest level first.",
+            )
             return None
         levels = []
         for key in levels_node:
@@ -599,8 +670,10 @@ class _Reader:
                     walk(child, level)
             elif isinstance(req, Tenure) and req.level is not None:
                 if req.level not in names:
-                    self.error(req.line, f"`tenure: {req.level}` names a level this ladder does not have "
-                                         f"(levels: {', '.join(names)}).")
+                    self.error(
+                        req.line,
+                        f"`tenure: {req.level}` names a level this ladder does not have (levels: {', '.join(names)}).",
+                    )
                 elif names.index(req.level) >= names.index(level.name):
                     self.error(req.line, f"`tenure: {req.level}` must name a level below `{level.name}`.")
             elif isinstance(req, Sponsors):

@@ -15,14 +15,23 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import compress, islice
 from operator import itemgetter, le
-from datetime import datetime
 
 from ladder_rules.definitions import Definitions
 from ladder_rules.facts import (
-    APPROVE, COMMENT, LGTM, LGTM_CANCEL, REVIEW, REVIEW_COMMENT, Facts, Person, PullRequestFacts,
-    Repository, Scope,
+    APPROVE,
+    COMMENT,
+    LGTM,
+    LGTM_CANCEL,
+    REVIEW,
+    REVIEW_COMMENT,
+    Facts,
+    Person,
+    PullRequestFacts,
+    Repository,
+    Scope,
 )
 
 # Series codes. Each person has up to one series per code.
@@ -30,8 +39,7 @@ AUTHORED, MERGED_PRS, REVIEWED, PRIMARY, LGTMS, APPROVES, PR_COMMENTS, ISSUES, O
 N_SERIES = 9
 REPO_SERIES = (ISSUES, OTHER_COMMENTS)  # keyed on a repository id, from Person.issues / Person.comments
 # Evidence kind per series.
-KIND = ("opened PR", "merged PR", "reviewed PR", "primary review", "/lgtm", "/approve", "comment", "issue",
-        "comment")
+KIND = ("opened PR", "merged PR", "reviewed PR", "primary review", "/lgtm", "/approve", "comment", "issue", "comment")
 OPENED, MERGED = -1, -2  # `pos` values that point at the PR itself rather than at one of its signals
 _NEG_INF = float("-inf")
 
@@ -43,14 +51,23 @@ def metric_parts(metric: str, definitions: Definitions) -> tuple[tuple[int, bool
     """The series a ladder metric adds up, each with whether only merged PRs count (the parts are disjoint)."""
     reviewed_merged = definitions.reviewed_requires_merged
     return {
-        "merged_prs": ((MERGED_PRS, False),), "authored_prs": ((AUTHORED, False),),
-        "reviewed_prs": ((REVIEWED, reviewed_merged),), "primary_reviews": ((PRIMARY, False),),
+        "merged_prs": ((MERGED_PRS, False),),
+        "authored_prs": ((AUTHORED, False),),
+        "reviewed_prs": ((REVIEWED, reviewed_merged),),
+        "primary_reviews": ((PRIMARY, False),),
         # the person's own merged PRs and the PRs they reviewed: disjoint, as nobody reviews their own PR
         "reviewed_or_merged": ((MERGED_PRS, False), (REVIEWED, reviewed_merged)),
-        "lgtms": ((LGTMS, False),), "approves": ((APPROVES, False),), "issues": ((ISSUES, False),),
+        "lgtms": ((LGTMS, False),),
+        "approves": ((APPROVES, False),),
+        "issues": ((ISSUES, False),),
         "comments": ((PR_COMMENTS, False), (OTHER_COMMENTS, False)),
-        "contributions": ((AUTHORED, False), (REVIEWED, False), (PR_COMMENTS, False), (ISSUES, False),
-                          (OTHER_COMMENTS, False)),
+        "contributions": (
+            (AUTHORED, False),
+            (REVIEWED, False),
+            (PR_COMMENTS, False),
+            (ISSUES, False),
+            (OTHER_COMMENTS, False),
+        ),
     }[metric]
 
 
@@ -159,7 +176,7 @@ class MetricsIndex:
         A full build runs this once over a million rows, so it is one loop in one frame: no call per PR
         or per row, settings read once, each datetime made a timestamp once.
         """
-        authored, merged_prs, reviewed, primary, lgtms, approves, pr_comments = rows[:PR_COMMENTS + 1]
+        authored, merged_prs, reviewed, primary, lgtms, approves, pr_comments = rows[: PR_COMMENTS + 1]
         d = self.definitions
         review_kinds = frozenset(d.review_signal_kinds)
         approve_review = d.approved_review_counts_as_approve
@@ -246,9 +263,11 @@ class MetricsIndex:
         per = self._slots(person.id)
         per[ISSUES] = per[OTHER_COMMENTS] = None
         if person.issues:
-            per[ISSUES] = Series.sorted_from([c.at.timestamp() for c in person.issues],
-                                             [self.repo_id(c.repo) for c in person.issues],
-                                             range(len(person.issues)))
+            per[ISSUES] = Series.sorted_from(
+                [c.at.timestamp() for c in person.issues],
+                [self.repo_id(c.repo) for c in person.issues],
+                range(len(person.issues)),
+            )
         if person.comments:
             known = set()
             if per[PR_COMMENTS] is not None:
@@ -256,8 +275,9 @@ class MetricsIndex:
                 known = {prs[k].signals[i].url for k, i in zip(per[PR_COMMENTS].key, per[PR_COMMENTS].pos)}
             kept = [i for i, c in enumerate(person.comments) if c.url not in known]
             comments = person.comments
-            per[OTHER_COMMENTS] = Series.sorted_from([comments[i].at.timestamp() for i in kept],
-                                                     [self.repo_id(comments[i].repo) for i in kept], kept)
+            per[OTHER_COMMENTS] = Series.sorted_from(
+                [comments[i].at.timestamp() for i in kept], [self.repo_id(comments[i].repo) for i in kept], kept
+            )
 
     def update_pull_request(self, pr: PullRequestFacts) -> set[int]:
         """Add or replace one pull request; the ids of the people whose numbers may have changed."""
@@ -362,8 +382,16 @@ class MetricsIndex:
 
     # --- counting -------------------------------------------------------------------------------
 
-    def count(self, person_id: int, metric: str, scope: Scope, start: float | None, end: float,
-              substantial: bool = False, merged: bool = False) -> tuple[int, list[Evidence]]:
+    def count(
+        self,
+        person_id: int,
+        metric: str,
+        scope: Scope,
+        start: float | None,
+        end: float,
+        substantial: bool = False,
+        merged: bool = False,
+    ) -> tuple[int, list[Evidence]]:
         """How many items of `metric` the person has in `scope` within [start, end], and the evidence."""
         per = self.series.get(person_id)
         if per is None:
@@ -395,8 +423,9 @@ class MetricsIndex:
                 items = person.issues if code == ISSUES else person.comments
                 evidence += [(kind, o.url, o.at) for o in map(items.__getitem__, compress(s.pos[i0:i1], flags))]
             else:
-                evidence += [(kind, o.url, o.at)
-                             for k, i in compress(zip(keys, s.pos[i0:i1]), flags) for o in [sigs[k][i]]]
+                evidence += [
+                    (kind, o.url, o.at) for k, i in compress(zip(keys, s.pos[i0:i1]), flags) for o in [sigs[k][i]]
+                ]
         if len(parts) > 1:
             evidence.sort(key=_DATE)
         return len(evidence), evidence
@@ -412,8 +441,11 @@ class MetricsIndex:
             repo = self.repositories.get(f"{scope.org}/{scope.repo}".lower())
             return repo.created_at if repo else None
         prefix = scope.org.lower() + "/"
-        dates = [r.created_at for name, r in self.repositories.items()
-                 if name.startswith(prefix) and r.created_at is not None]
+        dates = [
+            r.created_at
+            for name, r in self.repositories.items()
+            if name.startswith(prefix) and r.created_at is not None
+        ]
         return min(dates) if dates else None
 
 

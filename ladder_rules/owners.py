@@ -284,7 +284,7 @@ def aliases_from_node(root: Node | None, path: str = "OWNERS_ALIASES") -> dict[s
             continue
         if not isinstance(value, MappingNode):
             raise OwnersError(path, line_of(value), "aliases must be a mapping of group names to lists of logins.")
-        for group, group_node, members in mapping_items(value, path, "aliases"):
+        for group, _group_node, members in mapping_items(value, path, "aliases"):
             if isinstance(members, MappingNode):
                 names = mapping_items(members, path, f"alias group {group!r}")
                 groups[group] = [name for name, _, _ in names]

@@ -153,7 +153,9 @@ def _check_name(name: str, path: str) -> str:
     name = name.strip()
     name = name[1:] if name.startswith("@") else name
     if not _NAME.match(name):
-        raise EditError(path, None, f"{name!r} is not a GitHub login, team or label that can be written to an OWNERS file.")
+        raise EditError(
+            path, None, f"{name!r} is not a GitHub login, team or label that can be written to an OWNERS file."
+        )
     return name
 
 
@@ -188,9 +190,18 @@ def _entries(doc: _Doc, value: Node, what: str) -> list[ScalarNode]:
 # --- inserting and removing one entry -----------------------------------------------------------
 
 
-def _insert(doc: _Doc, mapping: MappingNode | None, key: str, name: str, what: str, *,
-            anchors: tuple[str, ...] = (), column: int = 0, after: int | None = None,
-            comment: str = "") -> tuple[str, int]:
+def _insert(
+    doc: _Doc,
+    mapping: MappingNode | None,
+    key: str,
+    name: str,
+    what: str,
+    *,
+    anchors: tuple[str, ...] = (),
+    column: int = 0,
+    after: int | None = None,
+    comment: str = "",
+) -> tuple[str, int]:
     """Add ``name`` to the list ``key`` of ``mapping``; returns the new text and the entry's line (1-based).
 
     ``column``/``after`` place a new key when ``mapping`` is None (empty file or empty filter entry).
@@ -200,7 +211,11 @@ def _insert(doc: _Doc, mapping: MappingNode | None, key: str, name: str, what: s
         return _insert_key(doc, mapping, key, name, anchors=anchors, column=column, after=after, comment=comment)
     key_node, value = pair
     if value.start_mark.index < key_node.end_mark.index:
-        raise EditError(doc.path, key_node.start_mark.line + 1, f"{what} reuses another list through a YAML alias; edit that list instead.")
+        raise EditError(
+            doc.path,
+            key_node.start_mark.line + 1,
+            f"{what} reuses another list through a YAML alias; edit that list instead.",
+        )
     if is_null(value):
         if _bare_null(value):  # `reviewers:` with nothing: start a block list under the key
             offset, dash = _item_style(doc)
@@ -220,13 +235,17 @@ def _insert(doc: _Doc, mapping: MappingNode | None, key: str, name: str, what: s
     model = previous or items[0]
     prefix = doc.line(model.start_mark.line)[: model.start_mark.column]
     if not _ITEM_PREFIX.match(prefix):
-        raise EditError(doc.path, model.start_mark.line + 1, f"the entries of {what} are not one per line; edit it by hand.")
+        raise EditError(
+            doc.path, model.start_mark.line + 1, f"the entries of {what} are not one per line; edit it by hand."
+        )
     line = prefix + _scalar(name, model.style) + comment
     index = _last_line(previous) + 1 if previous is not None else items[0].start_mark.line
     return doc.insert_lines(index, [line]), index + 1
 
 
-def _insert_flow(doc: _Doc, value: Node, items: list[ScalarNode], previous: ScalarNode | None, name: str) -> tuple[str, int]:
+def _insert_flow(
+    doc: _Doc, value: Node, items: list[ScalarNode], previous: ScalarNode | None, name: str
+) -> tuple[str, int]:
     """Add to a flow list (``[a, b]`` or ``{a, b}``) within its line(s), copying its separator."""
     if not items:
         position = value.start_mark.index + 1
@@ -248,11 +267,22 @@ def _insert_flow(doc: _Doc, value: Node, items: list[ScalarNode], previous: Scal
     return new_text, new_text.count("\n", 0, name_at) + 1
 
 
-def _insert_key(doc: _Doc, mapping: MappingNode | None, key: str, name: str, *, anchors: tuple[str, ...],
-                column: int, after: int | None, comment: str) -> tuple[str, int]:
+def _insert_key(
+    doc: _Doc,
+    mapping: MappingNode | None,
+    key: str,
+    name: str,
+    *,
+    anchors: tuple[str, ...],
+    column: int,
+    after: int | None,
+    comment: str,
+) -> tuple[str, int]:
     """Create ``key:`` with one entry, after the anchor key's block (or after the mapping's last key)."""
     if mapping is not None and mapping.flow_style:
-        raise EditError(doc.path, mapping.start_mark.line + 1, f"{key} would go into a one-line mapping; edit it by hand.")
+        raise EditError(
+            doc.path, mapping.start_mark.line + 1, f"{key} would go into a one-line mapping; edit it by hand."
+        )
     if mapping is not None and mapping.value:
         column = mapping.value[0][0].start_mark.column
         pairs = {k.value: (k, v) for k, v in mapping.value if isinstance(k, ScalarNode)}
@@ -340,8 +370,15 @@ def _check_list(list_name: str, path: str) -> None:
         raise EditError(path, None, f"{list_name!r} is not an OWNERS list (one of {', '.join(LIST_KEYS)}).")
 
 
-def add_to_list(text: str, list_name: str, login: str, *, alias_text: str | None = None,
-                filter_key: str | None = None, path: str = "OWNERS") -> Edit:
+def add_to_list(
+    text: str,
+    list_name: str,
+    login: str,
+    *,
+    alias_text: str | None = None,
+    filter_key: str | None = None,
+    path: str = "OWNERS",
+) -> Edit:
     """Add ``login`` to ``list_name`` (``reviewers``, ``approvers``, ...) of an OWNERS file.
 
     The list is the top-level one, or a filter entry's (``filter_key``; a file in filters form uses
@@ -362,14 +399,18 @@ def add_to_list(text: str, list_name: str, login: str, *, alias_text: str | None
         for name in present:
             group = aliases.get(norm_login(name))
             if group and norm_login(login) in {norm_login(member) for member in members[group]}:
-                return Edit(path, text, text, f"{login} is already in {what} through alias group {group}; nothing to change.")
-    new_text, line = _insert(doc, mapping, list_name, login, what,
-                             anchors=_ANCHORS.get(list_name, ()), column=column, after=after)
+                return Edit(
+                    path, text, text, f"{login} is already in {what} through alias group {group}; nothing to change."
+                )
+    new_text, line = _insert(
+        doc, mapping, list_name, login, what, anchors=_ANCHORS.get(list_name, ()), column=column, after=after
+    )
     return Edit(path, text, new_text, f"Added {login} to {what} (line {line}).", line)
 
 
-def remove_from_list(text: str, list_name: str, login: str, *, filter_key: str | None = None,
-                     path: str = "OWNERS") -> Edit:
+def remove_from_list(
+    text: str, list_name: str, login: str, *, filter_key: str | None = None, path: str = "OWNERS"
+) -> Edit:
     """Remove ``login`` from ``list_name`` (e.g. a reviewer who stepped down); its line goes, nothing else."""
     _check_list(list_name, path)
     login = _check_name(login, path)
@@ -380,8 +421,9 @@ def remove_from_list(text: str, list_name: str, login: str, *, filter_key: str |
     return Edit(path, text, new_text, f"Removed {written} from {what} (line {line}).", line)
 
 
-def move_to_emeritus(text: str, login: str, *, list_name: str = "approvers", filter_key: str | None = None,
-                     path: str = "OWNERS") -> Edit:
+def move_to_emeritus(
+    text: str, login: str, *, list_name: str = "approvers", filter_key: str | None = None, path: str = "OWNERS"
+) -> Edit:
     """Move ``login`` from ``approvers`` to ``emeritus_approvers`` (created after approvers if missing).
 
     The entry keeps the case and inline comment it had; ``list_name="reviewers"`` moves to
@@ -398,15 +440,25 @@ def move_to_emeritus(text: str, login: str, *, list_name: str = "approvers", fil
     if key not in {norm_login(name) for name in config.get(list_name)}:
         if key in {norm_login(name) for name in config.get(emeritus)}:
             return Edit(path, text, text, f"{login} is already in {emeritus} of {where}; nothing to change.")
-        raise EditError(path, None, f"{login} is not in {list_name} of {where} (an alias group member is moved in OWNERS_ALIASES).")
+        raise EditError(
+            path, None, f"{login} is not in {list_name} of {where} (an alias group member is moved in OWNERS_ALIASES)."
+        )
     removed, _, written, comment = _remove(doc, mapping, list_name, login, f"{list_name} of {where}")
     if key in {norm_login(name) for name in config.get(emeritus)}:
         return Edit(path, text, removed, f"Removed {written} from {list_name} of {where}; already in {emeritus}.")
     doc = _Doc(removed, path)
     mapping, _, column, after = _owners_target(doc, filter_key)
-    new_text, line = _insert(doc, mapping, emeritus, written, f"{emeritus} of {where}",
-                             anchors=_ANCHORS[emeritus], column=column, after=after,
-                             comment=comment)
+    new_text, line = _insert(
+        doc,
+        mapping,
+        emeritus,
+        written,
+        f"{emeritus} of {where}",
+        anchors=_ANCHORS[emeritus],
+        column=column,
+        after=after,
+        comment=comment,
+    )
     return Edit(path, text, new_text, f"Moved {written} from {list_name} to {emeritus} of {where} (line {line}).", line)
 
 
@@ -433,8 +485,15 @@ def add_to_alias(text: str, group: str, login: str, *, path: str = "OWNERS_ALIAS
     return Edit(path, text, new_text, f"Added {login} to {what} (line {line}).", line)
 
 
-def alias_group_for(owners_text: str, aliases_text: str, list_name: str, *, filter_key: str | None = None,
-                    owners_path: str = "OWNERS", aliases_path: str = "OWNERS_ALIASES") -> str | None:
+def alias_group_for(
+    owners_text: str,
+    aliases_text: str,
+    list_name: str,
+    *,
+    filter_key: str | None = None,
+    owners_path: str = "OWNERS",
+    aliases_path: str = "OWNERS_ALIASES",
+) -> str | None:
     """The alias group a promotion to ``list_name`` should edit, or None to edit the OWNERS list itself.
 
     A list that names alias groups delegates to them: the group named for the role (``*-reviewers`` for
@@ -460,9 +519,17 @@ def alias_group_for(owners_text: str, aliases_text: str, list_name: str, *, filt
     raise EditError(owners_path, None, f"{list_name} uses several alias groups ({choices}); say which one to add to.")
 
 
-def plan_addition(owners_text: str, aliases_text: str | None, list_name: str, login: str, *,
-                  filter_key: str | None = None, alias: str | None = None, owners_path: str = "OWNERS",
-                  aliases_path: str = "OWNERS_ALIASES") -> Edit:
+def plan_addition(
+    owners_text: str,
+    aliases_text: str | None,
+    list_name: str,
+    login: str,
+    *,
+    filter_key: str | None = None,
+    alias: str | None = None,
+    owners_path: str = "OWNERS",
+    aliases_path: str = "OWNERS_ALIASES",
+) -> Edit:
     """Decide where a promotion to ``list_name`` is written and make that edit.
 
     The returned Edit's ``path`` says which file changes (``owners_path`` or ``aliases_path``) and
@@ -472,12 +539,14 @@ def plan_addition(owners_text: str, aliases_text: str | None, list_name: str, lo
     login = _check_name(login, owners_path)
     if aliases_text is None:
         return add_to_list(owners_text, list_name, login, filter_key=filter_key, path=owners_path)
-    existing = add_to_list(owners_text, list_name, login, alias_text=aliases_text, filter_key=filter_key,
-                           path=owners_path)
+    existing = add_to_list(
+        owners_text, list_name, login, alias_text=aliases_text, filter_key=filter_key, path=owners_path
+    )
     if not existing.changed:
         return existing
-    group = alias or alias_group_for(owners_text, aliases_text, list_name, filter_key=filter_key,
-                                     owners_path=owners_path, aliases_path=aliases_path)
+    group = alias or alias_group_for(
+        owners_text, aliases_text, list_name, filter_key=filter_key, owners_path=owners_path, aliases_path=aliases_path
+    )
     if group is None:
         return existing
     return add_to_alias(aliases_text, group, login, path=aliases_path)

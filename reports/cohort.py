@@ -42,8 +42,9 @@ def find_cohort(db: sqlite_utils.Database, name: str, org: str | None = None) ->
         where = f" in {org}" if org else ""
         raise LookupError(f"no cohort called {name!r}{where} in the stored configurations")
     if len(found) > 1:
-        raise LookupError(f"several organisations have a cohort called {name!r} "
-                          f"({', '.join(o for o, _ in found)}); pass --org")
+        raise LookupError(
+            f"several organisations have a cohort called {name!r} ({', '.join(o for o, _ in found)}); pass --org"
+        )
     return found[0]
 
 
@@ -73,9 +74,20 @@ def mentee_outcome(db: sqlite_utils.Database, org: str, cohort: dict, login: str
     start, end = _date(cohort["start"]), _date(cohort["end"])
     scope = cohort_scope(org, cohort)
     found = find_person(db, login)
-    out: dict = {"login": login, "person_id": None, "level": None, "scope": None, "state": None,
-                 "requirements_met": None, "graduated": False, "promoted_at": None, "days_to_graduate": None,
-                 "checkins": 0, "last_activity": None, "active_after": {}}
+    out: dict = {
+        "login": login,
+        "person_id": None,
+        "level": None,
+        "scope": None,
+        "state": None,
+        "requirements_met": None,
+        "graduated": False,
+        "promoted_at": None,
+        "days_to_graduate": None,
+        "checkins": 0,
+        "last_activity": None,
+        "active_after": {},
+    }
     if found is not None:
         person_id, out["login"] = found
         out["person_id"] = person_id
@@ -83,14 +95,25 @@ def mentee_outcome(db: sqlite_utils.Database, org: str, cohort: dict, login: str
         current = next((e for e in evals if e["state"] != "promoted"), evals[0] if evals else None)
         if current is not None:
             met = met_count(current)
-            out.update(level=current["level"], scope=current["scope"], state=current["state"],
-                       requirements_met={"have": met.have, "need": met.need})
+            out.update(
+                level=current["level"],
+                scope=current["scope"],
+                state=current["state"],
+                requirements_met={"have": met.have, "need": met.need},
+            )
         for r in readiness_rows(db, person_id).values():
-            if (r["level"].lower() == cohort["target"].lower() and r["status"] == "promoted"
-                    and r["promoted_at"] and _within(r["scope"], scope)):
+            if (
+                r["level"].lower() == cohort["target"].lower()
+                and r["status"] == "promoted"
+                and r["promoted_at"]
+                and _within(r["scope"], scope)
+            ):
                 promoted = parse_time(r["promoted_at"])
-                out.update(graduated=True, promoted_at=promoted.isoformat(),
-                           days_to_graduate=max(0, (promoted.date() - start).days))
+                out.update(
+                    graduated=True,
+                    promoted_at=promoted.isoformat(),
+                    days_to_graduate=max(0, (promoted.date() - start).days),
+                )
         out["checkins"] = len(checkins(db, person_id, org, cohort["name"]))
         last = activity(db, person_id, org)["last"]
         out["last_activity"] = last.isoformat() if last else None
@@ -112,8 +135,9 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def cohort_report(db: sqlite_utils.Database, name: str, *, org: str | None = None,
-                  now: datetime | None = None) -> Report:
+def cohort_report(
+    db: sqlite_utils.Database, name: str, *, org: str | None = None, now: datetime | None = None
+) -> Report:
     """Raises LookupError naming the cohort when there is no such cohort."""
     now = now or datetime.now(timezone.utc)
     org, cohort = find_cohort(db, name, org)
@@ -130,43 +154,79 @@ def cohort_report(db: sqlite_utils.Database, name: str, *, org: str | None = Non
         ("Mentors", ", ".join(cohort.get("mentors") or []) or "none"),
         ("Mentees", str(total)),
         ("Graduation rate", _rate(len(graduates), total)),
-        ("Time to graduate", (f"{_days(round(statistics.median(days)))} (median; "
-                              + ", ".join(f"{m['login']} {_days(m['days_to_graduate'])}" for m in graduates)
-                              + ")") if graduates else "nobody has graduated yet"),
+        (
+            "Time to graduate",
+            (
+                f"{_days(round(statistics.median(days)))} (median; "
+                + ", ".join(f"{m['login']} {_days(m['days_to_graduate'])}" for m in graduates)
+                + ")"
+            )
+            if graduates
+            else "nobody has graduated yet",
+        ),
     ]
     retention = {}
     for months in RETENTION_MONTHS:
         when = add_months(end, months)
         known = when <= now.date()
         active = sum(1 for m in mentees if m["active_after"][months])
-        retention[str(months)] = {"date": when.isoformat(), "known": known,
-                                  "active": active if known else None,
-                                  "rate": (active / total if total else None) if known else None}
-        summary.append((f"Active {months} months after the term ({day(when.isoformat())})",
-                        _rate(active, total) if known else "not yet known"))
+        retention[str(months)] = {
+            "date": when.isoformat(),
+            "known": known,
+            "active": active if known else None,
+            "rate": (active / total if total else None) if known else None,
+        }
+        summary.append(
+            (
+                f"Active {months} months after the term ({day(when.isoformat())})",
+                _rate(active, total) if known else "not yet known",
+            )
+        )
     summary.append(("Check-ins", str(sum(m["checkins"] for m in mentees))))
 
     def active(value) -> str:
         return "not yet known" if value is None else ("yes" if value else "no")
 
-    table = Table("Mentees", ["Mentee", "Working toward", "State", "Requirements met", "Graduated",
-                              "Days to graduate", "Check-ins", "Last activity",
-                              *(f"Active after {m} months" for m in RETENTION_MONTHS)], empty="no mentees")
+    table = Table(
+        "Mentees",
+        [
+            "Mentee",
+            "Working toward",
+            "State",
+            "Requirements met",
+            "Graduated",
+            "Days to graduate",
+            "Check-ins",
+            "Last activity",
+            *(f"Active after {m} months" for m in RETENTION_MONTHS),
+        ],
+        empty="no mentees",
+    )
     for m in mentees:
         met = m["requirements_met"]
-        table.rows.append([
-            m["login"], m["level"] or "no activity seen yet", m["state"] or "",
-            Progress(met["have"], met["need"]) if met else "",
-            day(m["promoted_at"]) if m["graduated"] else "no",
-            m["days_to_graduate"] if m["graduated"] else "",
-            m["checkins"], day(m["last_activity"]) if m["last_activity"] else "none",
-            *(active(m["active_after"][k]) for k in RETENTION_MONTHS),
-        ])
+        table.rows.append(
+            [
+                m["login"],
+                m["level"] or "no activity seen yet",
+                m["state"] or "",
+                Progress(met["have"], met["need"]) if met else "",
+                day(m["promoted_at"]) if m["graduated"] else "no",
+                m["days_to_graduate"] if m["graduated"] else "",
+                m["checkins"],
+                day(m["last_activity"]) if m["last_activity"] else "none",
+                *(active(m["active_after"][k]) for k in RETENTION_MONTHS),
+            ]
+        )
     data = {
-        "org": org, "cohort": cohort, "scope": cohort_scope(org, cohort), "mentees": mentees,
-        "graduated": len(graduates), "graduation_rate": len(graduates) / total if total else None,
+        "org": org,
+        "cohort": cohort,
+        "scope": cohort_scope(org, cohort),
+        "mentees": mentees,
+        "graduated": len(graduates),
+        "graduation_rate": len(graduates) / total if total else None,
         "days_to_graduate_median": statistics.median(days) if days else None,
-        "retention": retention, "checkins": sum(m["checkins"] for m in mentees),
+        "retention": retention,
+        "checkins": sum(m["checkins"] for m in mentees),
         "generated_at": now.isoformat(),
     }
     for m in data["mentees"]:

@@ -20,7 +20,9 @@ header{background:#24292f;color:#fff;padding:14px 28px}header h1{margin:0;font-s
 main{max-width:1100px;margin:0 auto;padding:20px 28px}
 section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:16px 20px;margin-bottom:20px}
 h2{font-size:17px;margin:0 0 8px}.muted{color:#59636e;font-size:13px}a{color:#0969da}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:7px 8px;border-top:1px solid #eaeef2;vertical-align:top}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:7px 8px;border-top:1px solid #eaeef2;vertical-align:top}
+
 th{font-size:13px;color:#59636e;border-top:0}.nowrap{white-space:nowrap}
 .bar{display:inline-block;width:110px;height:8px;background:#eaeef2;border-radius:4px;overflow:hidden;vertical-align:middle}
 .bar i{display:block;height:100%;background:#1f883d}.bar.open i{background:#bf8700}
@@ -43,8 +45,10 @@ def _bar(have, need) -> str:
         return ""
     width = min(100, round(100 * max(0, min(have, need)) / need))
     cls = "bar" if have >= need else "bar open"
-    return (f'<span class="{cls}" role="progressbar" aria-valuenow="{have}" aria-valuemin="0" '
-            f'aria-valuemax="{need}"><i style="width:{width}%"></i></span>')
+    return (
+        f'<span class="{cls}" role="progressbar" aria-valuenow="{have}" aria-valuemin="0" '
+        f'aria-valuemax="{need}"><i style="width:{width}%"></i></span>'
+    )
 
 
 def _requirements(evaluation: dict) -> str:
@@ -57,11 +61,13 @@ def _requirements(evaluation: dict) -> str:
         if kind == "tenure" and amount:
             amount += " days"
         bar = _bar(have, need) if kind in ("count", "tenure") else ""
-        rows.append(f'<div class="req {cls}"><span class="mark {cls}" role=img aria-label="{words}" '
-                    f'title="{words}"></span><span>{escape(req["description"])}</span>'
-                    f'<span class=amount>{escape(amount)}</span><span>{bar}</span>')
+        rows.append(
+            f'<div class="req {cls}"><span class="mark {cls}" role=img aria-label="{words}" '
+            f'title="{words}"></span><span>{escape(req["description"])}</span>'
+            f"<span class=amount>{escape(amount)}</span><span>{bar}</span>"
+        )
         if kind == "tenure" and req.get("met_on") and not req.get("met"):
-            rows.append(f'<span class=when>will be met on {escape(day(req["met_on"]))}</span>')
+            rows.append(f"<span class=when>will be met on {escape(day(req['met_on']))}</span>")
         rows.append("</div>")
     return "".join(rows)
 
@@ -82,8 +88,11 @@ def _readiness(db: sqlite_utils.Database) -> dict[tuple, str]:
         "SELECT r.login, r.level, r.scope, r.community_repo, r.issue_number, o.result FROM readiness r"
         " LEFT JOIN outbox o ON o.key = r.key"
     ):
-        url = f"https://github.com/{repo}/issues/{number}" if number else (
-            (json.loads(result) or {}).get("url") if result else None)
+        url = (
+            f"https://github.com/{repo}/issues/{number}"
+            if number
+            else ((json.loads(result) or {}).get("url") if result else None)
+        )
         if url:
             out[(login.lower(), level, scope)] = url
     return out
@@ -98,11 +107,13 @@ def _person_row(login: str, rows: list[dict], readiness: dict) -> str:
     url = readiness.get((login.lower(), current["level"], current["scope"]))
     link = f'<div class=muted><a href="{escape(url)}">readiness issue</a></div>' if url else ""
     promoted = [e["level"] for e in rows if e["state"] == "promoted"]
-    note = f'<div class=muted>promoted: {escape(", ".join(promoted))}</div>' if promoted else ""
-    return (f"<tr class=person data-login='{escape(login)}'><td class=nowrap>@{escape(login)}{note}</td>"
-            f"<td>{escape(current['level'])}<div class='muted nowrap'>{escape(current['scope'])}</div></td>"
-            f"<td class=nowrap><span class='state {escape(current['state'])}'>{escape(current['state'])}</span>{link}</td>"
-            f"<td>{_requirements(current)}</td></tr>")
+    note = f"<div class=muted>promoted: {escape(', '.join(promoted))}</div>" if promoted else ""
+    return (
+        f"<tr class=person data-login='{escape(login)}'><td class=nowrap>@{escape(login)}{note}</td>"
+        f"<td>{escape(current['level'])}<div class='muted nowrap'>{escape(current['scope'])}</div></td>"
+        f"<td class=nowrap><span class='state {escape(current['state'])}'>{escape(current['state'])}</span>{link}</td>"
+        f"<td>{_requirements(current)}</td></tr>"
+    )
 
 
 def dashboard_html(db: sqlite_utils.Database) -> str:
@@ -111,45 +122,58 @@ def dashboard_html(db: sqlite_utils.Database) -> str:
 
     evaluations = _evaluations(db)
     readiness = _readiness(db)
-    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Ladder</title>"
-             f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{STYLE}</style></head>"
-             "<body><header><h1>Ladder</h1></header><main>"]
+    parts = [
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Ladder</title>"
+        f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{STYLE}</style></head>"
+        "<body><header><h1>Ladder</h1></header><main>"
+    ]
     cohorts = org_cohorts(db)
     if not cohorts:
-        parts.append("<section><h2>No cohorts yet</h2><p class=muted>Cohorts appear here once an organisation's "
-                     "<code>.github/ladder.yml</code> is loaded.</p></section>")
+        parts.append(
+            "<section><h2>No cohorts yet</h2><p class=muted>Cohorts appear here once an organisation's "
+            "<code>.github/ladder.yml</code> is loaded.</p></section>"
+        )
     shown: set[str] = set()
-    promoted_to = {(r[0].lower(), r[1]) for r in db.execute(
-        "SELECT login, level FROM readiness WHERE status = 'promoted'")}
+    promoted_to = {
+        (r[0].lower(), r[1]) for r in db.execute("SELECT login, level FROM readiness WHERE status = 'promoted'")
+    }
     for org, cohort in cohorts:
         mentees = cohort.get("mentees") or []
         graduated = sum(1 for m in mentees if (m.lower(), cohort["target"]) in promoted_to)
-        parts.append(f"<section class=cohort data-cohort='{escape(cohort['name'])}'><h2>{escape(cohort['name'])}</h2>"
-                     f"<p class=muted>Target: {escape(cohort['target'])} in {escape(cohort_scope(org, cohort))} · "
-                     f"{escape(day(cohort['start']))} to {escape(day(cohort['end']))} · mentors: "
-                     f"{escape(', '.join(cohort.get('mentors') or []))} · "
-                     f"<b class=graduated>{graduated} of {len(mentees)} graduated</b></p>")
+        parts.append(
+            f"<section class=cohort data-cohort='{escape(cohort['name'])}'><h2>{escape(cohort['name'])}</h2>"
+            f"<p class=muted>Target: {escape(cohort['target'])} in {escape(cohort_scope(org, cohort))} · "
+            f"{escape(day(cohort['start']))} to {escape(day(cohort['end']))} · mentors: "
+            f"{escape(', '.join(cohort.get('mentors') or []))} · "
+            f"<b class=graduated>{graduated} of {len(mentees)} graduated</b></p>"
+        )
         parts.append("<table><tr><th>Mentee</th><th>Working toward</th><th>State</th><th>Requirements</th></tr>")
         for login in mentees:
             shown.add(login.lower())
             rows = evaluations.get(login.lower(), [])
             if not rows:
-                parts.append(f"<tr class=person data-login='{escape(login)}'><td>@{escape(login)}</td>"
-                             "<td colspan=3 class=muted>no activity seen yet</td></tr>")
+                parts.append(
+                    f"<tr class=person data-login='{escape(login)}'><td>@{escape(login)}</td>"
+                    "<td colspan=3 class=muted>no activity seen yet</td></tr>"
+                )
                 continue
             parts.append(_person_row(login, rows, readiness))
         parts.append("</table></section>")
 
     others = [(login, rows) for login, rows in sorted(evaluations.items()) if login not in shown]
     if others:
-        parts.append("<section class=others><h2>Other people evaluated</h2><table><tr><th>Person</th><th>Level</th>"
-                     "<th>State</th><th>Requirements</th></tr>")
+        parts.append(
+            "<section class=others><h2>Other people evaluated</h2><table><tr><th>Person</th><th>Level</th>"
+            "<th>State</th><th>Requirements</th></tr>"
+        )
         parts += [_person_row(rows[0]["login"], rows, readiness) for _, rows in others]
         parts.append("</table></section>")
 
-    parts.append("<section class=outbox><h2>What Ladder did on GitHub</h2><p class=muted>Every write goes through "
-                 "the outbox: <b class=planned>planned</b> is dry-run (recorded, not sent).</p><table>"
-                 "<tr><th>Effect</th><th>Status</th><th>Result</th></tr>")
+    parts.append(
+        "<section class=outbox><h2>What Ladder did on GitHub</h2><p class=muted>Every write goes through "
+        "the outbox: <b class=planned>planned</b> is dry-run (recorded, not sent).</p><table>"
+        "<tr><th>Effect</th><th>Status</th><th>Result</th></tr>"
+    )
     entries = list_effects(db, limit=100) if "outbox" in db.table_names() else []
     for e in entries:
         row = effect_row(e)
@@ -157,8 +181,10 @@ def dashboard_html(db: sqlite_utils.Database) -> str:
             result = f'<a href="{escape(row["url"])}">{escape(_short(row["url"]))}</a>'
         else:
             result = escape(row["outcome"])
-        parts.append(f"<tr class=effect data-status={escape(e.status)}><td class=what>{escape(row['what'])}</td>"
-                     f"<td class='status {escape(e.status)}'>{escape(e.status)}</td><td>{result}</td></tr>")
+        parts.append(
+            f"<tr class=effect data-status={escape(e.status)}><td class=what>{escape(row['what'])}</td>"
+            f"<td class='status {escape(e.status)}'>{escape(e.status)}</td><td>{result}</td></tr>"
+        )
     if not entries:
         parts.append("<tr><td colspan=3 class=muted>nothing yet</td></tr>")
     parts.append("</table></section></main></body></html>")

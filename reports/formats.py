@@ -100,7 +100,8 @@ def to_markdown(report: Report) -> str:
 
 
 STYLE = """
-body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1100px;padding:20px 28px;color:#1f2328}
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1100px;
+padding:20px 28px;color:#1f2328}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px}dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}
 dt{color:#59636e}dd{margin:0}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:6px 8px;border-top:1px solid #eaeef2;vertical-align:top}th{font-size:13px;color:#59636e}
@@ -114,19 +115,26 @@ def _html_cell(value: Any) -> str:
         if value.have is None or not value.need:
             return escape(str(value))
         width = min(100, round(100 * max(0, min(value.have, value.need)) / value.need))
-        return (f'{value.have}/{value.need}<span class=bar role=progressbar aria-valuenow="{value.have}" '
-                f'aria-valuemin="0" aria-valuemax="{value.need}"><i style="width:{width}%"></i></span>')
+        return (
+            f'{value.have}/{value.need}<span class=bar role=progressbar aria-valuenow="{value.have}" '
+            f'aria-valuemin="0" aria-valuemax="{value.need}"><i style="width:{width}%"></i></span>'
+        )
     if isinstance(value, Link):
         return f'<a href="{escape(value.url)}">{escape(value.text)}</a>'
     return escape(_text(value))
 
 
 def to_html(report: Report) -> str:
-    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(report.title)}</title>"
-             f"<style>{STYLE}</style></head><body><h1>{escape(report.title)}</h1>"]
+    parts = [
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(report.title)}</title>"
+        f"<style>{STYLE}</style></head><body><h1>{escape(report.title)}</h1>"
+    ]
     if report.summary:
-        parts.append("<dl>" + "".join(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>"
-                                      for label, value in report.summary) + "</dl>")
+        parts.append(
+            "<dl>"
+            + "".join(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in report.summary)
+            + "</dl>"
+        )
     for table in report.tables:
         parts.append(f"<h2>{escape(table.title)}</h2>")
         if not table.rows:

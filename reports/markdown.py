@@ -54,8 +54,10 @@ def progress_cell(req: dict) -> str:
     if kind == "sponsors":
         return "for people to confirm"
     if kind in ("any", "at_least"):
-        parts = [f"{check(c.get('met'))} {c['description']} ({c.get('have')}/{c.get('need')})"
-                 for c in req.get("children", [])]
+        parts = [
+            f"{check(c.get('met'))} {c['description']} ({c.get('have')}/{c.get('need')})"
+            for c in req.get("children", [])
+        ]
         return "<br>".join(parts)
     if have is None or need is None:
         return ""

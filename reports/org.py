@@ -23,8 +23,7 @@ def org_report(db: sqlite_utils.Database, org: str, *, now: datetime | None = No
     name = find_org(db, org)
     if name is None:
         raise LookupError(f"no organisation called {org!r} is known to Ladder")
-    config_row = db.execute("SELECT source, text, error, loaded_at FROM org_configs WHERE org = ?",
-                            [name]).fetchone()
+    config_row = db.execute("SELECT source, text, error, loaded_at FROM org_configs WHERE org = ?", [name]).fetchone()
     summary = []
     config = {}
     if config_row:
@@ -40,8 +39,9 @@ def org_report(db: sqlite_utils.Database, org: str, *, now: datetime | None = No
         summary.append(("Configuration", "none loaded: dry-run"))
 
     evals = []
-    for result, state in db.execute("SELECT result, state FROM evaluations WHERE org = ?"
-                                    " ORDER BY evaluated_at DESC", [name]):
+    for result, state in db.execute(
+        "SELECT result, state FROM evaluations WHERE org = ? ORDER BY evaluated_at DESC", [name]
+    ):
         data = json.loads(result)
         data["state"] = state
         evals.append(data)
@@ -50,41 +50,84 @@ def org_report(db: sqlite_utils.Database, org: str, *, now: datetime | None = No
     summary.append(("People evaluated", str(len({e["person_id"] for e in evals}))))
     summary.append(("Evaluations", ", ".join(f"{states[s]} {s}" for s in STATES)))
 
-    people = Table("People", ["Person", "Level", "Scope", "State", "Requirements met", "Evaluated"],
-                   empty="nobody evaluated yet")
-    people.rows = [[e["login"], e["level"], e["scope"], e["state"], met_count(e), day(e["evaluated_at"])]
-                   for e in evals]
+    people = Table(
+        "People", ["Person", "Level", "Scope", "State", "Requirements met", "Evaluated"], empty="nobody evaluated yet"
+    )
+    people.rows = [
+        [e["login"], e["level"], e["scope"], e["state"], met_count(e), day(e["evaluated_at"])] for e in evals
+    ]
 
-    cohorts = Table("Cohorts", ["Cohort", "Target", "Term", "Mentees", "Graduation rate", "Time to graduate"],
-                    empty="no cohorts configured")
+    cohorts = Table(
+        "Cohorts",
+        ["Cohort", "Target", "Term", "Mentees", "Graduation rate", "Time to graduate"],
+        empty="no cohorts configured",
+    )
     cohort_data = []
     for _, cohort in org_cohorts(db, name):
         report = cohort_report(db, cohort["name"], org=name, now=now)
         facts = dict(report.summary)
-        cohorts.rows.append([cohort["name"], facts["Target"], facts["Term"], facts["Mentees"],
-                             facts["Graduation rate"], facts["Time to graduate"]])
+        cohorts.rows.append(
+            [
+                cohort["name"],
+                facts["Target"],
+                facts["Term"],
+                facts["Mentees"],
+                facts["Graduation rate"],
+                facts["Time to graduate"],
+            ]
+        )
         cohort_data.append(report.data)
 
-    readiness = Table("Readiness issues", ["Person", "Level", "Scope", "Status", "Issue", "Opened", "Promoted"],
-                      empty="no readiness issue yet")
+    readiness = Table(
+        "Readiness issues",
+        ["Person", "Level", "Scope", "Status", "Issue", "Opened", "Promoted"],
+        empty="no readiness issue yet",
+    )
     issues = []
     for login, level, scope, repo, number, status, opened, promoted, result in db.execute(
         "SELECT r.login, r.level, r.scope, r.community_repo, r.issue_number, r.status, r.opened_at,"
         " r.promoted_at, o.result FROM readiness r LEFT JOIN outbox o ON o.key = r.key"
-        " WHERE r.org = ? ORDER BY r.opened_at, r.login", [name]
+        " WHERE r.org = ? ORDER BY r.opened_at, r.login",
+        [name],
     ).fetchall():
         # The outbox knows the issue's address before the readiness row learns its number.
         number = number or ((json.loads(result) or {}).get("number") if result else None)
         url = f"https://github.com/{repo}/issues/{number}" if number else None
-        readiness.rows.append([login, level, scope, status, Link(f"{repo}#{number}", url) if url else "not opened yet",
-                               day(opened), day(promoted) if promoted else ""])
-        issues.append({"login": login, "level": level, "scope": scope, "status": status, "url": url,
-                       "opened_at": opened, "promoted_at": promoted})
+        readiness.rows.append(
+            [
+                login,
+                level,
+                scope,
+                status,
+                Link(f"{repo}#{number}", url) if url else "not opened yet",
+                day(opened),
+                day(promoted) if promoted else "",
+            ]
+        )
+        issues.append(
+            {
+                "login": login,
+                "level": level,
+                "scope": scope,
+                "status": status,
+                "url": url,
+                "opened_at": opened,
+                "promoted_at": promoted,
+            }
+        )
 
     outbox = dict(db.execute("SELECT status, count(*) FROM outbox WHERE org = ? GROUP BY status", [name]).fetchall())
-    summary.append(("Writes to GitHub", ", ".join(f"{outbox.get(s, 0)} {s}" for s in ("done", "pending",
-                                                                                        "planned", "failed"))))
-    data = {"org": name, "config": config, "evaluations": evals, "states": {s: states[s] for s in STATES},
-            "cohorts": cohort_data, "readiness": issues, "outbox": outbox, "generated_at": now.isoformat()}
+    summary.append(
+        ("Writes to GitHub", ", ".join(f"{outbox.get(s, 0)} {s}" for s in ("done", "pending", "planned", "failed")))
+    )
+    data = {
+        "org": name,
+        "config": config,
+        "evaluations": evals,
+        "states": {s: states[s] for s in STATES},
+        "cohorts": cohort_data,
+        "readiness": issues,
+        "outbox": outbox,
+        "generated_at": now.isoformat(),
+    }
     return Report(name, summary, [people, cohorts, readiness], data=data)
-

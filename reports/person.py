@@ -32,8 +32,9 @@ def parse_time(value: str | None) -> datetime | None:
 def find_person(db: sqlite_utils.Database, login: str) -> tuple[int, str] | None:
     """(id, login) of the person with this login (case-insensitive), or None. People are keyed on
     their id; when a login was reused, the most recently seen account wins."""
-    row = db.execute("SELECT id, login FROM people WHERE login = ? COLLATE NOCASE ORDER BY updated_at DESC",
-                     [login.lstrip("@")]).fetchone()
+    row = db.execute(
+        "SELECT id, login FROM people WHERE login = ? COLLATE NOCASE ORDER BY updated_at DESC", [login.lstrip("@")]
+    ).fetchone()
     return (row[0], row[1]) if row else None
 
 
@@ -54,7 +55,8 @@ def activity(db: sqlite_utils.Database, person_id: int, org: str | None = None) 
     for words, table, person, at, extra in ACTIVITY:
         count, last = db.execute(
             f"SELECT count(*), max({at}) FROM {table} WHERE {person} = ?{extra}{where_org}",
-            [person_id, org] if org else [person_id]).fetchone()
+            [person_id, org] if org else [person_id],
+        ).fetchone()
         counts[words] = count
         when = parse_time(last)
         if when and (latest is None or when > latest):
@@ -68,21 +70,32 @@ def readiness_rows(db: sqlite_utils.Database, person_id: int) -> dict[tuple[str,
     for row in db.execute(
         "SELECT r.level, r.scope, r.community_repo, r.issue_number, r.status, r.opened_at, r.approved_by,"
         " r.pull_request_url, r.promoted_at, o.result FROM readiness r LEFT JOIN outbox o ON o.key = r.key"
-        " WHERE r.person_id = ?", [person_id]
+        " WHERE r.person_id = ?",
+        [person_id],
     ).fetchall():
         level, scope, repo, number, status, opened_at, approved_by, pr_url, promoted_at, result = row
         # The issue's number reaches the readiness row later than the outbox learns its address.
-        url = f"https://github.com/{repo}/issues/{number}" if number else (
-            (json.loads(result) or {}).get("url") if result else None)
+        url = (
+            f"https://github.com/{repo}/issues/{number}"
+            if number
+            else ((json.loads(result) or {}).get("url") if result else None)
+        )
         out[(level, scope)] = {
-            "level": level, "scope": scope, "status": status, "opened_at": opened_at, "url": url,
-            "approved_by": approved_by, "pull_request_url": pr_url, "promoted_at": promoted_at,
+            "level": level,
+            "scope": scope,
+            "status": status,
+            "opened_at": opened_at,
+            "url": url,
+            "approved_by": approved_by,
+            "pull_request_url": pr_url,
+            "promoted_at": promoted_at,
         }
     return out
 
 
-def checkins(db: sqlite_utils.Database, person_id: int, org: str | None = None,
-             cohort: str | None = None) -> list[dict]:
+def checkins(
+    db: sqlite_utils.Database, person_id: int, org: str | None = None, cohort: str | None = None
+) -> list[dict]:
     sql, params = "SELECT org, cohort, at, url FROM checkins WHERE person_id = ?", [person_id]
     if org:
         sql, params = sql + " AND org = ?", params + [org]
@@ -97,13 +110,13 @@ def met_count(evaluation: dict) -> Progress:
     return Progress(sum(1 for r in automatic if r["met"]), len(automatic))
 
 
-def evaluations(db: sqlite_utils.Database, person_id: int, org: str | None = None,
-                level: str | None = None) -> list[dict]:
+def evaluations(
+    db: sqlite_utils.Database, person_id: int, org: str | None = None, level: str | None = None
+) -> list[dict]:
     """Stored evaluations, working ones first, then by level and scope."""
     from app.evaluations import stored
 
-    rows = [e for e in stored(db, person_id, level)
-            if org is None or e["scope"].split("/")[0].lower() == org.lower()]
+    rows = [e for e in stored(db, person_id, level) if org is None or e["scope"].split("/")[0].lower() == org.lower()]
     return sorted(rows, key=lambda e: (e["state"] == "promoted", e["level"], e["scope"]))
 
 
@@ -120,8 +133,7 @@ def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = No
     ready = readiness_rows(db, person_id)
     acts = activity(db, person_id, org)
     done_checkins = checkins(db, person_id, org)
-    cohorts = [(o, c) for o, c in org_cohorts(db, org)
-               if login.lower() in (m.lower() for m in c.get("mentees") or [])]
+    cohorts = [(o, c) for o, c in org_cohorts(db, org) if login.lower() in (m.lower() for m in c.get("mentees") or [])]
     effects = [effect_row(e) for e in list_effects(db, person_id=person_id, org=org)]
 
     summary = []
@@ -129,23 +141,36 @@ def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = No
     if orgs:
         summary.append(("Organisations", ", ".join(orgs)))
     for o, c in cohorts:
-        summary.append(("Cohort", f"{c['name']} in {o}: target {c['target']}, "
-                                  f"{day(c['start'])} to {day(c['end'])}"))
+        summary.append(("Cohort", f"{c['name']} in {o}: target {c['target']}, {day(c['start'])} to {day(c['end'])}"))
     summary.append(("Last activity", day(acts["last"]) if acts["last"] else "none recorded"))
     summary.append(("Activity", ", ".join(f"{n} {words}" for words, n in acts["counts"].items())))
     for (level, scope), r in sorted(ready.items()):
         if r["promoted_at"]:
             summary.append(("Promoted", f"{level} in {scope} on {day(r['promoted_at'])}"))
 
-    requirements = Table("Requirements", ["Level", "Scope", "State", "Requirement", "Progress", "Met", "Note"],
-                         empty="no evaluation stored yet")
-    levels = Table("Levels", ["Level", "Scope", "State", "Requirements met", "Readiness issue", "Promoted"],
-                   empty="no evaluation stored yet")
+    requirements = Table(
+        "Requirements",
+        ["Level", "Scope", "State", "Requirement", "Progress", "Met", "Note"],
+        empty="no evaluation stored yet",
+    )
+    levels = Table(
+        "Levels",
+        ["Level", "Scope", "State", "Requirements met", "Readiness issue", "Promoted"],
+        empty="no evaluation stored yet",
+    )
     for e in evals:
         r = ready.get((e["level"], e["scope"]))
         issue = Link(f"{r['status']}", r["url"]) if r and r["url"] else (r["status"] if r else "")
-        levels.rows.append([e["level"], e["scope"], e["state"], met_count(e), issue,
-                            day(r["promoted_at"]) if r and r["promoted_at"] else ""])
+        levels.rows.append(
+            [
+                e["level"],
+                e["scope"],
+                e["state"],
+                met_count(e),
+                issue,
+                day(r["promoted_at"]) if r and r["promoted_at"] else "",
+            ]
+        )
         for req in leaves(e["requirements"]):
             note = ""
             if req.get("kind") == "tenure" and req.get("met_on"):
@@ -153,21 +178,32 @@ def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = No
             elif req.get("met") is None:
                 note = "for people to confirm"
             met = {True: "yes", False: "no", None: "people decide"}[req.get("met")]
-            progress = (f"{req['have']}/{req['need']} days" if req.get("kind") == "tenure" and req.get("need")
-                        else Progress(req.get("have"), req.get("need")))
+            progress = (
+                f"{req['have']}/{req['need']} days"
+                if req.get("kind") == "tenure" and req.get("need")
+                else Progress(req.get("have"), req.get("need"))
+            )
             requirements.rows.append([e["level"], e["scope"], e["state"], req["description"], progress, met, note])
     checkin_table = Table("Check-ins", ["Date", "Cohort", "Comment"], empty="no check-in yet")
-    checkin_table.rows = [[day(c["at"]), c["cohort"], Link("comment", c["url"]) if c["url"] else ""]
-                          for c in done_checkins]
+    checkin_table.rows = [
+        [day(c["at"]), c["cohort"], Link("comment", c["url"]) if c["url"] else ""] for c in done_checkins
+    ]
     effect_table = Table("What Ladder did on GitHub", ["Status", "Effect", "Outcome"], empty="nothing yet")
-    effect_table.rows = [[r["status"], r["what"], Link(r["url"], r["url"]) if r["status"] == "done" and r["url"]
-                          else r["outcome"]] for r in effects]
+    effect_table.rows = [
+        [r["status"], r["what"], Link(r["url"], r["url"]) if r["status"] == "done" and r["url"] else r["outcome"]]
+        for r in effects
+    ]
 
     data = {
-        "login": login, "person_id": person_id, "organisations": orgs,
+        "login": login,
+        "person_id": person_id,
+        "organisations": orgs,
         "cohorts": [{"org": o, **c} for o, c in cohorts],
         "activity": {"counts": acts["counts"], "last": acts["last"].isoformat() if acts["last"] else None},
-        "evaluations": evals, "readiness": list(ready.values()), "checkins": done_checkins, "effects": effects,
+        "evaluations": evals,
+        "readiness": list(ready.values()),
+        "checkins": done_checkins,
+        "effects": effects,
     }
     return Report(f"@{login}", summary, [requirements, levels, checkin_table, effect_table], data=data)
 

@@ -32,8 +32,10 @@ def progress_markdown(evaluation: dict, *, cohort: dict | None = None, readiness
         lines += [f"- {sentence}" for sentence in todo]
         lines.append("")
     elif state == "ready":
-        lines.append("Every automatic requirement is met. Mentors now check the rest"
-                     + (f" on the [readiness issue]({readiness_url})." if readiness_url else "."))
+        lines.append(
+            "Every automatic requirement is met. Mentors now check the rest"
+            + (f" on the [readiness issue]({readiness_url})." if readiness_url else ".")
+        )
         lines.append("")
     people_items = [c["text"] for c in evaluation.get("checklist") or []]
     if people_items and state == "working":
@@ -42,6 +44,8 @@ def progress_markdown(evaluation: dict, *, cohort: dict | None = None, readiness
     evidence = evidence_section(evaluation)
     if evidence:
         lines += [evidence, ""]
-    lines.append(f"<sub>Ladder · {evaluation['ladder']} ladder · updated {day(evaluation['evaluated_at'])} · "
-                 "comment `/ladder status` anywhere for a fresh copy</sub>")
+    lines.append(
+        f"<sub>Ladder · {evaluation['ladder']} ladder · updated {day(evaluation['evaluated_at'])} · "
+        "comment `/ladder status` anywhere for a fresh copy</sub>"
+    )
     return "\n".join(lines)

@@ -49,8 +49,11 @@ def _sponsor_rule(evaluation: dict) -> str:
     for rule in rules:
         count = rule["count"]
         levels = " or ".join(rule["levels"])
-        where = f"anywhere in {evaluation['scope'].split('/')[0]}" if rule.get("where") == "org" else (
-            f"of `{evaluation['scope']}`")
+        where = (
+            f"anywhere in {evaluation['scope'].split('/')[0]}"
+            if rule.get("where") == "org"
+            else (f"of `{evaluation['scope']}`")
+        )
         text = f"{count} sponsor{'s' if count != 1 else ''} who {'are' if count != 1 else 'is'} {levels} {where}"
         if rule.get("distinct_companies"):
             text += ", from different companies"
@@ -70,12 +73,17 @@ def readiness_body(view: ReadinessView) -> str:
         lines.append(f"⏸️ On hold by @{view.held_by}. `/ladder unhold` lifts it.")
         lines.append("")
     if view.below_since and view.status not in ("promoted",):
-        lines.append(f"⚠️ Since {day(view.below_since)}, @{login} no longer meets every automatic requirement "
-                     "(see below). The issue stays open; it is up to date again as soon as they do.")
+        lines.append(
+            f"⚠️ Since {day(view.below_since)}, @{login} no longer meets every automatic requirement "
+            "(see below). The issue stays open; it is up to date again as soon as they do."
+        )
         lines.append("")
-    lines.append(f"@{login} meets every automatic requirement for **{level}** in `{scope}` "
-                 f"({ev['ladder']} ladder), as evaluated on {day(ev['evaluated_at'])}."
-                 if not view.below_since else f"@{login} was ready for **{level}** in `{scope}` ({ev['ladder']} ladder).")
+    lines.append(
+        f"@{login} meets every automatic requirement for **{level}** in `{scope}` "
+        f"({ev['ladder']} ladder), as evaluated on {day(ev['evaluated_at'])}."
+        if not view.below_since
+        else f"@{login} was ready for **{level}** in `{scope}` ({ev['ladder']} ladder)."
+    )
     lines += ["", "## Evidence", "", requirements_table(ev), ""]
     todo = still_to_do(ev)
     if todo:
@@ -115,15 +123,22 @@ def readiness_body(view: ReadinessView) -> str:
     elif view.pull_request_url:
         lines.append(f"The roster pull request is open: {view.pull_request_url} — approvers review and merge it.")
     elif view.not_member_yet:
-        lines.append(f"@{login} is not a member of the {view.org} organisation yet. Prow ignores OWNERS entries "
-                     "of non-members, so the pull request waits until they are one.")
+        lines.append(
+            f"@{login} is not a member of the {view.org} organisation yet. Prow ignores OWNERS entries "
+            "of non-members, so the pull request waits until they are one."
+        )
     else:
         who = ", ".join(f"@{a}" for a in view.approvers) or "an approver of the scope"
-        lines.append(f"When the checklist and sponsors are done, {who} (or a cohort mentor who holds at least "
-                     f"{level.lower()}) comments `/ladder approve`, and Ladder opens the pull request that adds "
-                     f"@{login} to the roster.")
-    lines += ["", "<sub>Commands: `/ladder approve` · `/ladder hold` · `/ladder unhold` · `/ladder recheck` · "
-              "`+1` or `/sponsor` to sponsor. Opened by Ladder.</sub>"]
+        lines.append(
+            f"When the checklist and sponsors are done, {who} (or a cohort mentor who holds at least "
+            f"{level.lower()}) comments `/ladder approve`, and Ladder opens the pull request that adds "
+            f"@{login} to the roster."
+        )
+    lines += [
+        "",
+        "<sub>Commands: `/ladder approve` · `/ladder hold` · `/ladder unhold` · `/ladder recheck` · "
+        "`+1` or `/sponsor` to sponsor. Opened by Ladder.</sub>",
+    ]
     return "\n".join(lines)
 
 
@@ -137,7 +152,8 @@ def _membership_form(view: ReadinessView) -> list[str]:
         for item in (req.get("evidence") or [])[:10]:
             contributions.append(f"  - {item['url']}")
     return [
-        "## Membership request", "",
+        "## Membership request",
+        "",
         f"- **GitHub handle:** @{ev['login']}",
         f"- **Organization(s):** {view.org or ev['scope'].split('/')[0]}",
         f"- **Sponsor 1:** {sponsor(0)}",

@@ -47,12 +47,26 @@ def requirement_lines(evaluation: dict, indent: str = "  ") -> list[str]:
     rows: list[tuple[str, str, str, str, str]] = []  # indent, mark, description, amount, bar + note
     for req in leaves(evaluation["requirements"]):
         bar = text_bar(req.get("have"), req.get("need")) if req.get("kind") in ("count", "tenure") else ""
-        rows.append((indent, MARKS[req.get("met")], req["description"], _amount(req),
-                     " ".join(x for x in (bar, _note(req)) if x)))
+        rows.append(
+            (
+                indent,
+                MARKS[req.get("met")],
+                req["description"],
+                _amount(req),
+                " ".join(x for x in (bar, _note(req)) if x),
+            )
+        )
         if req.get("kind") in ("any", "at_least"):
             for child in req.get("children", []):
-                rows.append((indent + "    ", MARKS[child.get("met")], child["description"], _amount(child),
-                             text_bar(child.get("have"), child.get("need"))))
+                rows.append(
+                    (
+                        indent + "    ",
+                        MARKS[child.get("met")],
+                        child["description"],
+                        _amount(child),
+                        text_bar(child.get("have"), child.get("need")),
+                    )
+                )
     width = max((len(i) + len(d) for i, _, d, _, _ in rows), default=0)
     amount_width = max((len(a) for *_, a, _ in rows), default=0)
     out = []
@@ -92,5 +106,6 @@ def effect_lines(rows: list[dict]) -> list[str]:
         return ["  nothing yet"]
     status_width = max(len(r["status"]) for r in rows)
     what_width = max(len(r["what"]) for r in rows)
-    return [f"  {r['status'].ljust(status_width)}  {r['what'].ljust(what_width)}  {r['outcome']}".rstrip()
-            for r in rows]
+    return [
+        f"  {r['status'].ljust(status_width)}  {r['what'].ljust(what_width)}  {r['outcome']}".rstrip() for r in rows
+    ]

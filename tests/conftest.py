@@ -45,8 +45,15 @@ class Service:
     def url(self, path: str) -> str:
         return str(self.server.make_url(path))
 
-    async def deliver(self, event: str, payload: dict | bytes, *, delivery_id: str | None = None,
-                      secret: str | None = SECRET, headers: dict | None = None) -> aiohttp.ClientResponse:
+    async def deliver(
+        self,
+        event: str,
+        payload: dict | bytes,
+        *,
+        delivery_id: str | None = None,
+        secret: str | None = SECRET,
+        headers: dict | None = None,
+    ) -> aiohttp.ClientResponse:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         sent = {
             "Content-Type": "application/json",
@@ -71,9 +78,7 @@ class Service:
                 "SELECT count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?",
                 [time.time()],
             ).fetchone()[0]
-            leased = self.db.execute(
-                "SELECT count(*) FROM deliveries WHERE lease_until IS NOT NULL"
-            ).fetchone()[0]
+            leased = self.db.execute("SELECT count(*) FROM deliveries WHERE lease_until IS NOT NULL").fetchone()[0]
             if due == 0 and leased == 0:
                 return
             if loop.time() > deadline:

@@ -48,10 +48,14 @@ def check_violations(stand_in: StandIn) -> None:
 def app_key() -> AppKey:
     """A fresh RSA key for the test App (generated, never committed)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return AppKey(APP_ID, private, public)
 
 
@@ -78,5 +82,11 @@ async def http_session():
 
 @pytest.fixture
 def github_client(stand_in: StandIn, app_key: AppKey, fake_sleep: FakeSleep, http_session) -> GitHubClient:
-    return GitHubClient(http_session, app_id=app_key.app_id, private_key=app_key.private_pem,
-                        api_url=stand_in.url, user_agent="ladder-tests", policy=RetryPolicy(sleep=fake_sleep))
+    return GitHubClient(
+        http_session,
+        app_id=app_key.app_id,
+        private_key=app_key.private_pem,
+        api_url=stand_in.url,
+        user_agent="ladder-tests",
+        policy=RetryPolicy(sleep=fake_sleep),
+    )

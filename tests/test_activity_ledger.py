@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.payloads import (comment_on_pull_request, load, merged_pull_request, review, user,
-                            with_changes)
+from tests.payloads import comment_on_pull_request, load, merged_pull_request, review, user, with_changes
 
 ALICE = user("alice", 1001)
 BOB = user("bob", 1002)
@@ -33,8 +32,11 @@ async def test_merged_pull_request_is_recorded_with_size_and_labels(service):
 
 
 async def test_repository_and_installation_are_recorded(service):
-    await deliver_all(service, ("installation", load("installation/created")),
-                      ("installation_repositories", load("installation_repositories/added")))
+    await deliver_all(
+        service,
+        ("installation", load("installation/created")),
+        ("installation_repositories", load("installation_repositories/added")),
+    )
     assert service.db.execute("SELECT id, account_login FROM installations").fetchall() == [(957387, "Codertocat")]
     repos = service.db.execute("SELECT full_name, installation_id FROM repositories ORDER BY id").fetchall()
     assert repos == [("Codertocat/Hello-World", 957387), ("Codertocat/Space", 957387)]
@@ -84,8 +86,7 @@ async def test_an_edited_lgtm_does_not_count(service):
 async def test_the_created_lgtm_still_counts_when_its_edit_arrived_first(service):
     edited = comment_on_pull_request("/lgtm", commenter=BOB, pr_author=ALICE, action="edited", comment_id=9)
     created = comment_on_pull_request("/lgtm", commenter=BOB, pr_author=ALICE, comment_id=9)
-    await deliver_all(service, ("issue_comment", edited), ("issue_comment", created),
-                      ("issue_comment", edited))
+    await deliver_all(service, ("issue_comment", edited), ("issue_comment", created), ("issue_comment", edited))
     assert comment_row(service, 9) == (1, 1002, 1, 0)
     assert service.count("issue_comments") == 1
 
@@ -102,8 +103,9 @@ async def test_lgtm_on_a_closed_pull_request_does_not_count(service):
 
 
 async def test_lgtm_cancel(service):
-    await deliver_all(service, ("issue_comment",
-                                comment_on_pull_request("/lgtm cancel", commenter=BOB, pr_author=ALICE)))
+    await deliver_all(
+        service, ("issue_comment", comment_on_pull_request("/lgtm cancel", commenter=BOB, pr_author=ALICE))
+    )
     assert comment_row(service, 492700400) == (1, 1002, -1, 0)
 
 
@@ -142,13 +144,18 @@ async def test_an_older_payload_does_not_undo_a_newer_one(service):
     opened["pull_request"]["user"] = ALICE
     await deliver_all(service, ("pull_request", merged), ("pull_request", opened))
     assert service.db.execute("SELECT state, merged_at FROM pull_requests").fetchone() == (
-        "closed", "2019-05-15T15:21:18Z")
+        "closed",
+        "2019-05-15T15:21:18Z",
+    )
 
 
 async def test_a_login_change_keeps_one_person(service):
     renamed = user("alice-renamed", 1001)
-    await deliver_all(service, ("pull_request_review", review(reviewer=ALICE, review_id=1)),
-                      ("pull_request_review", review(reviewer=renamed, review_id=2)))
+    await deliver_all(
+        service,
+        ("pull_request_review", review(reviewer=ALICE, review_id=1)),
+        ("pull_request_review", review(reviewer=renamed, review_id=2)),
+    )
     assert service.db.execute("SELECT id, login FROM people WHERE id = 1001").fetchall() == [(1001, "alice-renamed")]
     assert service.count("reviews", "reviewer_id = 1001") == 2
 
@@ -157,19 +164,23 @@ async def test_review_comments_and_their_deletion(service):
     created = load("pull_request_review_comment/created")
     created["comment"]["user"] = BOB
     deleted = load("pull_request_review_comment/deleted")
-    await deliver_all(service, ("pull_request_review_comment", created),
-                      ("pull_request_review_comment", deleted))
+    await deliver_all(service, ("pull_request_review_comment", created), ("pull_request_review_comment", deleted))
     rows = service.db.execute("SELECT author_id, deleted_at IS NOT NULL FROM review_comments").fetchall()
     assert rows == [(1002, 1)]
 
 
 async def test_organization_membership(service):
-    added = {"action": "member_added", "organization": {"login": "kubernetes", "id": 13629408},
-             "membership": {"user": ALICE, "role": "member", "state": "active"}, "sender": BOB}
+    added = {
+        "action": "member_added",
+        "organization": {"login": "kubernetes", "id": 13629408},
+        "membership": {"user": ALICE, "role": "member", "state": "active"},
+        "sender": BOB,
+    }
     removed = dict(added, action="member_removed")
     await deliver_all(service, ("organization", added), ("organization", added))
     assert service.db.execute("SELECT org, user_id, source, removed_at FROM org_members").fetchall() == [
-        ("kubernetes", 1001, "delivery", None)]
+        ("kubernetes", 1001, "delivery", None)
+    ]
     await deliver_all(service, ("organization", removed))
     assert service.count("org_members", "removed_at IS NOT NULL") == 1
 

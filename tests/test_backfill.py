@@ -40,8 +40,9 @@ def seed(stand_in, full_name: str = "acme/widgets"):
 
 
 def schedule(db, repo, *, since: datetime | None = None, paths: bool = False) -> None:
-    jobs.schedule(db, [(repo.id, repo.full_name, INSTALLATION)], since=iso(since or ago(365)), reason="cli",
-                  paths=paths)
+    jobs.schedule(
+        db, [(repo.id, repo.full_name, INSTALLATION)], since=iso(since or ago(365)), reason="cli", paths=paths
+    )
 
 
 def count(db, table: str, where: str = "1", params=()) -> int:
@@ -79,10 +80,23 @@ async def test_pull_requests_with_reviews_and_comments_across_pages(stand_in, gi
     repo = seed(stand_in)
     state.add_user("ci-robot[bot]", type="Bot")
     for i in range(7):
-        pr = state.add_pull_request("acme/widgets", author="alice", created_at=ago(30 - i), merged_at=ago(20 - i),
-                                    additions=40, deletions=2, labels=["kind/feature"] if i == 0 else [])
-        state.add_review("acme/widgets", pr.number, author="bob", state="APPROVED", at=ago(21 - i),
-                         comments=[("a.py", "nit"), ("b.py", "typo")])
+        pr = state.add_pull_request(
+            "acme/widgets",
+            author="alice",
+            created_at=ago(30 - i),
+            merged_at=ago(20 - i),
+            additions=40,
+            deletions=2,
+            labels=["kind/feature"] if i == 0 else [],
+        )
+        state.add_review(
+            "acme/widgets",
+            pr.number,
+            author="bob",
+            state="APPROVED",
+            at=ago(21 - i),
+            comments=[("a.py", "nit"), ("b.py", "typo")],
+        )
         state.add_comment("acme/widgets", pr.number, author="carol", body="/lgtm", at=ago(21 - i))
         state.add_comment("acme/widgets", pr.number, author="alice", body="/approve", at=ago(21 - i))  # own PR
         state.add_comment("acme/widgets", pr.number, author="ci-robot[bot]", body="/lgtm", at=ago(21 - i))
@@ -114,8 +128,9 @@ async def test_deleted_authors_are_kept_as_unknown(stand_in, github_client, db):
     state = stand_in.state
     repo = seed(stand_in)
     pr = state.add_pull_request("acme/widgets", author="gone-author", created_at=ago(5), merged_at=ago(4))
-    state.add_review("acme/widgets", pr.number, author="gone-reviewer", state="APPROVED", at=ago(4.5),
-                     comments=[("x.go", "hm")])
+    state.add_review(
+        "acme/widgets", pr.number, author="gone-reviewer", state="APPROVED", at=ago(4.5), comments=[("x.go", "hm")]
+    )
     state.add_comment("acme/widgets", pr.number, author="gone-reviewer", body="/lgtm", at=ago(4.5))
     state.add_comment("acme/widgets", pr.number, author="dave", body="/lgtm", at=ago(4.4))
     state.delete_user("gone-author")
@@ -138,10 +153,22 @@ async def test_a_pull_request_with_more_than_a_hundred_reviews_and_comments(stan
     repo = seed(stand_in)
     pr = state.add_pull_request("acme/widgets", author="alice", created_at=ago(10))
     for i in range(130):
-        state.add_review("acme/widgets", pr.number, author=f"reviewer{i % 40}", state="COMMENTED", at=ago(9),
-                         comments=[("f.py", "x")])
-    big = state.add_review("acme/widgets", pr.number, author="bob", state="CHANGES_REQUESTED", at=ago(8),
-                           comments=[(f"f{i}.py", "y") for i in range(105)])
+        state.add_review(
+            "acme/widgets",
+            pr.number,
+            author=f"reviewer{i % 40}",
+            state="COMMENTED",
+            at=ago(9),
+            comments=[("f.py", "x")],
+        )
+    big = state.add_review(
+        "acme/widgets",
+        pr.number,
+        author="bob",
+        state="CHANGES_REQUESTED",
+        at=ago(8),
+        comments=[(f"f{i}.py", "y") for i in range(105)],
+    )
     for i in range(120):
         state.add_comment("acme/widgets", pr.number, author=f"c{i % 7}", body="looks fine", at=ago(8))
     labels = [f"area/{i}" for i in range(25)]
@@ -155,15 +182,22 @@ async def test_a_pull_request_with_more_than_a_hundred_reviews_and_comments(stan
     assert count(db, "review_comments") == 130 + 105
     assert count(db, "review_comments", "review_id = ?", [big.id]) == 105
     assert count(db, "issue_comments") == 120
-    assert json.loads(db.execute("SELECT labels FROM pull_requests WHERE number = ?", [pr.number]).fetchone()[0]) == labels
+    assert (
+        json.loads(db.execute("SELECT labels FROM pull_requests WHERE number = ?", [pr.number]).fetchone()[0]) == labels
+    )
     assert count(db, "pull_requests") == 2
 
 
 async def test_changed_paths_only_when_asked_for(stand_in, github_client, db):
     state = stand_in.state
     repo = seed(stand_in)
-    state.add_pull_request("acme/widgets", author="alice", created_at=ago(3), merged_at=ago(2),
-                           files=[f"pkg/controller/f{i}.go" for i in range(130)])
+    state.add_pull_request(
+        "acme/widgets",
+        author="alice",
+        created_at=ago(3),
+        merged_at=ago(2),
+        files=[f"pkg/controller/f{i}.go" for i in range(130)],
+    )
     schedule(db, repo)
     await run_jobs(db, github_client)
     assert count(db, "pull_request_files") == 0
@@ -212,8 +246,12 @@ async def test_an_interrupted_import_continues_where_it_stopped(stand_in, github
 async def test_a_repository_the_installation_cannot_see_fails_alone(stand_in, github_client, db):
     repo = seed(stand_in)
     stand_in.state.add_pull_request("acme/widgets", author="alice", created_at=ago(3))
-    jobs.schedule(db, [(999, "acme/missing", INSTALLATION), (repo.id, repo.full_name, INSTALLATION)],
-                  since=iso(ago(30)), reason="cli")
+    jobs.schedule(
+        db,
+        [(999, "acme/missing", INSTALLATION), (repo.id, repo.full_name, INSTALLATION)],
+        since=iso(ago(30)),
+        reason="cli",
+    )
 
     report = await run_jobs(db, github_client)
 
@@ -225,6 +263,7 @@ async def test_a_repository_the_installation_cannot_see_fails_alone(stand_in, gi
 
 # --- the same history delivered and backfilled ---------------------------------------------------------
 
+
 def _deliveries(state, repo) -> list[tuple[str, dict]]:
     """The webhooks GitHub would have sent for the stand-in's history, built from its REST shapes."""
     from app.stand_in.rest_api import comment_json, issue_json, pull_json, repo_json, review_comment_json, review_json
@@ -233,19 +272,50 @@ def _deliveries(state, repo) -> list[tuple[str, dict]]:
     out = []
     for issue in repo.issues.values():
         pr = pull_json(state, repo, issue)
-        out.append(("pull_request", {**base, "action": "closed" if issue.state == "closed" else "opened",
-                                     "number": issue.number, "pull_request": pr, "sender": pr["user"]}))
+        out.append(
+            (
+                "pull_request",
+                {
+                    **base,
+                    "action": "closed" if issue.state == "closed" else "opened",
+                    "number": issue.number,
+                    "pull_request": pr,
+                    "sender": pr["user"],
+                },
+            )
+        )
         for review in issue.pull.reviews:
-            out.append(("pull_request_review", {**base, "action": "submitted", "pull_request": pr,
-                                                "review": review_json(state, repo, review)}))
+            out.append(
+                (
+                    "pull_request_review",
+                    {**base, "action": "submitted", "pull_request": pr, "review": review_json(state, repo, review)},
+                )
+            )
             for comment in review.comments:
-                out.append(("pull_request_review_comment", {**base, "action": "created", "pull_request": pr,
-                                                            "comment": review_comment_json(state, repo, comment)}))
+                out.append(
+                    (
+                        "pull_request_review_comment",
+                        {
+                            **base,
+                            "action": "created",
+                            "pull_request": pr,
+                            "comment": review_comment_json(state, repo, comment),
+                        },
+                    )
+                )
         for comment in issue.comments:
             open_then = issue.closed_at is None or comment.created_at <= issue.closed_at
-            out.append(("issue_comment", {**base, "action": "created",
-                                          "issue": issue_json(state, repo, issue) | {"state": "open" if open_then else "closed"},
-                                          "comment": comment_json(state, repo, comment)}))
+            out.append(
+                (
+                    "issue_comment",
+                    {
+                        **base,
+                        "action": "created",
+                        "issue": issue_json(state, repo, issue) | {"state": "open" if open_then else "closed"},
+                        "comment": comment_json(state, repo, comment),
+                    },
+                )
+            )
     return out
 
 
@@ -259,8 +329,10 @@ LEDGER_TABLES = {
 
 
 def _rows(db) -> dict[str, list]:
-    return {table: db.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
-            for table, columns in LEDGER_TABLES.items()}
+    return {
+        table: db.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+        for table, columns in LEDGER_TABLES.items()
+    }
 
 
 async def test_backfill_stores_exactly_what_the_deliveries_stored(stand_in, github_client, db, service):
@@ -269,11 +341,18 @@ async def test_backfill_stores_exactly_what_the_deliveries_stored(stand_in, gith
     state.add_user("renovate[bot]", type="Bot")
     for i in range(6):
         author = "renovate[bot]" if i == 5 else f"author{i}"
-        pr = state.add_pull_request("acme/widgets", author=author, created_at=ago(60 - i), additions=10 * i,
-                                    deletions=i, labels=["kind/bug"] if i % 2 else [],
-                                    merged_at=ago(50 - i) if i < 4 else None)
-        state.add_review("acme/widgets", pr.number, author="rev1", state="APPROVED", at=ago(55 - i),
-                         comments=[("a.go", "nit")])
+        pr = state.add_pull_request(
+            "acme/widgets",
+            author=author,
+            created_at=ago(60 - i),
+            additions=10 * i,
+            deletions=i,
+            labels=["kind/bug"] if i % 2 else [],
+            merged_at=ago(50 - i) if i < 4 else None,
+        )
+        state.add_review(
+            "acme/widgets", pr.number, author="rev1", state="APPROVED", at=ago(55 - i), comments=[("a.go", "nit")]
+        )
         state.add_review("acme/widgets", pr.number, author="rev2", state="CHANGES_REQUESTED", at=ago(56 - i))
         state.add_comment("acme/widgets", pr.number, author="rev2", body="/lgtm\n/approve", at=ago(54 - i))
         state.add_comment("acme/widgets", pr.number, author=author, body="/lgtm", at=ago(54 - i))  # the author's own
@@ -308,9 +387,13 @@ async def test_backfill_then_deliveries_store_each_fact_once(stand_in, github_cl
 
     from app import normalise
     from app.store import ledger
-    handlers = {"pull_request": normalise.from_pull_request_event, "pull_request_review": normalise.from_review_event,
-                "pull_request_review_comment": normalise.from_review_comment_event,
-                "issue_comment": normalise.from_issue_comment_event}
+
+    handlers = {
+        "pull_request": normalise.from_pull_request_event,
+        "pull_request_review": normalise.from_review_event,
+        "pull_request_review_comment": normalise.from_review_comment_event,
+        "issue_comment": normalise.from_issue_comment_event,
+    }
     for event, payload in _deliveries(state, repo):
         ledger.record(db, handlers[event](payload))
     assert _rows(db) == before
@@ -335,8 +418,9 @@ async def test_the_command_line_imports_one_repository_with_a_summary(stand_in, 
     path = tmp_path / "ladder.db"
     since = iso(ago(30))[:10]
 
-    status = await asyncio.to_thread(main, ["backfill", "--repo", "acme/widgets", "--since", since,
-                                            "--database", str(path)])
+    status = await asyncio.to_thread(
+        main, ["backfill", "--repo", "acme/widgets", "--since", since, "--database", str(path)]
+    )
 
     out, err = capsys.readouterr()
     assert status == 0

@@ -25,8 +25,11 @@ def test_the_cost_formula_is_githubs_documented_example():
     # docs.github.com, "Rate limits and node limits for the GraphQL API", calculating a rate limit score:
     # 1 (repositories) + 100 (issues, one per repository) + 5,000 (labels, one per issue) = 5,101 requests,
     # divided by 100 and rounded: 51 points.
-    assert cost("""query { viewer { login repositories(first: 100) { edges { node { id
-      issues(first: 50) { edges { node { id labels(first: 60) { edges { node { id name } } } } } } } } } } }""") == 51
+    assert (
+        cost("""query { viewer { login repositories(first: 100) { edges { node { id
+      issues(first: 50) { edges { node { id labels(first: 60) { edges { node { id name } } } } } } } } } } }""")
+        == 51
+    )
 
 
 def test_a_connections_own_page_size_does_not_change_its_cost():
@@ -50,15 +53,25 @@ async def test_the_timeline_holds_comments_reviews_and_threads_in_time_order(sta
     seed(stand_in)
     pr = state.add_pull_request("acme/widgets", author="alice", created_at=T0)
     state.add_comment("acme/widgets", pr.number, author="carol", body="/lgtm", at=T0 + timedelta(hours=1))
-    review = state.add_review("acme/widgets", pr.number, author="bob", state="COMMENTED", at=T0 + timedelta(hours=2),
-                              comments=[("a.py", "nit"), ("b.py", "typo")])
+    review = state.add_review(
+        "acme/widgets",
+        pr.number,
+        author="bob",
+        state="COMMENTED",
+        at=T0 + timedelta(hours=2),
+        comments=[("a.py", "nit"), ("b.py", "typo")],
+    )
     gh = await github_client.for_installation(INSTALLATION)
 
     data = await gh.graphql(queries.MORE_TIMELINE, owner="acme", name="widgets", number=pr.number, after=None)
 
     items = data["repository"]["pullRequest"]["timelineItems"]["nodes"]
-    assert [i["__typename"] for i in items] == ["IssueComment", "PullRequestReview",
-                                                "PullRequestReviewThread", "PullRequestReviewThread"]
+    assert [i["__typename"] for i in items] == [
+        "IssueComment",
+        "PullRequestReview",
+        "PullRequestReviewThread",
+        "PullRequestReviewThread",
+    ]
     assert data["rateLimit"]["cost"] == 1
     threads = [i["id"] for i in items[2:]]
     answer = await gh.graphql(queries.thread_comments_query(2), **queries.thread_comments_variables(threads))
@@ -73,8 +86,14 @@ async def test_review_threads_of_several_pages_are_read_together(stand_in, githu
     repo = seed(stand_in)
     for i in range(5):
         pr = state.add_pull_request("acme/widgets", author="alice", created_at=ago(30 - i))
-        state.add_review("acme/widgets", pr.number, author="bob", state="COMMENTED", at=ago(29 - i),
-                         comments=[("a.py", "nit"), ("b.py", "typo")])
+        state.add_review(
+            "acme/widgets",
+            pr.number,
+            author="bob",
+            state="COMMENTED",
+            at=ago(29 - i),
+            comments=[("a.py", "nit"), ("b.py", "typo")],
+        )
         state.add_review("acme/widgets", pr.number, author="carol", state="APPROVED", at=ago(28 - i))
     schedule(db, repo)
 
@@ -86,4 +105,5 @@ async def test_review_threads_of_several_pages_are_read_together(stand_in, githu
     bodies = [r.body for r in stand_in.requests if r.path == "/graphql"]
     # Three pages, then the ten threads in one query (fewer than 149 wait for the last page).
     assert [b["query"].split("(")[0].split()[-1] for b in bodies] == ["BackfillPullRequests"] * 3 + [
-        "BackfillThreadComments"]
+        "BackfillThreadComments"
+    ]

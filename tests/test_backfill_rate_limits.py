@@ -45,8 +45,14 @@ def clock(stand_in):
 
 @pytest.fixture
 def client(stand_in, app_key, clock, http_session):
-    return GitHubClient(http_session, app_id=app_key.app_id, private_key=app_key.private_pem, api_url=stand_in.url,
-                        policy=RetryPolicy(sleep=clock.sleep, clock=clock), clock=clock)
+    return GitHubClient(
+        http_session,
+        app_id=app_key.app_id,
+        private_key=app_key.private_pem,
+        api_url=stand_in.url,
+        policy=RetryPolicy(sleep=clock.sleep, clock=clock),
+        clock=clock,
+    )
 
 
 @pytest.fixture

@@ -27,11 +27,16 @@ SOURCES = {
 def shape(req):
     """A requirement tree as plain data: the numbers a reader of the source document would check."""
     if isinstance(req, Group):
-        return (req.mode, req.k, [shape(c) for c in req.children]) if req.mode == "at_least" else \
-            (req.mode, [shape(c) for c in req.children])
+        return (
+            (req.mode, req.k, [shape(c) for c in req.children])
+            if req.mode == "at_least"
+            else (req.mode, [shape(c) for c in req.children])
+        )
     if isinstance(req, Count):
         window = "" if req.window.kind == "all" else str(req.window)
-        return (req.metric, req.at_least) + (("substantial",) if req.substantial else ()) + ((window,) if window else ())
+        return (
+            (req.metric, req.at_least) + (("substantial",) if req.substantial else ()) + ((window,) if window else ())
+        )
     if isinstance(req, Tenure):
         return ("tenure", req.level or "first contribution", str(req.at_least), req.project_age_fraction)
     if isinstance(req, Sponsors):
@@ -56,65 +61,109 @@ def test_the_five_built_in_ladders_load_and_cite_their_source():
 def test_kubernetes_numbers():
     assert levels("kubernetes") == {
         "member": [("merged_prs", 1)],
-        "reviewer": [("tenure", "member", "3 months", None), ("primary_reviews", 5),
-                     ("reviewed_or_merged", 20, "substantial")],
-        "approver": [("tenure", "reviewer", "3 months", None), ("primary_reviews", 10, "substantial"),
-                     ("reviewed_or_merged", 30)],
+        "reviewer": [
+            ("tenure", "member", "3 months", None),
+            ("primary_reviews", 5),
+            ("reviewed_or_merged", 20, "substantial"),
+        ],
+        "approver": [
+            ("tenure", "reviewer", "3 months", None),
+            ("primary_reviews", 10, "substantial"),
+            ("reviewed_or_merged", 30),
+        ],
     }
     ladder = builtin_ladder("kubernetes")
     member = ladder.level("member")
     (rule,) = member.sponsors
     assert (rule.count, rule.levels, rule.where, rule.distinct_companies, rule.phrases) == (
-        2, ("reviewer", "approver"), "org", True, ("+1",))
+        2,
+        ("reviewer", "approver"),
+        "org",
+        True,
+        ("+1",),
+    )
     assert {c.id for c in member.checklist} >= {"2fa", "dev-list"}
     assert member.roster.kind == "org_members" and member.roster.path == "config/{org}/org.yaml"
     assert (member.inactivity.months, member.inactivity.action) == (12, "remove")
     assert ladder.level("reviewer").roster.list == "reviewers"
-    assert (ladder.level("approver").roster.list, ladder.level("approver").inactivity.action) == ("approvers", "emeritus")
+    assert (ladder.level("approver").roster.list, ladder.level("approver").inactivity.action) == (
+        "approvers",
+        "emeritus",
+    )
     assert shape(ladder.level("reviewer").stay) == (
-        "all", [("any", [("contributions", 10, "in the last year"), ("comments", 10, "in the last year")])])
+        "all",
+        [("any", [("contributions", 10, "in the last year"), ("comments", 10, "in the last year")])],
+    )
 
 
 def test_istio_kubeflow_tekton_opentelemetry_numbers():
     istio = levels("istio")
     assert istio["reviewer"] == levels("kubernetes")["reviewer"]
     assert istio["approver"] == levels("kubernetes")["approver"]
-    assert istio["lead"] == [("tenure", "approver", "3 months", None), ("tenure", "member", "1 year", None),
-                             ("primary_reviews", 20, "substantial"), ("reviewed_or_merged", 50)]
+    assert istio["lead"] == [
+        ("tenure", "approver", "3 months", None),
+        ("tenure", "member", "1 year", None),
+        ("primary_reviews", 20, "substantial"),
+        ("reviewed_or_merged", 50),
+    ]
     kubeflow = levels("kubeflow")
-    assert kubeflow["reviewer"] == [("tenure", "member", "3 months", None), ("primary_reviews", 5),
-                                    ("reviewed_or_merged", 15, "substantial")]
+    assert kubeflow["reviewer"] == [
+        ("tenure", "member", "3 months", None),
+        ("primary_reviews", 5),
+        ("reviewed_or_merged", 15, "substantial"),
+    ]
     assert kubeflow["approver"] == levels("kubernetes")["approver"]
     tekton = levels("tekton")
-    assert tekton["member"] == [("contributions", 15, "in the last year"),
-                                ("any", [("reviewed_or_merged", 5), ("sponsors", [(2, ("member",), True)])])]
-    assert tekton["reviewer"] == [("tenure", "first contribution", "2 months", 0.5), ("reviewed_or_merged", 15),
-                                  ("primary_reviews", 5)]
-    assert tekton["maintainer"] == [("tenure", "reviewer", "3 months", 0.5), ("reviewed_or_merged", 30),
-                                    ("primary_reviews", 10, "substantial")]
+    assert tekton["member"] == [
+        ("contributions", 15, "in the last year"),
+        ("any", [("reviewed_or_merged", 5), ("sponsors", [(2, ("member",), True)])]),
+    ]
+    assert tekton["reviewer"] == [
+        ("tenure", "first contribution", "2 months", 0.5),
+        ("reviewed_or_merged", 15),
+        ("primary_reviews", 5),
+    ]
+    assert tekton["maintainer"] == [
+        ("tenure", "reviewer", "3 months", 0.5),
+        ("reviewed_or_merged", 30),
+        ("primary_reviews", 10, "substantial"),
+    ]
     t = builtin_ladder("tekton")
     assert shape(t.level("reviewer").stay) == ("all", [("reviewed_prs", 10, "in the last year")])
     assert {lv.name: lv.inactivity.months for lv in t.levels} == {"member": 4, "reviewer": 4, "maintainer": 4}
     otel = builtin_ladder("opentelemetry")
     (rule,) = otel.level("member").sponsors
     assert (rule.count, rule.levels, rule.phrases) == (2, ("approver", "maintainer"), ("I support",))
-    assert levels("opentelemetry")["approver"] == [("tenure", "reviewer", "1 month", None),
-                                                  ("reviewed_or_merged", 10, "substantial")]
+    assert levels("opentelemetry")["approver"] == [
+        ("tenure", "reviewer", "1 month", None),
+        ("reviewed_or_merged", 10, "substantial"),
+    ]
     assert otel.level("approver").roster.kind == "codeowners"
     d = otel.level("maintainer").decision
     assert (d.by, d.approvals, d.objection_window_days, d.all_approve_skips_window) == (
-        ("maintainer",), "majority", 5, True)
+        ("maintainer",),
+        "majority",
+        5,
+        True,
+    )
 
 
 # --- Kubeflow: 15 substantial PRs where Kubernetes asks 20 -----------------------------------------
+
 
 def test_kubeflow_reviewer_is_ready_with_15_where_kubernetes_needs_20():
     b = FactsBuilder()
     scope = Scope("kubeflow", "pipelines", "backend")
     b.person(ALICE, "alice", holdings=(("member", Scope("kubeflow"), day(0)),))
     for i in range(15):
-        b.pr(BOB, day(100 + i), day(101 + i), repo="kubeflow/pipelines", paths=("backend/api.go",),
-             signals=((ALICE, LGTM, day(100.5 + i)),))
+        b.pr(
+            BOB,
+            day(100 + i),
+            day(101 + i),
+            repo="kubeflow/pipelines",
+            paths=("backend/api.go",),
+            signals=((ALICE, LGTM, day(100.5 + i)),),
+        )
     index = build_index(b.facts)
     kubeflow = evaluate(index, builtin_ladder("kubeflow"), ALICE, "reviewer", scope, day(200))
     assert kubeflow.state is State.READY
@@ -125,6 +174,7 @@ def test_kubeflow_reviewer_is_ready_with_15_where_kubernetes_needs_20():
 
 
 # --- Istio lead --------------------------------------------------------------------------------------
+
 
 def test_istio_lead_needs_a_year_of_membership_as_well():
     b = FactsBuilder()
@@ -210,8 +260,9 @@ def test_tekton_reviewer_in_a_two_month_old_project_needs_one_month():
     # pipeline created 2026-01-01; on 2026-03-01 it is 59 days old: half is 29.5 days, less than 2 months
     ev = tekton_reviewer(created=day(0), first_contribution=day(29), now=datetime(2026, 3, 1, tzinfo=UTC))
     tenure = ev.requirements.children[0]
-    assert tenure.description == ("Contributing to tektoncd/pipeline for the shorter of 2 months and 50% "
-                                  "of the project's age")
+    assert tenure.description == (
+        "Contributing to tektoncd/pipeline for the shorter of 2 months and 50% of the project's age"
+    )
     assert (tenure.have, tenure.need, tenure.met) == (30, 30, True)
     # met on the day the time contributing equals half the project's age: 2 × day 29 − day 0 = day 58
     assert tenure.met_on == datetime(2026, 2, 28, tzinfo=UTC)
@@ -225,25 +276,33 @@ def test_tekton_reviewer_tenure_not_yet_met_in_a_young_project():
 
 
 def test_tekton_reviewer_in_an_old_project_needs_two_months():
-    ev = tekton_reviewer(created=datetime(2018, 8, 1, tzinfo=UTC), first_contribution=day(0),
-                         now=datetime(2026, 2, 15, tzinfo=UTC))
+    ev = tekton_reviewer(
+        created=datetime(2018, 8, 1, tzinfo=UTC), first_contribution=day(0), now=datetime(2026, 2, 15, tzinfo=UTC)
+    )
     tenure = ev.requirements.children[0]
-    assert (tenure.have, tenure.need, tenure.met, tenure.met_on) == (
-        45, 59, False, datetime(2026, 3, 1, tzinfo=UTC))
+    assert (tenure.have, tenure.need, tenure.met, tenure.met_on) == (45, 59, False, datetime(2026, 3, 1, tzinfo=UTC))
 
 
 def test_tekton_reviewer_keeps_reviewing_ten_prs_a_year():
     b = FactsBuilder()
     b.person(ALICE, "alice", holdings=(("reviewer", PIPELINE, day(0)),))
     for i in range(10):
-        b.pr(BOB, day(100 + i), day(101 + i), repo="tektoncd/pipeline",
-             signals=((ALICE, REVIEW_COMMENT, day(100.5 + i)),))
+        b.pr(
+            BOB,
+            day(100 + i),
+            day(101 + i),
+            repo="tektoncd/pipeline",
+            signals=((ALICE, REVIEW_COMMENT, day(100.5 + i)),),
+        )
     b.pr(BOB, day(120), None, repo="tektoncd/pipeline", signals=((ALICE, COMMENT, day(120.5)),))
     index = build_index(b.facts)
     ladder = builtin_ladder("tekton")
     stay = evaluate_stay(index, ladder, ALICE, "reviewer", PIPELINE, day(200))
     assert (stay.children[0].description, stay.children[0].have, stay.met) == (
-        "Reviewed at least 10 PRs to tektoncd/pipeline in the last year", 10, True)
+        "Reviewed at least 10 PRs to tektoncd/pipeline in the last year",
+        10,
+        True,
+    )
     # a year after the first of them, one has dropped out of the window
     assert evaluate_stay(index, ladder, ALICE, "reviewer", PIPELINE, day(465.6)).children[0].have == 9
     assert evaluate_stay(index, ladder, ALICE, "member", PIPELINE, day(200)) is None

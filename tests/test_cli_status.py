@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from app.cli import main
@@ -54,7 +53,10 @@ def test_status_shows_tenure_date_checklist_and_promotion(capsys, database):
         "  Evaluated 2 May 2020",
         "",
     ]
-    assert "Reviewer in acme/api (kubernetes ladder): promoted on 1 Mar 2020 (https://github.com/acme/api/pull/40)" in lines
+    assert (
+        "Reviewer in acme/api (kubernetes ladder): promoted on 1 Mar 2020 (https://github.com/acme/api/pull/40)"
+        in lines
+    )
     assert lines[-2:] == ["On GitHub (0 writes; planned = dry-run, recorded but not sent):", "  nothing yet"]
 
 
@@ -62,16 +64,20 @@ def test_status_level_filter(capsys, database):
     code, lines, _ = run(capsys, "status", "alice", "--level", "reviewer", "--database", database)
     assert code == 0
     assert [line for line in lines if "kubernetes ladder" in line] == [
-        "Reviewer in acme/api (kubernetes ladder): promoted on 1 Mar 2020 (https://github.com/acme/api/pull/40)"]
+        "Reviewer in acme/api (kubernetes ladder): promoted on 1 Mar 2020 (https://github.com/acme/api/pull/40)"
+    ]
     code, lines, _ = run(capsys, "status", "dora", "--level", "approver", "--database", database)
     assert code == 0 and "No progress stored yet toward approver." in lines
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["status", "zed"], "ladder: no one with the login 'zed' is known to Ladder"),
-    (["status", "bob", "--org", "globex"], "ladder: no organisation called 'globex' is known to Ladder"),
-    (["status", "bob", "--level", "reveiwer"], "ladder: no level called 'reveiwer' in the ladders Ladder knows"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["status", "zed"], "ladder: no one with the login 'zed' is known to Ladder"),
+        (["status", "bob", "--org", "globex"], "ladder: no organisation called 'globex' is known to Ladder"),
+        (["status", "bob", "--level", "reveiwer"], "ladder: no level called 'reveiwer' in the ladders Ladder knows"),
+    ],
+)
 def test_unknown_names_are_one_line_and_exit_2(capsys, database, argv, message):
     code, lines, err = run(capsys, *argv, "--database", database)
     assert (code, lines, err) == (2, [], message)
@@ -83,14 +89,14 @@ def test_missing_database(capsys, tmp_path):
     assert err == f"ladder: no database at {tmp_path / 'none.db'} (set DATABASE_PATH or pass --database)"
 
 
-
-
 def test_status_on_the_demo(capsys, demo_database):
     code, lines, _ = run(capsys, "status", "bob", "--database", str(demo_database))
     assert code == 0
     assert lines[3] == "Reviewer in sample-org/widgets/pkg/controller (kubernetes ladder): working"
     assert any(line.startswith("  [ ] Member for 3 months") and "will be met on" in line for line in lines)
     assert lines[-2] == "On GitHub (1 write; planned = dry-run, recorded but not sent):"
-    assert lines[-1].startswith("  done  comment on sample-org/community#1  https://github.com/sample-org/community/issues/1#issuecomment-")
+    assert lines[-1].startswith(
+        "  done  comment on sample-org/community#1  https://github.com/sample-org/community/issues/1#issuecomment-"
+    )
     code, lines, _ = run(capsys, "status", "carol", "--database", str(demo_database))
     assert "  Readiness issue: https://github.com/sample-org/community/issues/3 (open)" in lines

@@ -93,8 +93,10 @@ async def test_org_dot_github_is_the_fallback_and_is_cached(stand_in, gh, db):
     assert loaded.config.ladder == "kubernetes"
     assert loaded.config.members_since == {"alice": date(2026, 5, 4)}
     assert [c.name for c in loaded.config.cohorts] == ["apps-reviewers-2026"]
-    assert content_gets(stand_in) == ["/repos/acme/widgets/contents/.github/ladder.yml",
-                                      "/repos/acme/.github/contents/.github/ladder.yml"]
+    assert content_gets(stand_in) == [
+        "/repos/acme/widgets/contents/.github/ladder.yml",
+        "/repos/acme/.github/contents/.github/ladder.yml",
+    ]
     row = db["org_configs"].get("acme")
     assert row["source"] == "acme/.github:.github/ladder.yml"
     assert row["installation_id"] == INSTALLATION
@@ -105,24 +107,42 @@ async def test_org_dot_github_is_the_fallback_and_is_cached(stand_in, gh, db):
 
 
 async def test_extends_across_repositories_merges_with_the_extending_file_winning(stand_in, gh, db):
-    stand_in.state.add_repo("acme/.github", files={CONFIG_PATH: "_extends: acme/policies:ladders/base.yml\n"
-                                                                "dry_run: true\n"
-                                                                "substantial:\n  exclude_labels: [kind/cleanup]\n"})
-    stand_in.state.add_repo("acme/policies", files={"ladders/base.yml": (
-        "_extends: common\n"  # same owner, default path
-        "ladder: istio\n"
-        "substantial:\n  min_lines: 50\n"
-        "owners_pr: when_ready\n")})
+    stand_in.state.add_repo(
+        "acme/.github",
+        files={
+            CONFIG_PATH: "_extends: acme/policies:ladders/base.yml\n"
+            "dry_run: true\n"
+            "substantial:\n  exclude_labels: [kind/cleanup]\n"
+        },
+    )
+    stand_in.state.add_repo(
+        "acme/policies",
+        files={
+            "ladders/base.yml": (
+                "_extends: common\n"  # same owner, default path
+                "ladder: istio\n"
+                "substantial:\n  min_lines: 50\n"
+                "owners_pr: when_ready\n"
+            )
+        },
+    )
     stand_in.state.add_repo("acme/common", files={CONFIG_PATH: "community_repo: people\nladder: kubeflow\n"})
 
     loaded = await load_config(gh, "acme", ".github", db=db)
 
     assert loaded is not None and loaded.ok, loaded.problems_text()
-    assert loaded.sources == ("acme/.github:.github/ladder.yml", "acme/policies:ladders/base.yml",
-                              "acme/common:.github/ladder.yml")
+    assert loaded.sources == (
+        "acme/.github:.github/ladder.yml",
+        "acme/policies:ladders/base.yml",
+        "acme/common:.github/ladder.yml",
+    )
     config = loaded.config
     assert (config.ladder, config.community_repo, config.dry_run, config.owners_pr) == (
-        "istio", "people", True, "when_ready")
+        "istio",
+        "people",
+        True,
+        "when_ready",
+    )
     # mappings merge key by key across files
     assert (config.substantial.min_lines, config.substantial.exclude_labels) == (50, ("kind/cleanup",))
     assert loaded.ladder.name == "istio"
@@ -138,7 +158,8 @@ async def test_extends_into_a_repository_the_installation_cannot_read(stand_in, 
 
     assert [str(e) for e in loaded.errors] == [
         "acme/.github:.github/ladder.yml:2: `_extends: other/base` names other/base:.github/ladder.yml, which "
-        "does not exist (or the app cannot read that repository)."]
+        "does not exist (or the app cannot read that repository)."
+    ]
 
 
 async def test_extends_loop_and_missing_target_are_errors_with_lines(stand_in, gh, db):
@@ -151,12 +172,14 @@ async def test_extends_loop_and_missing_target_are_errors_with_lines(stand_in, g
 
     assert [str(e) for e in loop.errors] == [
         "acme/base:.github/ladder.yml:1: `_extends: .github` leads back to acme/.github:.github/ladder.yml, "
-        "which is already part of this configuration (a loop)."]
+        "which is already part of this configuration (a loop)."
+    ]
     assert [str(e) for e in missing.errors] == [
         "acme/widgets:.github/ladder.yml:2: `_extends: nowhere:conf/x.yml` names acme/nowhere:conf/x.yml, "
         "which does not exist (or the app cannot read that repository).",
         "acme/widgets:.github/ladder.yml:1: `ladder` is required: a built-in ladder (istio, kubeflow, kubernetes, "
-        "opentelemetry, tekton) or the path of a ladder file."]
+        "opentelemetry, tekton) or the path of a ladder file.",
+    ]
 
 
 async def test_no_file_anywhere_is_none_and_remembered(stand_in, gh, db):
@@ -167,21 +190,29 @@ async def test_no_file_anywhere_is_none_and_remembered(stand_in, gh, db):
     assert has_cached_config(db, "acme")
     assert cached_config(db, "acme") is None
     # the repository, then the .github repository (absent: 404), nothing else
-    assert content_gets(stand_in) == ["/repos/acme/widgets/contents/.github/ladder.yml",
-                                      "/repos/acme/.github/contents/.github/ladder.yml"]
+    assert content_gets(stand_in) == [
+        "/repos/acme/widgets/contents/.github/ladder.yml",
+        "/repos/acme/.github/contents/.github/ladder.yml",
+    ]
 
 
 async def test_a_bad_file_is_refused_and_its_errors_are_kept(stand_in, gh, db):
-    stand_in.state.add_repo("acme/.github", files={CONFIG_PATH: (
-        "ladder: kubernetes\n"
-        "dry_run: maybe\n"
-        "cohorts:\n"
-        "  - name: c1\n"
-        "    target: chief\n"
-        "    start: 2026-09-01\n"
-        "    end: 2026-11-30\n"
-        "    mentors: [m1]\n"
-        "    mentees: [a1, a2, a3, a4, a5]\n")})
+    stand_in.state.add_repo(
+        "acme/.github",
+        files={
+            CONFIG_PATH: (
+                "ladder: kubernetes\n"
+                "dry_run: maybe\n"
+                "cohorts:\n"
+                "  - name: c1\n"
+                "    target: chief\n"
+                "    start: 2026-09-01\n"
+                "    end: 2026-11-30\n"
+                "    mentors: [m1]\n"
+                "    mentees: [a1, a2, a3, a4, a5]\n"
+            )
+        },
+    )
 
     loaded = await load_config(gh, "acme", "widgets", db=db)
 
@@ -201,11 +232,15 @@ async def test_a_bad_file_is_refused_and_its_errors_are_kept(stand_in, gh, db):
 
 
 async def test_a_ladder_file_in_the_repository_is_read_and_checked(stand_in, gh, db):
-    stand_in.state.add_repo("acme/.github", files={
-        CONFIG_PATH: "ladder: ladders/ours.yaml\ncohorts:\n"
-                     "  - {name: c, target: maintainer, start: 2026-01-05, end: 2026-03-01, mentors: [m],\n"
-                     "     mentees: [a], tracking_issue: 3}\n",
-        "ladders/ours.yaml": OUR_LADDER})
+    stand_in.state.add_repo(
+        "acme/.github",
+        files={
+            CONFIG_PATH: "ladder: ladders/ours.yaml\ncohorts:\n"
+            "  - {name: c, target: maintainer, start: 2026-01-05, end: 2026-03-01, mentors: [m],\n"
+            "     mentees: [a], tracking_issue: 3}\n",
+            "ladders/ours.yaml": OUR_LADDER,
+        },
+    )
 
     loaded = await load_config(gh, "acme", ".github", db=db)
 
@@ -214,12 +249,14 @@ async def test_a_ladder_file_in_the_repository_is_read_and_checked(stand_in, gh,
     assert cached_config(db, "acme").ladder == loaded.ladder
 
     # a broken ladder file: its errors name that file and line
-    stand_in.state.commit("acme/.github", "main", {"ladders/ours.yaml": OUR_LADDER.replace("merged_prs: 10",
-                                                                                           "merged_prs: ten")})
+    stand_in.state.commit(
+        "acme/.github", "main", {"ladders/ours.yaml": OUR_LADDER.replace("merged_prs: 10", "merged_prs: ten")}
+    )
     broken = await load_config(gh, "acme", ".github", db=db)
     assert [str(e) for e in broken.errors] == [
         "acme/.github:ladders/ours.yaml:11: `merged_prs` in the `merged_prs` requirement must be a whole number "
-        "of at least 1, not 'ten'."]
+        "of at least 1, not 'ten'."
+    ]
     assert db["org_configs"].get("acme")["error"] == str(broken.errors[0])
 
     # and a path that is not there
@@ -227,7 +264,8 @@ async def test_a_ladder_file_in_the_repository_is_read_and_checked(stand_in, gh,
     gone = await load_config(gh, "acme", ".github")
     assert [str(e) for e in gone.errors] == [
         "acme/.github:.github/ladder.yml:1: `ladder: ladders/ours.yaml` names a file that does not exist in "
-        "acme/.github."]
+        "acme/.github."
+    ]
 
 
 async def test_a_folder_where_the_file_should_be(stand_in, gh):

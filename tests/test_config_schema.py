@@ -34,12 +34,28 @@ def problems(text: str) -> list[str]:
 def test_the_documented_example_reads_exactly():
     config = parse_config(EXAMPLE, "ladder.yml")
     assert config == OrgConfig(
-        ladder="kubernetes", community_repo="community", dry_run=False, owners_pr="after_approval",
-        review_acts_as_lgtm=("test-infra",), substantial=Substantial(30, ("kind/cleanup",)),
-        members_since={"alice": date(2026, 5, 4)}, peribolos=None, definitions={},
-        cohorts=(Cohort("apps-reviewers-2026", "reviewer", CohortScope("kubernetes", "pkg/controller"),
-                        date(2026, 9, 1), date(2026, 11, 30), ("mentor-a", "mentor-b"), ("alice", "bob", "carol"),
-                        42, "tuesday"),),
+        ladder="kubernetes",
+        community_repo="community",
+        dry_run=False,
+        owners_pr="after_approval",
+        review_acts_as_lgtm=("test-infra",),
+        substantial=Substantial(30, ("kind/cleanup",)),
+        members_since={"alice": date(2026, 5, 4)},
+        peribolos=None,
+        definitions={},
+        cohorts=(
+            Cohort(
+                "apps-reviewers-2026",
+                "reviewer",
+                CohortScope("kubernetes", "pkg/controller"),
+                date(2026, 9, 1),
+                date(2026, 11, 30),
+                ("mentor-a", "mentor-b"),
+                ("alice", "bob", "carol"),
+                42,
+                "tuesday",
+            ),
+        ),
     )
     assert config.warnings == ()
     assert check_config_text(EXAMPLE, "ladder.yml") == []
@@ -56,17 +72,20 @@ def test_defaults():
 
 
 def test_values_reach_the_rule_definitions():
-    config = parse_config("ladder: kubernetes\nreview_acts_as_lgtm: [test-infra, other/repo]\n"
-                          "substantial: {min_lines: 10}\ndefinitions:\n  reviewed_requires_merged: false\n",
-                          "ladder.yml")
+    config = parse_config(
+        "ladder: kubernetes\nreview_acts_as_lgtm: [test-infra, other/repo]\n"
+        "substantial: {min_lines: 10}\ndefinitions:\n  reviewed_requires_merged: false\n",
+        "ladder.yml",
+    )
     d = config.rule_definitions("kubernetes")
     assert d.review_acts_as_lgtm_repos == frozenset({"kubernetes/test-infra", "other/repo"})
     assert d.substantial_min_lines == 10 and d.reviewed_requires_merged is False
 
 
 def test_dates_as_yaml_dates_or_iso_texts_and_weekday_abbreviations():
-    text = EXAMPLE.replace("start: 2026-09-01", 'start: "2026-09-01"').replace("checkin_day: tuesday",
-                                                                             "checkin_day: Tue")
+    text = EXAMPLE.replace("start: 2026-09-01", 'start: "2026-09-01"').replace(
+        "checkin_day: tuesday", "checkin_day: Tue"
+    )
     cohort = parse_config(text, "ladder.yml").cohorts[0]
     assert (cohort.start, cohort.checkin_day) == (date(2026, 9, 1), "tuesday")
 
@@ -77,12 +96,18 @@ def test_org_wide_scope_and_ladder_path_and_peribolos():
         "peribolos: {repo: org, path: config/acme/org.yaml}\n"
         "cohorts:\n"
         "  - {name: m, target: member, scope: org, start: 2026-01-01, end: 2026-02-01, mentors: [x], mentees: [y],\n"
-        "     tracking_issue: 1}\n", "ladder.yml")
+        "     tracking_issue: 1}\n",
+        "ladder.yml",
+    )
     assert config.ladder == ".github/ladders/ours.yaml" and not config.ladder_is_builtin
     assert config.peribolos.repo == "org" and config.peribolos.path == "config/acme/org.yaml"
     assert config.cohorts[0].scope == CohortScope() and str(config.cohorts[0].scope) == "the organisation"
-    assert parse_config("ladder: kubernetes\nperibolos: kubernetes/org:config/kubernetes/org.yaml\n",
-                        "l.yml").peribolos.repo == "kubernetes/org"
+    assert (
+        parse_config(
+            "ladder: kubernetes\nperibolos: kubernetes/org:config/kubernetes/org.yaml\n", "l.yml"
+        ).peribolos.repo
+        == "kubernetes/org"
+    )
 
 
 BAD = """\
@@ -158,71 +183,102 @@ def test_cohort_target_must_be_a_level_of_the_ladder():
     text = EXAMPLE.replace("target: reviewer", "target: maintainer")
     assert problems(text) == [
         "ladder.yml:13: `target: maintainer` of cohort `apps-reviewers-2026` is not a level of the kubernetes "
-        "ladder (levels: member, reviewer, approver)."]
+        "ladder (levels: member, reviewer, approver)."
+    ]
     # the same file against a ladder that has a maintainer level
     tekton = EXAMPLE.replace("ladder: kubernetes", "ladder: tekton").replace("target: reviewer", "target: maintainer")
     assert problems(tekton) == []
 
 
 def test_target_is_checked_against_a_given_ladder_file():
-    ladder = load_ladder("ladder: ours\nsource: x\nlevels:\n  member:\n    scope: org\n    requires:\n"
-                         "      - merged_prs: 1\n", "ours.yaml")
+    ladder = load_ladder(
+        "ladder: ours\nsource: x\nlevels:\n  member:\n    scope: org\n    requires:\n      - merged_prs: 1\n",
+        "ours.yaml",
+    )
     text = EXAMPLE.replace("ladder: kubernetes", "ladder: ladders/ours.yaml")
     assert problems(text) == []  # without the ladder, targets cannot be checked
     assert [str(e) for e in check_config_text(text, "ladder.yml", ladder)] == [
         "ladder.yml:13: `target: reviewer` of cohort `apps-reviewers-2026` is not a level of the ours ladder "
-        "(levels: member)."]
+        "(levels: member)."
+    ]
 
 
 def test_more_than_four_mentees_per_mentor_is_a_warning_only():
     text = EXAMPLE.replace("mentors: [mentor-a, mentor-b]", "mentors: [mentor-a]").replace(
-        "mentees: [alice, bob, carol]", "mentees: [alice, bob, carol, dave, erin]")
+        "mentees: [alice, bob, carol]", "mentees: [alice, bob, carol, dave, erin]"
+    )
     assert problems(text) == [
         "ladder.yml:18: warning: Cohort `apps-reviewers-2026` has 5 mentees for 1 mentor(s): more than 4 mentees "
-        "per mentor (Kubernetes group-mentoring guidance)."]
+        "per mentor (Kubernetes group-mentoring guidance)."
+    ]
     config = parse_config(text, "ladder.yml")
     assert [w.line for w in config.warnings] == [18]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "ladder.yml:1: `ladder` is required: a built-in ladder (istio, kubeflow, kubernetes, opentelemetry, "
-         "tekton) or the path of a ladder file."),
-    ("ladder: Kubernetes\n", "ladder.yml:1: `ladder: Kubernetes`: built-in ladder names are lower-case; write "
-                             "`kubernetes`."),
-    ("ladder: k8s\n", "ladder.yml:1: `ladder` must be a built-in ladder (istio, kubeflow, kubernetes, "
-                      "opentelemetry, tekton) or the path of a ladder file in the repository ending in .yaml, "
-                      "not 'k8s'."),
-    ("ladder: kubernetes\ncohorts:\n  - name: a\n    target: [\n", "ladder.yml:4: This is not valid YAML: "
-     "expected the node content, but found '<stream end>'."),
-    ("- ladder: kubernetes\n", "ladder.yml:1: `ladder.yml` must be a mapping of keys (ladder, cohorts, ...), "
-                               "not a list."),
-    ("ladder: kubernetes\n_extends: 'a/b/c'\n", "ladder.yml:2: `_extends` must be `repo`, `owner/repo` or "
-                                                "`owner/repo:path.yml`, not 'a/b/c'."),
-    ("ladder: kubernetes\ncommunity_repo: !!binary aGk=\n", "ladder.yml:2: The YAML tag "
-                                                            "`tag:yaml.org,2002:binary` is not understood here; "
-                                                            "remove it."),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "",
+            "ladder.yml:1: `ladder` is required: a built-in ladder (istio, kubeflow, kubernetes, opentelemetry, "
+            "tekton) or the path of a ladder file.",
+        ),
+        (
+            "ladder: Kubernetes\n",
+            "ladder.yml:1: `ladder: Kubernetes`: built-in ladder names are lower-case; write `kubernetes`.",
+        ),
+        (
+            "ladder: k8s\n",
+            "ladder.yml:1: `ladder` must be a built-in ladder (istio, kubeflow, kubernetes, "
+            "opentelemetry, tekton) or the path of a ladder file in the repository ending in .yaml, "
+            "not 'k8s'.",
+        ),
+        (
+            "ladder: kubernetes\ncohorts:\n  - name: a\n    target: [\n",
+            "ladder.yml:4: This is not valid YAML: expected the node content, but found '<stream end>'.",
+        ),
+        (
+            "- ladder: kubernetes\n",
+            "ladder.yml:1: `ladder.yml` must be a mapping of keys (ladder, cohorts, ...), not a list.",
+        ),
+        (
+            "ladder: kubernetes\n_extends: 'a/b/c'\n",
+            "ladder.yml:2: `_extends` must be `repo`, `owner/repo` or `owner/repo:path.yml`, not 'a/b/c'.",
+        ),
+        (
+            "ladder: kubernetes\ncommunity_repo: !!binary aGk=\n",
+            "ladder.yml:2: The YAML tag `tag:yaml.org,2002:binary` is not understood here; remove it.",
+        ),
+    ],
+)
 def test_one_problem(text, expected):
     assert problems(text)[0] == expected
 
 
 def test_duplicate_key_names_the_first_line():
     assert problems("ladder: kubernetes\ndry_run: true\ndry_run: false\n") == [
-        "ladder.yml:3: `dry_run` is given twice in the same mapping (first on line 2)."]
+        "ladder.yml:3: `dry_run` is given twice in the same mapping (first on line 2)."
+    ]
 
 
 def test_merge_keeps_each_error_in_its_own_file():
-    base, base_problems = read_parts("ladder: kubernetes\nsubstantial: {min_lines: 5}\nmembers_since: {a: 2020-01-01}\n",
-                                     "base.yml")
-    top, top_problems = read_parts("substantial: {exclude_labels: [x]}\nmembers_since: {b: 2021-01-01}\n"
-                                   "cohorts:\n  - {name: c, target: boss, start: 2026-01-01, end: 2026-02-01, "
-                                   "mentors: [m], mentees: [n], tracking_issue: 1}\n", "top.yml")
+    base, base_problems = read_parts(
+        "ladder: kubernetes\nsubstantial: {min_lines: 5}\nmembers_since: {a: 2020-01-01}\n", "base.yml"
+    )
+    top, top_problems = read_parts(
+        "substantial: {exclude_labels: [x]}\nmembers_since: {b: 2021-01-01}\n"
+        "cohorts:\n  - {name: c, target: boss, start: 2026-01-01, end: 2026-02-01, "
+        "mentors: [m], mentees: [n], tracking_issue: 1}\n",
+        "top.yml",
+    )
     assert base_problems == top_problems == []
     merged = merge_parts(base, top)
     config, found = build_config(merged, "top.yml")
     assert config is None
-    assert [str(p) for p in found] == ["top.yml:4: `target: boss` of cohort `c` is not a level of the kubernetes "
-                                       "ladder (levels: member, reviewer, approver)."]
+    assert [str(p) for p in found] == [
+        "top.yml:4: `target: boss` of cohort `c` is not a level of the kubernetes "
+        "ladder (levels: member, reviewer, approver)."
+    ]
     merged.values["cohorts"] = ()
     config, found = build_config(merged, "top.yml")
     assert config.substantial == Substantial(5, ("x",))
@@ -232,8 +288,38 @@ def test_merge_keeps_each_error_in_its_own_file():
 # --- property-based: random mutations of the valid example never raise, and lines stay in the file -----
 
 LINES = EXAMPLE.splitlines(keepends=True)
-NOISE = st.sampled_from(["", ":", "- ", "  ", "{", "}", "[", "]", "'", '"', "#", "&a ", "*a", "!!str ", "\t",
-                         "2026-02-30", "-1", "yes", "~", "?", "|", ">", "%", "@", "\x00", "é", "0x10", ": :"])
+NOISE = st.sampled_from(
+    [
+        "",
+        ":",
+        "- ",
+        "  ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "'",
+        '"',
+        "#",
+        "&a ",
+        "*a",
+        "!!str ",
+        "\t",
+        "2026-02-30",
+        "-1",
+        "yes",
+        "~",
+        "?",
+        "|",
+        ">",
+        "%",
+        "@",
+        "\x00",
+        "é",
+        "0x10",
+        ": :",
+    ]
+)
 
 
 @st.composite

@@ -16,17 +16,25 @@ from app.server.web import make_app
 from app.settings import Settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium() -> str:
     if CHROMIUM is None:
-        pytest.fail("Chromium is not installed: the dashboard is tested in a real browser. "
-                    "Install it with `apt-get install -y chromium chromium-driver` (.ci/run does).")
+        pytest.fail(
+            "Chromium is not installed: the dashboard is tested in a real browser. "
+            "Install it with `apt-get install -y chromium chromium-driver` (.ci/run does)."
+        )
     return CHROMIUM
-
-
 
 
 def free_port() -> int:
@@ -45,8 +53,14 @@ async def browse(database: Path, tmp_path: Path, *args: str) -> bytes:
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
         proc = await asyncio.create_subprocess_exec(
-            browser, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args, f"http://127.0.0.1:{port}/",
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            browser,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+            f"http://127.0.0.1:{port}/",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await asyncio.wait_for(proc.communicate(), 120)
         assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
         return out
@@ -72,8 +86,7 @@ async def test_rendered_dom(demo_database, tmp_path):
 
 async def test_screenshot(demo_database, tmp_path):
     shot = tmp_path / "dashboard.png"
-    await browse(demo_database, tmp_path, f"--screenshot={shot}", "--window-size=1200,900",
-                 "--hide-scrollbars")
+    await browse(demo_database, tmp_path, f"--screenshot={shot}", "--window-size=1200,900", "--hide-scrollbars")
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

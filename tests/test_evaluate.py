@@ -24,8 +24,9 @@ NOW = day(200)  # 2026-07-20
 ALICE, BOB, CAROL, DAVE = 1, 2, 3, 4
 
 
-def reviewer_case(primary: int = 5, extra_reviews: int = 10, own_merged: int = 5,
-                  member_since: datetime | None = day(100)) -> FactsBuilder:
+def reviewer_case(
+    primary: int = 5, extra_reviews: int = 10, own_merged: int = 5, member_since: datetime | None = day(100)
+) -> FactsBuilder:
     """Alice (member since 2026-04-11): first /lgtm on `primary` of Bob's PRs, a review comment after
     Carol's /lgtm on `extra_reviews` more, and `own_merged` merged PRs of her own; all 100 lines, all in
     pkg/controller, all merged."""
@@ -36,8 +37,12 @@ def reviewer_case(primary: int = 5, extra_reviews: int = 10, own_merged: int = 5
     for i in range(primary):
         b.pr(BOB, day(110 + i), day(111 + i), signals=((ALICE, LGTM, day(110.5 + i)),))
     for i in range(extra_reviews):
-        b.pr(BOB, day(130 + i), day(131 + i),
-             signals=((CAROL, LGTM, day(130.2 + i)), (ALICE, REVIEW_COMMENT, day(130.5 + i))))
+        b.pr(
+            BOB,
+            day(130 + i),
+            day(131 + i),
+            signals=((CAROL, LGTM, day(130.2 + i)), (ALICE, REVIEW_COMMENT, day(130.5 + i))),
+        )
     for i in range(own_merged):
         b.pr(ALICE, day(150 + i), day(151 + i))
     return b
@@ -62,8 +67,15 @@ def test_reviewer_exactly_met_is_ready():
     assert rom.description == "Reviewed or merged at least 20 substantial PRs to kubernetes/kubernetes/pkg/controller"
     assert (rom.have, rom.need, rom.met) == (20, 20, True)
     assert ev.state is State.READY
-    assert ev.sponsors == [{"count": 1, "levels": ["approver"], "where": "scope", "distinct_companies": False,
-                            "phrases": ["+1", "/sponsor"]}]
+    assert ev.sponsors == [
+        {
+            "count": 1,
+            "levels": ["approver"],
+            "where": "scope",
+            "distinct_companies": False,
+            "phrases": ["+1", "/sponsor"],
+        }
+    ]
     assert ev.checklist == [{"id": "knowledgeable", "text": "Knowledgeable about the codebase"}]
     assert ev.roster == {"kind": "owners", "list": "reviewers"}
 
@@ -140,8 +152,9 @@ def test_a_pr_outside_the_path_is_not_counted():
     assert requirement(ev, "primary_reviews").have == 4
     assert requirement(ev, "reviewed_or_merged").have == 18
     # one file in the folder is enough
-    b.pr(BOB, day(164), day(165), paths=("pkg/kubelet/a.go", "pkg/controller/b.go"),
-         signals=((ALICE, LGTM, day(164.5)),))
+    b.pr(
+        BOB, day(164), day(165), paths=("pkg/kubelet/a.go", "pkg/controller/b.go"), signals=((ALICE, LGTM, day(164.5)),)
+    )
     assert requirement(reviewer(b), "primary_reviews").have == 5
 
 
@@ -149,23 +162,37 @@ def test_lgtm_cancelled_by_its_giver_passes_primary_to_the_next_lgtm():
     """Decision (docs/ladder-format.md): the primary reviewer is the earliest /lgtm still standing at merge;
     only its giver's own `/lgtm cancel` withdraws it."""
     b = reviewer_case(primary=4)
-    b.pr(BOB, day(160), day(161),
-         signals=((CAROL, LGTM, day(160.1)), (CAROL, LGTM_CANCEL, day(160.2)), (ALICE, LGTM, day(160.5))))
+    b.pr(
+        BOB,
+        day(160),
+        day(161),
+        signals=((CAROL, LGTM, day(160.1)), (CAROL, LGTM_CANCEL, day(160.2)), (ALICE, LGTM, day(160.5))),
+    )
     assert requirement(reviewer(b), "primary_reviews").have == 5
 
 
 def test_someone_elses_cancel_does_not_take_primary_away():
     b = reviewer_case(primary=4)
-    b.pr(BOB, day(160), day(161),
-         signals=((CAROL, LGTM, day(160.1)), (DAVE, LGTM_CANCEL, day(160.2)), (ALICE, LGTM, day(160.5))))
+    b.pr(
+        BOB,
+        day(160),
+        day(161),
+        signals=((CAROL, LGTM, day(160.1)), (DAVE, LGTM_CANCEL, day(160.2)), (ALICE, LGTM, day(160.5))),
+    )
     assert requirement(reviewer(b), "primary_reviews").have == 4
 
 
 def test_approved_review_is_an_lgtm_only_where_the_repository_says_so():
     b = reviewer_case(primary=0, extra_reviews=0, own_merged=0)
     b.repo("kubernetes/test-infra", review_acts_as_lgtm=True)
-    b.pr(BOB, day(160), day(161), repo="kubernetes/test-infra", paths=("config/a.yaml",),
-         signals=((ALICE, REVIEW, day(160.5), "APPROVED"),))
+    b.pr(
+        BOB,
+        day(160),
+        day(161),
+        repo="kubernetes/test-infra",
+        paths=("config/a.yaml",),
+        signals=((ALICE, REVIEW, day(160.5), "APPROVED"),),
+    )
     b.pr(BOB, day(162), day(163), signals=((ALICE, REVIEW, day(162.5), "APPROVED"),))
     index = build_index(b.facts, Definitions())
     ladder = builtin_ladder("kubernetes")
@@ -187,8 +214,10 @@ def test_tenure_not_yet_met_gives_the_date_it_will_be():
     assert tenure.met_on == datetime(2026, 8, 31, tzinfo=UTC)
     assert ev.state is State.WORKING
     # on that day it is met
-    assert requirement(reviewer(reviewer_case(member_since=day(150)), now=datetime(2026, 8, 31, tzinfo=UTC)),
-                       "tenure").met is True
+    assert (
+        requirement(reviewer(reviewer_case(member_since=day(150)), now=datetime(2026, 8, 31, tzinfo=UTC)), "tenure").met
+        is True
+    )
 
 
 def test_tenure_without_the_level_is_unmet_and_with_an_unknown_date_is_for_people():
@@ -213,9 +242,15 @@ def test_approver_substantial_qualifies_primary_reviews_not_the_thirty():
         b.pr(BOB, day(120 + i), day(121 + i), lines=5, signals=((ALICE, LGTM, day(120.5 + i)),))
     ev = evaluate(build_index(b.facts), builtin_ladder("kubernetes"), ALICE, "approver", CONTROLLER, NOW)
     tenure, primary, rom = ev.requirements.children
-    assert (tenure.description, tenure.have, tenure.met_on) == ("Reviewer for 3 months", 110,
-                                                                 datetime(2026, 7, 1, tzinfo=UTC))
-    assert primary.description == "Primary reviewer for at least 10 substantial PRs to kubernetes/kubernetes/pkg/controller"
+    assert (tenure.description, tenure.have, tenure.met_on) == (
+        "Reviewer for 3 months",
+        110,
+        datetime(2026, 7, 1, tzinfo=UTC),
+    )
+    assert (
+        primary.description
+        == "Primary reviewer for at least 10 substantial PRs to kubernetes/kubernetes/pkg/controller"
+    )
     assert (primary.have, primary.met) == (10, True)
     assert (rom.have, rom.need, rom.met) == (30, 30, True)
     assert ev.state is State.READY
@@ -231,8 +266,7 @@ def test_member_counts_merged_prs_anywhere_in_the_org():
     merged = requirement(ev, "merged_prs")
     assert merged.description == "At least 1 merged PR to kubernetes"
     assert (merged.have, merged.met) == (1, True)
-    assert merged.evidence == [
-        ("merged PR", "https://github.com/kubernetes/website/pull/1001", day(12))]
+    assert merged.evidence == [("merged PR", "https://github.com/kubernetes/website/pull/1001", day(12))]
     assert ev.scope == K8S and ev.state is State.READY
     assert [c["id"] for c in ev.checklist] == ["2fa", "dev-list", "active", "guidelines"]
     assert ev.sponsors[0]["distinct_companies"] is True and ev.sponsors[0]["phrases"] == ["+1"]
@@ -251,11 +285,21 @@ def test_evaluation_is_json_serialisable():
     assert data["scope"] == "kubernetes/kubernetes/pkg/controller"
     primary = data["requirements"]["children"][1]
     assert primary == {
-        "name": "primary_reviews", "kind": "count",
+        "name": "primary_reviews",
+        "kind": "count",
         "description": "Primary reviewer for at least 5 PRs to kubernetes/kubernetes/pkg/controller",
-        "have": 1, "need": 5, "met": False, "met_on": None,
-        "evidence": [{"kind": "primary review", "url": "https://github.com/kubernetes/kubernetes/pull/1001#lgtm-1-0",
-                      "date": "2026-04-21T12:00:00+00:00"}]}
+        "have": 1,
+        "need": 5,
+        "met": False,
+        "met_on": None,
+        "evidence": [
+            {
+                "kind": "primary review",
+                "url": "https://github.com/kubernetes/kubernetes/pull/1001#lgtm-1-0",
+                "date": "2026-04-21T12:00:00+00:00",
+            }
+        ],
+    }
     assert data["requirements"]["children"][0]["met_on"] == "2026-07-11T00:00:00+00:00"
 
 
@@ -287,16 +331,19 @@ def test_check_sponsors_for_kubernetes_membership():
     assert same_company.eligible == [10, 11] and same_company.satisfied is False and same_company.best == 1
     other_org = check_sponsors(ladder, cand, [r1, r3, m, cand], K8S, level="member")
     assert other_org.eligible == [10] and not other_org.satisfied
-    assert other_org.refused == {12: "does not hold reviewer or approver anywhere in kubernetes",
-                                 13: "does not hold reviewer or approver anywhere in kubernetes",
-                                 ALICE: "people cannot sponsor themselves"}
+    assert other_org.refused == {
+        12: "does not hold reviewer or approver anywhere in kubernetes",
+        13: "does not hold reviewer or approver anywhere in kubernetes",
+        ALICE: "people cannot sponsor themselves",
+    }
     r4 = b.person(14, "r4", None, holdings=(("approver", CONTROLLER, day(0)),))
     ok = check_sponsors(ladder, cand, [r1, r4], K8S, level="member")
     assert ok.satisfied and ok.notes == ["company unknown for: r4 (check by hand)"]
     # a reviewer's sponsor must be an approver over the scope
     assert check_sponsors(ladder, cand, [r2], CONTROLLER, level="reviewer").satisfied
-    assert not check_sponsors(ladder, cand, [r4], Scope("kubernetes", "kubernetes", "pkg/kubelet"),
-                              level="reviewer").satisfied
+    assert not check_sponsors(
+        ladder, cand, [r4], Scope("kubernetes", "kubernetes", "pkg/kubelet"), level="reviewer"
+    ).satisfied
 
 
 def test_evaluate_all_and_an_incremental_update():
@@ -305,7 +352,10 @@ def test_evaluate_all_and_an_incremental_update():
     ladder = builtin_ladder("kubernetes")
     results = evaluate_all(index, ladder, CONTROLLER, NOW)
     assert {pid: (e.level, e.state) for pid, e in results.items()} == {
-        ALICE: ("reviewer", State.WORKING), BOB: ("member", State.READY), CAROL: ("approver", State.WORKING)}
+        ALICE: ("reviewer", State.WORKING),
+        BOB: ("member", State.READY),
+        CAROL: ("approver", State.WORKING),
+    }
     pr = b.pr(BOB, day(170), day(171), signals=((ALICE, LGTM, day(170.5)), (BOB, COMMENT, day(170.6))))
     affected = index.update_pull_request(pr)
     assert affected == {ALICE, BOB}

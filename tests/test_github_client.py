@@ -11,7 +11,13 @@ import jwt
 import pytest
 
 from app.github import (
-    GitHubClient, GitHubRetryLater, GraphQLRateLimited, RetryPolicy, graphql_endpoint, make_client, retry_advice,
+    GitHubClient,
+    GitHubRetryLater,
+    GraphQLRateLimited,
+    RetryPolicy,
+    graphql_endpoint,
+    make_client,
+    retry_advice,
     rewrite_url,
 )
 
@@ -47,8 +53,9 @@ async def test_one_access_token_serves_many_calls(stand_in, seeded, github_clien
 
 async def test_token_is_renewed_five_minutes_before_it_expires(stand_in, seeded, app_key, http_session):
     clock = Clock()
-    client = GitHubClient(http_session, app_id=app_key.app_id, private_key=app_key.private_pem,
-                          api_url=stand_in.url, clock=clock)
+    client = GitHubClient(
+        http_session, app_id=app_key.app_id, private_key=app_key.private_pem, api_url=stand_in.url, clock=clock
+    )
     gh = await client.for_installation(INSTALLATION)
     await gh.getitem("/users/alice")
     clock.now += 54 * 60  # 6 minutes left: still good
@@ -73,8 +80,11 @@ async def test_a_jwt_from_another_key_is_refused(stand_in, seeded, http_session)
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    other = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    other = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
     client = GitHubClient(http_session, app_id=stand_in.state.app_id, private_key=other, api_url=stand_in.url)
     with pytest.raises(gidgethub.BadRequest) as caught:
         await client.app_api().getitem("/app")
@@ -105,12 +115,18 @@ async def test_pagination_follows_link_headers_through_the_rewrite(stand_in, see
 
 
 def test_rewrite_url_and_graphql_endpoint():
-    assert rewrite_url("https://api.github.com/repos/o/r/issues/1/comments", "http://127.0.0.1:9") == \
-        "http://127.0.0.1:9/repos/o/r/issues/1/comments"
-    assert rewrite_url("https://api.github.com/repos/o/r/pulls?state=all", "https://ghe.example/api/v3") == \
-        "https://ghe.example/api/v3/repos/o/r/pulls?state=all"
-    assert rewrite_url("https://ghe.example/api/v3/repos/o/r", "https://ghe.example/api/v3") == \
-        "https://ghe.example/api/v3/repos/o/r"
+    assert (
+        rewrite_url("https://api.github.com/repos/o/r/issues/1/comments", "http://127.0.0.1:9")
+        == "http://127.0.0.1:9/repos/o/r/issues/1/comments"
+    )
+    assert (
+        rewrite_url("https://api.github.com/repos/o/r/pulls?state=all", "https://ghe.example/api/v3")
+        == "https://ghe.example/api/v3/repos/o/r/pulls?state=all"
+    )
+    assert (
+        rewrite_url("https://ghe.example/api/v3/repos/o/r", "https://ghe.example/api/v3")
+        == "https://ghe.example/api/v3/repos/o/r"
+    )
     assert rewrite_url("/repos/o/r", "https://ghe.example/api/v3/") == "https://ghe.example/api/v3/repos/o/r"
     assert graphql_endpoint("https://api.github.com") == "https://api.github.com/graphql"
     assert graphql_endpoint("https://ghe.example/api/v3") == "https://ghe.example/api/graphql"
@@ -118,8 +134,7 @@ def test_rewrite_url_and_graphql_endpoint():
 
 
 async def test_ghes_client_derives_its_graphql_endpoint(http_session, app_key):
-    client = GitHubClient(http_session, app_id=1, private_key=app_key.private_pem,
-                          api_url="https://ghe.example/api/v3")
+    client = GitHubClient(http_session, app_id=1, private_key=app_key.private_pem, api_url="https://ghe.example/api/v3")
     assert client.graphql_url == "https://ghe.example/api/graphql"
 
 
@@ -171,11 +186,21 @@ async def test_429_without_headers_backs_off_from_a_minute(stand_in, seeded, git
 
 async def test_primary_limit_waits_for_the_reset(stand_in, seeded, app_key, http_session, fake_sleep):
     clock = Clock()
-    client = GitHubClient(http_session, app_id=app_key.app_id, private_key=app_key.private_pem,
-                          api_url=stand_in.url, policy=RetryPolicy(sleep=fake_sleep, clock=clock))
+    client = GitHubClient(
+        http_session,
+        app_id=app_key.app_id,
+        private_key=app_key.private_pem,
+        api_url=stand_in.url,
+        policy=RetryPolicy(sleep=fake_sleep, clock=clock),
+    )
     reset = int(clock.now) + 30
-    seeded.fail_next(1, status=403, path_glob="/users/*", message="API rate limit exceeded",
-                     headers={"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)})
+    seeded.fail_next(
+        1,
+        status=403,
+        path_glob="/users/*",
+        message="API rate limit exceeded",
+        headers={"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
+    )
     gh = await client.for_installation(INSTALLATION)
     await gh.getitem("/users/alice")
     assert fake_sleep.delays == [reset - clock.now + 1]
@@ -227,8 +252,14 @@ async def test_a_long_wait_is_handed_back_not_slept(stand_in, seeded, github_cli
 
 
 async def test_timeouts_on_reads_are_retried(stand_in, seeded, app_key, http_session, fake_sleep):
-    client = GitHubClient(http_session, app_id=app_key.app_id, private_key=app_key.private_pem,
-                          api_url=stand_in.url, policy=RetryPolicy(sleep=fake_sleep), request_timeout=0.2)
+    client = GitHubClient(
+        http_session,
+        app_id=app_key.app_id,
+        private_key=app_key.private_pem,
+        api_url=stand_in.url,
+        policy=RetryPolicy(sleep=fake_sleep),
+        request_timeout=0.2,
+    )
     seeded.delay_next(1, seconds=1.0, path_glob="/users/*")
     gh = await client.for_installation(INSTALLATION)
     assert (await gh.getitem("/users/alice"))["login"] == "alice"
@@ -241,7 +272,10 @@ async def test_graphql_goes_to_the_derived_endpoint(stand_in, seeded, github_cli
     gh = await github_client.for_installation(INSTALLATION)
     data = await gh.graphql(
         "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {"
-        " pullRequests(first: 10) { nodes { title author { login } } } } }", owner="kubernetes", name="community")
+        " pullRequests(first: 10) { nodes { title author { login } } } } }",
+        owner="kubernetes",
+        name="community",
+    )
     assert data["repository"]["pullRequests"]["nodes"] == [{"title": "Docs", "author": {"login": "alice"}}]
     assert stand_in.requests[-1].path == "/graphql"
 
@@ -264,8 +298,14 @@ async def test_secrets_stay_out_of_logs_reprs_and_errors(stand_in, seeded, githu
     token = await github_client.tokens.get(INSTALLATION)
     jwt_token = github_client._jwt.get()
     key_line = app_key.private_pem.splitlines()[1]
-    texts = [caplog.text, repr(github_client), repr(gh), repr(github_client.tokens), str(caught.value),
-             repr(github_client._jwt)]
+    texts = [
+        caplog.text,
+        repr(github_client),
+        repr(gh),
+        repr(github_client.tokens),
+        str(caught.value),
+        repr(github_client._jwt),
+    ]
     for text in texts:
         assert token not in text and jwt_token not in text and key_line not in text
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from gidgethub import routing, sansio
 
-from app.handlers import router
-from app.handlers import activity, progress
+from app.handlers import activity, progress, router
 from app.handlers.ordered import OrderedRouter
 
 
@@ -14,8 +13,10 @@ async def test_dispatch_follows_registration_order():
     first, second, third = routing.Router(), routing.Router(), routing.Router()
 
     for name, r in (("a", first), ("b", second), ("c", third)):
+
         async def handler(event, *args, _name=name):
             calls.append(_name)
+
         r.add(handler, "issue_comment")
 
     async def on_created(event, *args):

@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from ladder_rules.evaluate import check_sponsors
 from ladder_rules.facts import Person, Scope
 from ladder_rules.format import (
-    METRICS, Count, Group, LadderError, Sponsors, Tenure, Window, check_ladder_file, load_ladder,
+    METRICS,
+    Count,
+    Group,
+    LadderError,
+    Sponsors,
+    Tenure,
+    Window,
+    check_ladder_file,
+    load_ladder,
 )
 from tests.ladder_builders import day
 
@@ -51,41 +59,90 @@ def test_a_small_ladder_loads():
     assert (primary.metric, primary.at_least, primary.window, primary.line) == ("primary_reviews", 5, Window(), 12)
 
 
-@pytest.mark.parametrize("old, new, line, message", [
-    ("      - primary_reviews: 5\n", "      - primary_reviews: 5\n        windw: 12 months\n", 13,
-     "Unknown key `windw` in the `primary_reviews` requirement; expected one of: merged, name, primary_reviews, "
-     "scope, substantial, window."),
-    ("primary_reviews: 5", "primary_reviews: five", 12,
-     "`primary_reviews` in the `primary_reviews` requirement must be a whole number of at least 1, not 'five'."),
-    ("primary_reviews: 5", "primary_review: 5", 12,
-     "A requirement needs exactly one of a metric name, `tenure`, `all`, `any`, `at_least`/`of` or `sponsors` "
-     "(found none)."),
-    ("      - primary_reviews: 5\n", "      - primary_reviews: 5\n        window: fortnightly\n", 13,
-     "`window` must be \"all time\", \"since promotion\" or a span like \"12 months\", not 'fortnightly'."),
-    ("at_least: 3 months", "at_least: 3 moons", 11,
-     "`at_least` of `tenure` must be a duration such as \"3 months\", \"1 year\" or \"5 days\", not '3 moons'."),
-    ("tenure: member", "tenure: approver", 10,
-     "`tenure: approver` names a level this ladder does not have (levels: member, reviewer)."),
-    ("    scope: path\n", "    scope: folder\n", 8, "`scope` of level `reviewer` must be one of org, repository, path, not 'folder'."),
-    ("      - merged_prs: 1\n", "      - issues: 1\n        substantial: true\n", 6,
-     "`substantial` and `merged` qualify pull requests; `issues` counts no pull requests."),
-    ("  member:\n", "  member:\n    roster: {kind: owners}\n", 5, "`roster` needs `list`."),
-    ("  member:\n", "  member:\n    sponsors: {count: 2, level: maintainer}\n", 5,
-     "Sponsors must hold level `maintainer`, which this ladder does not have."),
-    ("source: https://example.org/ladder.md\n", "", 1, "the ladder needs `source`."),
-    ("      - merged_prs: 1\n", "      - merged_prs: 1\n      - merged_prs: [1\n", 8, "This is not valid YAML: expected ',' or ']', but got ':'."),
-    ("  reviewer:\n", "  member:\n", 7, "This is not valid YAML: found duplicate key \"member\"."),
-])
+@pytest.mark.parametrize(
+    "old, new, line, message",
+    [
+        (
+            "      - primary_reviews: 5\n",
+            "      - primary_reviews: 5\n        windw: 12 months\n",
+            13,
+            "Unknown key `windw` in the `primary_reviews` requirement; expected one of: merged, name, primary_reviews, "
+            "scope, substantial, window.",
+        ),
+        (
+            "primary_reviews: 5",
+            "primary_reviews: five",
+            12,
+            "`primary_reviews` in the `primary_reviews` requirement must be a whole number of at least 1, not 'five'.",
+        ),
+        (
+            "primary_reviews: 5",
+            "primary_review: 5",
+            12,
+            "A requirement needs exactly one of a metric name, `tenure`, `all`, `any`, `at_least`/`of` or `sponsors` "
+            "(found none).",
+        ),
+        (
+            "      - primary_reviews: 5\n",
+            "      - primary_reviews: 5\n        window: fortnightly\n",
+            13,
+            '`window` must be "all time", "since promotion" or a span like "12 months", not \'fortnightly\'.',
+        ),
+        (
+            "at_least: 3 months",
+            "at_least: 3 moons",
+            11,
+            '`at_least` of `tenure` must be a duration such as "3 months", "1 year" or "5 days", not \'3 moons\'.',
+        ),
+        (
+            "tenure: member",
+            "tenure: approver",
+            10,
+            "`tenure: approver` names a level this ladder does not have (levels: member, reviewer).",
+        ),
+        (
+            "    scope: path\n",
+            "    scope: folder\n",
+            8,
+            "`scope` of level `reviewer` must be one of org, repository, path, not 'folder'.",
+        ),
+        (
+            "      - merged_prs: 1\n",
+            "      - issues: 1\n        substantial: true\n",
+            6,
+            "`substantial` and `merged` qualify pull requests; `issues` counts no pull requests.",
+        ),
+        ("  member:\n", "  member:\n    roster: {kind: owners}\n", 5, "`roster` needs `list`."),
+        (
+            "  member:\n",
+            "  member:\n    sponsors: {count: 2, level: maintainer}\n",
+            5,
+            "Sponsors must hold level `maintainer`, which this ladder does not have.",
+        ),
+        ("source: https://example.org/ladder.md\n", "", 1, "the ladder needs `source`."),
+        (
+            "      - merged_prs: 1\n",
+            "      - merged_prs: 1\n      - merged_prs: [1\n",
+            8,
+            "This is not valid YAML: expected ',' or ']', but got ':'.",
+        ),
+        ("  reviewer:\n", "  member:\n", 7, 'This is not valid YAML: found duplicate key "member".'),
+    ],
+)
 def test_errors_name_the_line_and_say_why(old, new, line, message):
     assert old in SMALL
     assert error_of(SMALL.replace(old, new, 1)) == (line, message)
 
 
 def test_tenure_must_look_at_a_lower_level_and_at_least_of_must_be_possible():
-    text = SMALL.replace("  reviewer:\n", "  reviewer:\n    title: Reviewer\n").replace("tenure: member", "tenure: reviewer")
+    text = SMALL.replace("  reviewer:\n", "  reviewer:\n    title: Reviewer\n").replace(
+        "tenure: member", "tenure: reviewer"
+    )
     assert error_of(text) == (11, "`tenure: reviewer` must name a level below `reviewer`.")
-    text = SMALL.replace("      - merged_prs: 1\n", "      - at_least: 3\n        of:\n          - merged_prs: 1\n"
-                                                   "          - issues: 2\n")
+    text = SMALL.replace(
+        "      - merged_prs: 1\n",
+        "      - at_least: 3\n        of:\n          - merged_prs: 1\n          - issues: 2\n",
+    )
     assert error_of(text) == (6, "`at_least: 3` asks for more than the 2 requirement(s) listed.")
 
 
@@ -115,7 +172,9 @@ def test_scorecard_sponsors_one_maintainer_or_two_triagers():
     assert check_sponsors(ladder, cand, [m], org, level="member").satisfied
     maintainer = ladder.level("maintainer").requires.children
     assert [(r.metric, r.at_least, r.substantial) for r in maintainer[1:]] == [
-        ("reviewed_prs", 10, True), ("reviewed_or_merged", 30, False)]
+        ("reviewed_prs", 10, True),
+        ("reviewed_or_merged", 30, False),
+    ]
 
 
 def test_cilium_uses_since_promotion_and_two_of_three():
@@ -124,19 +183,24 @@ def test_cilium_uses_since_promotion_and_two_of_three():
     assert isinstance(member, Group) and (member.mode, member.k, len(member.children)) == ("at_least", 2, 3)
     assert ladder.level("reviewer").requires.children[1].window == Window("since_promotion")
     assert {lv.name: (lv.inactivity.months, lv.inactivity.action) for lv in ladder.levels} == {
-        "member": (12, "remove"), "reviewer": (6, "remove"), "committer": (6, "emeritus")}
+        "member": (12, "remove"),
+        "reviewer": (6, "remove"),
+        "committer": (6, "emeritus"),
+    }
     assert ladder.level("member").roster.path == "ladder/members.yaml"
 
 
 def _holding(level, scope):
     from ladder_rules.facts import Holding
+
     return Holding(level, scope, day(0))
 
 
 # --- property-based ---------------------------------------------------------------------------------
 
-level_names = st.lists(st.sampled_from(["member", "reviewer", "approver", "maintainer", "lead"]),
-                       min_size=1, max_size=4, unique=True)
+level_names = st.lists(
+    st.sampled_from(["member", "reviewer", "approver", "maintainer", "lead"]), min_size=1, max_size=4, unique=True
+)
 windows = st.sampled_from(["", "all time", "12 months", "last 6 months", "1 year", "since promotion"])
 
 
@@ -190,7 +254,7 @@ def mutations(draw):
         line = lines[i]
         j = draw(st.integers(0, max(0, len(line) - 1)))
         ch = draw(st.sampled_from(list(string.printable) + ["\x00", "\t", "é", "\ufeff"]))
-        lines[i] = line[:j] + ch + line[j + 1:]
+        lines[i] = line[:j] + ch + line[j + 1 :]
     return "".join(lines)
 
 

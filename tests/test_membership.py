@@ -8,23 +8,34 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.rosters.files import Calls
-from app.rosters.membership import (MemberRow, PeribolosError, is_org_member, peribolos_members,
-                                    sync_membership)
+from app.rosters.membership import MemberRow, PeribolosError, is_org_member, peribolos_members, sync_membership
 from app.store.database import open_database
 from app.store.facts import load_facts
 from ladder_rules.facts import Holding, Scope
 
 ORG_YAML = (Path(__file__).parent / "fixtures" / "peribolos" / "tektoncd__community__org__org.yaml").read_text(
-    encoding="utf-8")
+    encoding="utf-8"
+)
 REPO = "tektoncd/community"
 INSTALLATION = 91
 BASE = datetime(2022, 6, 1, 8, 0, tzinfo=timezone.utc)
 NOW = "2024-01-01T00:00:00Z"
-LATE = ["renzodavid9", "cugykw", "l-qing", "twoGiants", "brianwcook", "bkhizgiy", "mangelajo", "zakisk",
-        "gbenhaim", "mathur07"]  # the last ten members of the real list, added one a day in the history
+LATE = [
+    "renzodavid9",
+    "cugykw",
+    "l-qing",
+    "twoGiants",
+    "brianwcook",
+    "bkhizgiy",
+    "mangelajo",
+    "zakisk",
+    "gbenhaim",
+    "mathur07",
+]  # the last ten members of the real list, added one a day in the history
 
 
 def day(k: int) -> datetime:
@@ -73,22 +84,32 @@ def user_id(state, login: str) -> int:
 
 async def test_org_yaml_dates_with_deliveries_and_members_since(stand_in, github_client, db, tekton):
     # zakisk's member_added delivery was seen first-hand: that date wins over org.yaml's
-    db.execute("INSERT INTO org_members (org, user_id, since, source) VALUES ('tektoncd', ?, "
-               "'2022-05-01T10:00:00Z', 'delivery')", [user_id(tekton, "zakisk")])
+    db.execute(
+        "INSERT INTO org_members (org, user_id, since, source) VALUES ('tektoncd', ?, "
+        "'2022-05-01T10:00:00Z', 'delivery')",
+        [user_id(tekton, "zakisk")],
+    )
     gh = await github_client.for_installation(INSTALLATION)
     result = await sync_membership(
-        gh, db, "tektoncd", peribolos=(REPO, "org/org.yaml"), now=NOW,
-        members_since={"mathur07": date(2020, 1, 1), "alice-new": date(2026, 5, 4), "bad": "soon"})
+        gh,
+        db,
+        "tektoncd",
+        peribolos=(REPO, "org/org.yaml"),
+        now=NOW,
+        members_since={"mathur07": date(2020, 1, 1), "alice-new": date(2026, 5, 4), "bad": "soon"},
+    )
     rows = {row.login: row for row in result.rows}
     assert len(rows) == 193 - 1 + 1  # org.yaml's 193 logins, less startx-lab (no account), plus alice-new
     assert rows["wlynch"] == MemberRow("wlynch", user_id(tekton, "wlynch"), day(0), "org.yaml")  # an admin
     assert rows["renzodavid9"].since == day(1)
     assert rows["gbenhaim"].since == day(9)
     assert rows["mathur07"] == MemberRow("mathur07", user_id(tekton, "mathur07"), day(10), "org.yaml")
-    assert rows["zakisk"] == MemberRow("zakisk", user_id(tekton, "zakisk"),
-                                       datetime(2022, 5, 1, 10, tzinfo=timezone.utc), "delivery")
-    assert rows["alice-new"] == MemberRow("alice-new", user_id(tekton, "alice-new"),
-                                          datetime(2026, 5, 4, tzinfo=timezone.utc), "members_since")
+    assert rows["zakisk"] == MemberRow(
+        "zakisk", user_id(tekton, "zakisk"), datetime(2022, 5, 1, 10, tzinfo=timezone.utc), "delivery"
+    )
+    assert rows["alice-new"] == MemberRow(
+        "alice-new", user_id(tekton, "alice-new"), datetime(2026, 5, 4, tzinfo=timezone.utc), "members_since"
+    )
     assert rows["thelinuxfoundation"].since == day(0)  # found by GET /users, not in the members list
     assert "sbwsg" not in rows  # left org.yaml before this sync: never a member here
     assert result.unresolved == ["startx-lab"]
@@ -99,26 +120,28 @@ async def test_org_yaml_dates_with_deliveries_and_members_since(stand_in, github
     # resolving logins: 2 pages of org members, then /users for the 2 the list does not show
     assert len(stand_in.requests_to("GET", "/orgs/tektoncd/members")) == 2
     assert sorted(r.path for r in stand_in.requests_to("GET", "/users/*")) == [
-        "/users/startx-lab", "/users/thelinuxfoundation"]
+        "/users/startx-lab",
+        "/users/thelinuxfoundation",
+    ]
 
 
 async def test_second_sync_searches_no_history_and_leavers_are_marked(stand_in, github_client, db, tekton):
     gh = await github_client.for_installation(INSTALLATION)
     await sync_membership(gh, db, "tektoncd", peribolos=(REPO, "org/org.yaml"), now=NOW)
-    tekton.commit(REPO, "main", {"org/org.yaml": without(ORG_YAML, "gbenhaim")}, message="gbenhaim leaves",
-                  at=day(30))
-    result = await sync_membership(gh, db, "tektoncd", peribolos=(REPO, "org/org.yaml"),
-                                   now="2024-02-01T00:00:00Z")
+    tekton.commit(REPO, "main", {"org/org.yaml": without(ORG_YAML, "gbenhaim")}, message="gbenhaim leaves", at=day(30))
+    result = await sync_membership(gh, db, "tektoncd", peribolos=(REPO, "org/org.yaml"), now="2024-02-01T00:00:00Z")
     assert result.calls.list_calls == 0 and result.calls.content_calls == 1
     assert "gbenhaim" not in {row.login for row in result.rows} and len(result.rows) == 191
-    assert db.execute("SELECT removed_at, since FROM org_members WHERE user_id = ?",
-                      [user_id(tekton, "gbenhaim")]).fetchone() == ("2024-02-01T00:00:00Z", stamp(9))
+    assert db.execute(
+        "SELECT removed_at, since FROM org_members WHERE user_id = ?", [user_id(tekton, "gbenhaim")]
+    ).fetchone() == ("2024-02-01T00:00:00Z", stamp(9))
 
 
 async def test_members_since_alone_and_the_member_level(db):
     db.execute("INSERT INTO people (id, login, type) VALUES (7, 'Alice', 'User')")
-    result = await sync_membership(None, db, "example", members_since={"alice": "2026-05-04", "bob": "2026-06-01"},
-                                   now=NOW)
+    result = await sync_membership(
+        None, db, "example", members_since={"alice": "2026-05-04", "bob": "2026-06-01"}, now=NOW
+    )
     assert result.rows == [MemberRow("alice", 7, datetime(2026, 5, 4, tzinfo=timezone.utc), "members_since")]
     assert result.unresolved == ["bob"]  # no ledger entry and no GitHub client to ask
     facts = load_facts(db, "example", member_level="member")
@@ -127,10 +150,12 @@ async def test_members_since_alone_and_the_member_level(db):
 
 async def test_missing_org_yaml_is_a_warning(stand_in, github_client, db, tekton):
     gh = await github_client.for_installation(INSTALLATION)
-    result = await sync_membership(gh, db, "tektoncd", peribolos=(REPO, "config/{org}/org.yaml"),
-                                   members_since={"wlynch": "2021-01-01"}, now=NOW)
-    assert result.warnings == ["tektoncd/community:config/tektoncd/org.yaml does not exist; "
-                               "org membership dates come from elsewhere."]
+    result = await sync_membership(
+        gh, db, "tektoncd", peribolos=(REPO, "config/{org}/org.yaml"), members_since={"wlynch": "2021-01-01"}, now=NOW
+    )
+    assert result.warnings == [
+        "tektoncd/community:config/tektoncd/org.yaml does not exist; org membership dates come from elsewhere."
+    ]
     assert [(r.login, r.source) for r in result.rows] == [("wlynch", "members_since")]
 
 
@@ -145,6 +170,7 @@ async def test_is_org_member(stand_in, github_client, tekton):
 
 # --- reading org.yaml --------------------------------------------------------------------------------
 
+
 def test_real_org_yaml_members_and_admins():
     members = peribolos_members(ORG_YAML, "tektoncd")
     assert len(members) == 193  # 7 admins + 187 member lines, PuneetPunamiya listed twice
@@ -155,13 +181,22 @@ def test_real_org_yaml_members_and_admins():
     assert peribolos_members(ORG_YAML, "knative") == {}
 
 
-@pytest.mark.parametrize("text, message", [
-    ("orgs:\n  tektoncd:\n    members: [a, b\n", "org.yaml, line 4: not valid YAML"),
-    ("orgs:\n  tektoncd:\n    members: alice\n", "org.yaml, line 3: orgs.tektoncd.members must be a list of logins."),
-    ("orgs:\n  tektoncd:\n    admins:\n    - {a: b}\n", "org.yaml, line 4: each entry of orgs.tektoncd.admins must be a login."),
-    ("orgs:\n- tektoncd\n", "org.yaml, line 2: orgs must be a mapping of organisations."),
-    ("orgs:\n  knative:\n    members: [a]\n", "org.yaml: there is no orgs.tektoncd in it."),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("orgs:\n  tektoncd:\n    members: [a, b\n", "org.yaml, line 4: not valid YAML"),
+        (
+            "orgs:\n  tektoncd:\n    members: alice\n",
+            "org.yaml, line 3: orgs.tektoncd.members must be a list of logins.",
+        ),
+        (
+            "orgs:\n  tektoncd:\n    admins:\n    - {a: b}\n",
+            "org.yaml, line 4: each entry of orgs.tektoncd.admins must be a login.",
+        ),
+        ("orgs:\n- tektoncd\n", "org.yaml, line 2: orgs must be a mapping of organisations."),
+        ("orgs:\n  knative:\n    members: [a]\n", "org.yaml: there is no orgs.tektoncd in it."),
+    ],
+)
 def test_bad_org_yaml_names_file_and_line(text, message):
     with pytest.raises(PeribolosError) as error:
         peribolos_members(text, "tektoncd", "org.yaml", required=True)
@@ -177,6 +212,11 @@ def test_generated_org_yaml_round_trip(admins, members, flow):
         if flow:
             return f"    {key}: [{', '.join(repr(l) for l in logins)}]\n"
         return f"    {key}:\n" + "".join(f"    - '{l}'\n" for l in logins) if logins else f"    {key}: []\n"
-    text = "orgs:\n  tektoncd:\n" + block("admins", admins) + "    billing_email: x@example.org\n" + block(
-        "members", members)
+
+    text = (
+        "orgs:\n  tektoncd:\n"
+        + block("admins", admins)
+        + "    billing_email: x@example.org\n"
+        + block("members", members)
+    )
     assert set(peribolos_members(text, "tektoncd")) == {l.lower() for l in admins + members}

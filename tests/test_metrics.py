@@ -9,8 +9,17 @@ from hypothesis import strategies as st
 
 from ladder_rules.definitions import Definitions
 from ladder_rules.facts import (
-    APPROVE, COMMENT, LGTM, LGTM_CANCEL, REVIEW, REVIEW_COMMENT, Facts, Person, PullRequestFacts,
-    PullRequestSignal, Scope,
+    APPROVE,
+    COMMENT,
+    LGTM,
+    LGTM_CANCEL,
+    REVIEW,
+    REVIEW_COMMENT,
+    Facts,
+    Person,
+    PullRequestFacts,
+    PullRequestSignal,
+    Scope,
 )
 from ladder_rules.format import METRICS
 from ladder_rules.metrics import build_index
@@ -27,14 +36,31 @@ def pull_requests(draw, pr_id: int) -> PullRequestFacts:
     merged = draw(st.one_of(st.none(), st.integers(created, 120)))
     times = sorted(draw(st.lists(st.integers(created, 130), max_size=5)))
     signals = tuple(
-        PullRequestSignal(draw(st.sampled_from(PEOPLE)), day(t), kind, f"https://x/{pr_id}#{i}",
-                          draw(st.sampled_from(("APPROVED", "COMMENTED"))) if kind == REVIEW else None)
-        for i, (t, kind) in enumerate((t, draw(st.sampled_from(KINDS))) for t in times))
+        PullRequestSignal(
+            draw(st.sampled_from(PEOPLE)),
+            day(t),
+            kind,
+            f"https://x/{pr_id}#{i}",
+            draw(st.sampled_from(("APPROVED", "COMMENTED"))) if kind == REVIEW else None,
+        )
+        for i, (t, kind) in enumerate((t, draw(st.sampled_from(KINDS))) for t in times)
+    )
     repo = draw(st.sampled_from(("o/a", "o/b")))
     paths = draw(st.sampled_from((("pkg/x.go",), ("cmd/y.go",), None)))
-    return PullRequestFacts(pr_id, repo, pr_id, f"https://x/{pr_id}", draw(st.sampled_from(PEOPLE + (None,))),
-                            day(created), day(merged) if merged is not None else None,
-                            draw(st.integers(0, 60)), 0, (), paths, signals)
+    return PullRequestFacts(
+        pr_id,
+        repo,
+        pr_id,
+        f"https://x/{pr_id}",
+        draw(st.sampled_from(PEOPLE + (None,))),
+        day(created),
+        day(merged) if merged is not None else None,
+        draw(st.integers(0, 60)),
+        0,
+        (),
+        paths,
+        signals,
+    )
 
 
 @st.composite
@@ -46,8 +72,12 @@ def histories(draw):
 
 
 def snapshot(index):
-    return {(p, m, str(s)): index.count(p, m, s, None, day(200).timestamp())
-            for p in PEOPLE for m in METRICS for s in SCOPES}
+    return {
+        (p, m, str(s)): index.count(p, m, s, None, day(200).timestamp())
+        for p in PEOPLE
+        for m in METRICS
+        for s in SCOPES
+    }
 
 
 @settings(max_examples=80, deadline=None)
@@ -80,8 +110,11 @@ def test_comments_known_as_pr_signals_are_counted_once_and_update_person_replace
     pr = b.pr(1, day(1), None, signals=((2, COMMENT, day(1.5)),))
     url = pr.signals[0].url
     person = b.person(2, "bob", issues=(("kubernetes/kubernetes", day(3)),))
-    person = replace(person, comments=person.comments + (
-        replace(b.person(9, "x", comments=(("kubernetes/kubernetes", day(1.5)),)).comments[0], url=url),))
+    person = replace(
+        person,
+        comments=person.comments
+        + (replace(b.person(9, "x", comments=(("kubernetes/kubernetes", day(1.5)),)).comments[0], url=url),),
+    )
     b.facts.people[2] = person
     index = build_index(b.facts)
     org = Scope("kubernetes")
@@ -98,7 +131,9 @@ def test_evidence_after_a_replacement_shows_the_new_version_of_the_pull_request(
     index = build_index(b.facts)
     org = Scope("kubernetes")
     assert index.count(2, "comments", org, None, day(9).timestamp()) == (
-        2, [("comment", pr.signals[0].url, day(1.5)), ("comment", pr.signals[1].url, day(1.5))])
+        2,
+        [("comment", pr.signals[0].url, day(1.5)), ("comment", pr.signals[1].url, day(1.5))],
+    )
     edited = replace(pr, signals=(PullRequestSignal(2, day(1.5), COMMENT, "https://x/only"),))
     assert index.update_pull_request(edited) == {1, 2}
     assert index.count(2, "comments", org, None, day(9).timestamp()) == (1, [("comment", "https://x/only", day(1.5))])

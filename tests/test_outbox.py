@@ -13,10 +13,20 @@ from pathlib import Path
 import pytest
 
 from app.outbox import (
-    Comment, EffectError, FileChange, Issue, OutboxSender, Pacer, Reply, get_by_key, list_effects, plan,
-    register_file_editor, with_marker,
+    Comment,
+    EffectError,
+    FileChange,
+    Issue,
+    OutboxSender,
+    Pacer,
+    Reply,
+    get_by_key,
+    list_effects,
+    plan,
+    register_file_editor,
+    store,
+    with_marker,
 )
-from app.outbox import store
 from app.outbox.pacing import Limits
 from app.store import open_database
 from ladder_rules.owners_edit import add_to_list
@@ -91,8 +101,16 @@ async def settle(sender: OutboxSender, clock: FakeClock, rounds: int = 40) -> No
 
 
 def progress(body: str, **kw) -> Comment:
-    return Comment(name="progress:kubernetes:501", repo=COMMUNITY, number=1, body=body,
-                   installation_id=INSTALLATION, org="kubernetes", person_id=501, **kw)
+    return Comment(
+        name="progress:kubernetes:501",
+        repo=COMMUNITY,
+        number=1,
+        body=body,
+        installation_id=INSTALLATION,
+        org="kubernetes",
+        person_id=501,
+        **kw,
+    )
 
 
 def bot_comments(state, repo: str, number: int) -> list:
@@ -138,8 +156,9 @@ async def test_a_fresh_database_finds_the_comment_by_its_marker(seeded, stand_in
     assert seeded.count_writes("POST") == 0
 
 
-async def test_the_lookup_reads_every_page_even_when_the_first_is_unchanged(seeded, stand_in, github_client, clock,
-                                                                             tmp_path):
+async def test_the_lookup_reads_every_page_even_when_the_first_is_unchanged(
+    seeded, stand_in, github_client, clock, tmp_path
+):
     """Page 1 did not change while a page 2 appeared since it was read: the marker there is still found
     (list pages are never answered from the ETag cache, whose stored next-page link would be stale)."""
     for n in range(100):
@@ -152,7 +171,8 @@ async def test_the_lookup_reads_every_page_even_when_the_first_is_unchanged(seed
         finally:
             database.conn.close()
     assert [c.body for c in bot_comments(seeded, COMMUNITY, 1)] == [
-        with_marker("written by second.db", "progress:kubernetes:501")]
+        with_marker("written by second.db", "progress:kubernetes:501")
+    ]
     assert not any(r.status == 304 for r in stand_in.requests_to("GET", "/repos/*/issues/1/comments"))
 
 
@@ -170,13 +190,25 @@ async def test_a_deleted_progress_comment_is_written_again(seeded, sender, clock
 
 async def test_a_redelivered_command_gets_one_reply(seeded, sender, clock, db, tmp_path, github_client):
     command = seeded.add_comment(COMMUNITY, 1, author="bob", body="/ladder approve")
-    reply = Reply(repo=COMMUNITY, number=1, in_reply_to=command.id, installation_id=INSTALLATION,
-                  body="Only approvers of kubernetes/community may approve.")
+    reply = Reply(
+        repo=COMMUNITY,
+        number=1,
+        in_reply_to=command.id,
+        installation_id=INSTALLATION,
+        body="Only approvers of kubernetes/community may approve.",
+    )
     first = plan(db, reply)
     await settle(sender, clock)
     assert plan(db, reply) == first  # the redelivery plans the same reply: nothing new
-    assert plan(db, Reply(repo=COMMUNITY, number=1, in_reply_to=command.id, installation_id=INSTALLATION,
-                          body="Reworded answer")) == first  # a reply once written is never edited
+    assert (
+        plan(
+            db,
+            Reply(
+                repo=COMMUNITY, number=1, in_reply_to=command.id, installation_id=INSTALLATION, body="Reworded answer"
+            ),
+        )
+        == first
+    )  # a reply once written is never edited
     await settle(sender, clock)
     other = open_database(tmp_path / "other.db")  # even a process without this database answers once
     try:
@@ -186,7 +218,8 @@ async def test_a_redelivered_command_gets_one_reply(seeded, sender, clock, db, t
         other.conn.close()
     replies = bot_comments(seeded, COMMUNITY, 1)
     assert [c.body for c in replies] == [
-        f"Only approvers of kubernetes/community may approve.\n\n<!-- ladder:reply:{COMMUNITY}#1:{command.id} -->"]
+        f"Only approvers of kubernetes/community may approve.\n\n<!-- ladder:reply:{COMMUNITY}#1:{command.id} -->"
+    ]
     assert seeded.count_writes() == 1
 
 
@@ -214,10 +247,16 @@ def test_bad_effects_are_refused_with_a_sentence(db):
 
 # ---------------------------------------------------------------------------------------------- issues
 def readiness(**kw) -> Issue:
-    fields = dict(name="ready:501:reviewer:kubernetes/community", repo=COMMUNITY,
-                  title="alice is ready for reviewer in kubernetes/community",
-                  body="- [ ] a sponsor replied `+1`", labels=("ladder",), installation_id=INSTALLATION,
-                  person_id=501, org="kubernetes")
+    fields = dict(
+        name="ready:501:reviewer:kubernetes/community",
+        repo=COMMUNITY,
+        title="alice is ready for reviewer in kubernetes/community",
+        body="- [ ] a sponsor replied `+1`",
+        labels=("ladder",),
+        installation_id=INSTALLATION,
+        person_id=501,
+        org="kubernetes",
+    )
     return Issue(**(fields | kw))
 
 
@@ -265,10 +304,17 @@ async def test_a_fresh_database_finds_the_issue_by_its_marker(seeded, github_cli
 # ---------------------------------------------------------------------------------------------- OWNERS PRs
 def promotion(login: str, list_name: str, **kw) -> FileChange:
     return FileChange(
-        name=f"owners:{login}:{list_name}:{PROW}", repo=PROW, path="pkg/plugins/OWNERS", editor="test-owners",
+        name=f"owners:{login}:{list_name}:{PROW}",
+        repo=PROW,
+        path="pkg/plugins/OWNERS",
+        editor="test-owners",
         edit={"list": list_name, "login": login, "path": "pkg/plugins/OWNERS"},
-        title=f"Add {login} to {list_name} of pkg/plugins", body=f"Promotes @{login} to {list_name} (see #7).",
-        installation_id=78, org="kubernetes-sigs", **kw)
+        title=f"Add {login} to {list_name} of pkg/plugins",
+        body=f"Promotes @{login} to {list_name} (see #7).",
+        installation_id=78,
+        org="kubernetes-sigs",
+        **kw,
+    )
 
 
 AFTER_ALICE = PLUGINS_OWNERS.replace("reviewers:\n- cjwagner\n", "reviewers:\n- alice\n- cjwagner\n", 1)
@@ -290,8 +336,10 @@ async def test_owners_pull_request_is_one_commit_and_gathers_the_next_promotion(
     assert len(pulls) == 1
     pr = pulls[0]
     assert (pr.pull.head_ref, pr.pull.base_ref, pr.title) == (branch, "main", "Add alice to reviewers of pkg/plugins")
-    assert pr.body == ("Promotes @alice to reviewers (see #7).\n\n<!-- ladder:owners:alice:reviewers:kubernetes-sigs/prow -->"
-                       f"\n\n<!-- ladder:branch:{branch} -->")
+    assert pr.body == (
+        "Promotes @alice to reviewers (see #7).\n\n<!-- ladder:owners:alice:reviewers:kubernetes-sigs/prow -->"
+        f"\n\n<!-- ladder:branch:{branch} -->"
+    )
     entry = get_by_key(db, promotion("alice", "reviewers").key)
     assert entry.result["number"] == pr.number and entry.result["url"].endswith(f"/pull/{pr.number}")
 
@@ -301,7 +349,10 @@ async def test_owners_pull_request_is_one_commit_and_gathers_the_next_promotion(
     assert repo.file("pkg/plugins/OWNERS", branch) == AFTER_BOTH.encode()
     assert repo.branches["main"] == base_before  # nothing lands before a person merges
     history = seeded.history(repo, branch)
-    assert [c.message for c in history[:2]] == ["Add zed to approvers of pkg/plugins", "Add alice to reviewers of pkg/plugins"]
+    assert [c.message for c in history[:2]] == [
+        "Add zed to approvers of pkg/plugins",
+        "Add alice to reviewers of pkg/plugins",
+    ]
     assert pr.title == "Ladder: 2 changes to pkg/plugins/OWNERS"
     assert "@alice" in pr.body and "@zed" in pr.body and pr.body.count("ladder:branch:") == 1
     assert seeded.count_writes("POST", "/repos/*/pulls") == 1
@@ -342,13 +393,19 @@ async def test_dry_run_records_the_requests_and_sends_nothing(seeded, stand_in, 
     planned = list_effects(db, status="planned")
     assert {e.kind for e in planned} == {"comment", "pull_request"}
     comment = get_by_key(db, "progress:kubernetes:501")
-    assert comment.requests == [{"method": "POST", "path": "/repos/kubernetes/community/issues/1/comments",
-                                 "body": {"body": with_marker("3 / 5 reviews", "progress:kubernetes:501")}}]
+    assert comment.requests == [
+        {
+            "method": "POST",
+            "path": "/repos/kubernetes/community/issues/1/comments",
+            "body": {"body": with_marker("3 / 5 reviews", "progress:kubernetes:501")},
+        }
+    ]
     pr = get_by_key(db, promotion("alice", "reviewers").key)
     assert [(r["method"], r["path"]) for r in pr.requests] == [
         ("POST", "/repos/kubernetes-sigs/prow/git/refs"),
         ("PUT", "/repos/kubernetes-sigs/prow/contents/pkg/plugins/OWNERS"),
-        ("POST", "/repos/kubernetes-sigs/prow/pulls")]
+        ("POST", "/repos/kubernetes-sigs/prow/pulls"),
+    ]
     assert [e.key for e in list_effects(db, person_id=501)] == ["progress:kubernetes:501"]
 
     plan(db, progress("3 / 5 reviews"))  # the org leaves dry-run: the same effect is now sent
@@ -370,8 +427,11 @@ async def test_without_a_github_client_effects_are_planned_not_sent(db, clock):
 async def test_writes_for_one_installation_are_a_second_apart(seeded, sender, clock, db):
     seeded.clock = clock  # the stand-in stamps comments with the fake time
     for n in range(5):
-        plan(db, Comment(name=f"note:{n}", repo=COMMUNITY, number=1, body=f"note {n}", installation_id=INSTALLATION),
-             now=clock.now)
+        plan(
+            db,
+            Comment(name=f"note:{n}", repo=COMMUNITY, number=1, body=f"note {n}", installation_id=INSTALLATION),
+            now=clock.now,
+        )
     await settle(sender, clock)
     stamps = [c.created_at.timestamp() for c in bot_comments(seeded, COMMUNITY, 1)]
     assert len(stamps) == 5
@@ -399,8 +459,16 @@ async def test_pacer_keeps_80_creating_writes_a_minute_and_500_an_hour():
 # ---------------------------------------------------------------------------------------------- service
 async def test_health_and_metrics_report_the_outbox(service):
     body = await (await service.session.get(service.url("/healthz"))).json()
-    assert body["outbox"] == {"running": True, "dry_run": True, "pending": 0, "done": 0, "failed": 0,
-                              "planned": 0, "oldest_pending_age_seconds": None, "recent_failures": []}
+    assert body["outbox"] == {
+        "running": True,
+        "dry_run": True,
+        "pending": 0,
+        "done": 0,
+        "failed": 0,
+        "planned": 0,
+        "oldest_pending_age_seconds": None,
+        "recent_failures": [],
+    }
     text = await (await service.session.get(service.url("/metrics"))).text()
     assert 'ladder_outbox_effects{status="failed"} 0' in text
 
@@ -421,8 +489,15 @@ async def test_the_running_service_sends_for_several_installations(seeded, db, g
     finally:
         await sender.stop()
     assert sender.health() | {"oldest_pending_age_seconds": None} == {
-        "running": False, "dry_run": False, "pending": 0, "done": 4, "failed": 0, "planned": 0,
-        "oldest_pending_age_seconds": None, "recent_failures": []}
+        "running": False,
+        "dry_run": False,
+        "pending": 0,
+        "done": 4,
+        "failed": 0,
+        "planned": 0,
+        "oldest_pending_age_seconds": None,
+        "recent_failures": [],
+    }
     assert len(bot_comments(seeded, COMMUNITY, 1)) == 2
     assert len(seeded.repo(PROW).pulls()) == 1
     assert get_by_key(db, "no-installation-given").installation_id == INSTALLATION  # asked GitHub

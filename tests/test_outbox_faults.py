@@ -6,11 +6,23 @@ from __future__ import annotations
 import pytest
 
 from app.github import GitHubClient, RetryPolicy
-from app.outbox import Comment, FileChange, OutboxSender, get_by_key, plan, with_marker
-from app.outbox import store
+from app.outbox import Comment, FileChange, OutboxSender, get_by_key, plan, store, with_marker
 from tests.test_outbox import (  # noqa: F401  (fixtures)
-    AFTER_ALICE, AFTER_BOTH, COMMUNITY, INSTALLATION, PROW, FakeClock, bot_comments, clock, db, progress,
-    promotion, readiness, seeded, sender, settle,
+    AFTER_ALICE,
+    AFTER_BOTH,
+    COMMUNITY,
+    INSTALLATION,
+    PROW,
+    FakeClock,
+    bot_comments,
+    clock,
+    db,
+    progress,
+    promotion,
+    readiness,
+    seeded,
+    sender,
+    settle,
 )
 
 BRANCH = "ladder/owners-pkg-plugins-owners"
@@ -19,8 +31,14 @@ BRANCH = "ladder/owners-pkg-plugins-owners"
 @pytest.fixture
 def impatient_client(stand_in, app_key, fake_sleep, http_session) -> GitHubClient:
     """The app's client with a 0.2 s request timeout, so a delayed answer is lost quickly."""
-    return GitHubClient(http_session, app_id=app_key.app_id, private_key=app_key.private_pem, api_url=stand_in.url,
-                        policy=RetryPolicy(sleep=fake_sleep), request_timeout=0.2)
+    return GitHubClient(
+        http_session,
+        app_id=app_key.app_id,
+        private_key=app_key.private_pem,
+        api_url=stand_in.url,
+        policy=RetryPolicy(sleep=fake_sleep),
+        request_timeout=0.2,
+    )
 
 
 def only_issue(state, repo: str):
@@ -87,8 +105,9 @@ async def test_lost_answer_to_a_create_makes_no_duplicate(seeded, db, clock, imp
     assert failed_once.attempts == 2 and failed_once.status == "done"
 
 
-@pytest.mark.parametrize("glob, method", [("/repos/*/contents/*", "PUT"), ("/repos/*/pulls", "POST"),
-                                          ("/repos/*/git/refs", "POST")])
+@pytest.mark.parametrize(
+    "glob, method", [("/repos/*/contents/*", "PUT"), ("/repos/*/pulls", "POST"), ("/repos/*/git/refs", "POST")]
+)
 async def test_lost_answers_on_the_owners_pull_request(seeded, db, clock, impatient_client, glob, method):
     sender = OutboxSender(db, impatient_client, clock=clock, sleep=clock.sleep)
     seeded.delay_next(1, seconds=0.5, method=method, path_glob=glob, apply=True)
@@ -102,8 +121,9 @@ async def test_lost_answers_on_the_owners_pull_request(seeded, db, clock, impati
     assert (entry.status, entry.attempts) == ("done", 2)
 
 
-async def test_every_fault_at_once_still_ends_with_each_effect_exactly_once(seeded, db, clock, impatient_client,
-                                                                            fake_sleep):
+async def test_every_fault_at_once_still_ends_with_each_effect_exactly_once(
+    seeded, db, clock, impatient_client, fake_sleep
+):
     sender = OutboxSender(db, impatient_client, clock=clock, sleep=clock.sleep)
     state = seeded
     state.fail_next(2, status=502, method="POST", path_glob="/repos/*/issues/1/comments")
@@ -122,7 +142,7 @@ async def test_every_fault_at_once_still_ends_with_each_effect_exactly_once(seed
     plan(db, progress("4 / 5"))
     plan(db, promotion("zed", "approvers"))
     await settle(sender, clock)
-    for delivery in range(2):  # every delivery of the scenario comes again: nothing changes
+    for _ in range(2):  # every delivery of the scenario comes again: nothing changes
         plan(db, progress("4 / 5"))
         plan(db, readiness())
         plan(db, promotion("alice", "reviewers"))
@@ -164,14 +184,20 @@ async def test_retries_run_out_and_the_failure_shows_in_health(seeded, db, clock
 
 async def test_what_github_refuses_fails_at_once_with_its_sentence(seeded, sender, clock, db):
     plan(db, Comment(name="x", repo="kubernetes/missing", number=1, body="hi", installation_id=INSTALLATION))
-    plan(db, FileChange(name="y", repo=PROW, path="OWNERS", editor="nobody-registered-this", title="t", body="b",
-                        installation_id=78))
+    plan(
+        db,
+        FileChange(
+            name="y", repo=PROW, path="OWNERS", editor="nobody-registered-this", title="t", body="b", installation_id=78
+        ),
+    )
     await settle(sender, clock)
     missing, unknown = get_by_key(db, "x"), get_by_key(db, "y")
     assert (missing.status, missing.attempts) == ("failed", 1)
     assert "Not Found" in missing.last_error
     assert (unknown.status, unknown.last_error) == (
-        "failed", "PermanentFailure: no file editor registered as 'nobody-registered-this'")
+        "failed",
+        "PermanentFailure: no file editor registered as 'nobody-registered-this'",
+    )
 
 
 async def test_pending_while_sending_new_content_is_sent_after(seeded, sender, clock, db):
@@ -186,5 +212,6 @@ async def test_pending_while_sending_new_content_is_sent_after(seeded, sender, c
 
 def test_errors_never_carry_tokens():
     from app.outbox.sender import describe_error
+
     text = describe_error(RuntimeError("sent Authorization: token ghs_abcdefghijklmnopqrstuvwxyz012345 to x"))
     assert "ghs_" not in text and "[redacted]" in text

@@ -56,7 +56,9 @@ def test_filters_file_reads_every_entry_and_the_emeritus_lists_inside_them():
 
 def test_options_are_read_in_both_forms():
     simple = parse_owners(fixture("kubernetes__test-infra__config__jobs__image-pushing__OWNERS.yaml"))
-    filters = parse_owners(fixture("kubernetes__test-infra__config__jobs__kubernetes__sig-k8s-infra__trusted__OWNERS.yaml"))
+    filters = parse_owners(
+        fixture("kubernetes__test-infra__config__jobs__kubernetes__sig-k8s-infra__trusted__OWNERS.yaml")
+    )
     assert (simple.form, simple.no_parent_owners) == ("simple", True)
     assert (filters.form, filters.no_parent_owners) == ("filters", True)
     assert simple.config.emeritus_approvers == ("BenTheElder", "dims")
@@ -141,7 +143,9 @@ def test_case_insensitive_regex_flag_from_a_real_file():
 
 
 def test_owners_are_collected_up_to_the_root():
-    owners = repo({"OWNERS": "approvers: [root]\n", "a/OWNERS": "approvers: [mid]\n", "a/b/OWNERS": "reviewers: [leaf]\n"})
+    owners = repo(
+        {"OWNERS": "approvers: [root]\n", "a/OWNERS": "approvers: [mid]\n", "a/b/OWNERS": "reviewers: [leaf]\n"}
+    )
     assert owners.approvers_for("a/b/c/file.go") == {"root", "mid"}
     assert owners.leaf_approvers_for("a/b/c/file.go") == {"mid"}
     assert owners.reviewers_for("a/b/file.go") == {"leaf"}
@@ -173,10 +177,24 @@ def test_no_parent_owners_on_real_test_infra_files():
     owners = repo(files, fixture("kubernetes__test-infra__OWNERS_ALIASES.yaml"))
     trusted = "config/jobs/kubernetes/sig-k8s-infra/trusted"
     assert owners.approvers_for(f"{trusted}/job.yaml") == {"ameukam", "genpage", "hakman", "upodroid", "xmudrii"}
-    assert owners.required_reviewers_for(f"{trusted}/sig-contribex-triage.yaml") == {"madhavjivrajani", "priyankasaggu11929"}
+    assert owners.required_reviewers_for(f"{trusted}/sig-contribex-triage.yaml") == {
+        "madhavjivrajani",
+        "priyankasaggu11929",
+    }
     assert owners.labels_for(f"{trusted}/sig-contribex-triage.yaml") == {"sig/contributor-experience"}
-    assert owners.approvers_for("config/jobs/image-pushing/k8s-staging.yaml") == {"ameukam", "upodroid", "xmudrii", "hakman"}
-    assert owners.approvers_for("config/tests/jobs/jobs_test.go") == {"ameukam", "aojea", "bentheelder", "dims", "upodroid"}
+    assert owners.approvers_for("config/jobs/image-pushing/k8s-staging.yaml") == {
+        "ameukam",
+        "upodroid",
+        "xmudrii",
+        "hakman",
+    }
+    assert owners.approvers_for("config/tests/jobs/jobs_test.go") == {
+        "ameukam",
+        "aojea",
+        "bentheelder",
+        "dims",
+        "upodroid",
+    }
     assert owners.approvers_for("config/jobs/other/job.yaml") == {"root-approver"}
 
 
@@ -190,7 +208,10 @@ def test_aliases_expand_one_level_only():
 def test_logins_compare_lower_cased_without_a_leading_at_but_keep_display_case():
     owners = repo({"OWNERS": 'approvers: ["@BenTheElder", bentheelder, MadhavJivrajani]\n'})
     assert owners.approvers_for("x") == {"bentheelder", "madhavjivrajani"}
-    assert owners.holders("", "approvers") == [Holder("bentheelder", "BenTheElder"), Holder("madhavjivrajani", "MadhavJivrajani")]
+    assert owners.holders("", "approvers") == [
+        Holder("bentheelder", "BenTheElder"),
+        Holder("madhavjivrajani", "MadhavJivrajani"),
+    ]
     assert norm_login("@MiXed") == "mixed"
 
 
@@ -217,7 +238,14 @@ def test_holders_of_a_folder_expand_aliases_and_say_which_group():
     )
     reviewers = owners.holders("", "reviewers")
     assert [holder.login for holder in reviewers] == [
-        "alvaroaleman", "inteon", "joelanford", "joelspeed", "sbueringer", "troy0820", "varshaprasad96", "vincepri",
+        "alvaroaleman",
+        "inteon",
+        "joelanford",
+        "joelspeed",
+        "sbueringer",
+        "troy0820",
+        "varshaprasad96",
+        "vincepri",
     ]
     assert Holder("joelspeed", "JoelSpeed", "controller-runtime-reviewers") in reviewers
     assert owners.holds("JOELSPEED", "", "reviewers")
@@ -228,17 +256,26 @@ def test_holders_of_a_folder_expand_aliases_and_say_which_group():
 
 def test_holders_of_a_filters_file_come_from_its_catch_all_entry():
     owners = repo(
-        {"OWNERS": fixture("kubernetes-sigs__kueue__OWNERS.yaml")}, fixture("kubernetes-sigs__kueue__OWNERS_ALIASES.yaml")
+        {"OWNERS": fixture("kubernetes-sigs__kueue__OWNERS.yaml")},
+        fixture("kubernetes-sigs__kueue__OWNERS_ALIASES.yaml"),
     )
     assert [h.login for h in owners.holders("", "approvers")] == ["mimowo", "sohankunkerkar", "tenzen-y"]
     # Emeritus approvers hold nothing.
     assert not owners.holds("ahg-g", "", "approvers")
     assert owners.approvers_for("go.mod") == {"mimowo", "sohankunkerkar", "tenzen-y", "mbobrovskyi", "pbundyra"}
-    assert owners.approvers_for("site/hugo.toml") == {"mimowo", "sohankunkerkar", "tenzen-y", "mbobrovskyi", "singularity23x0"}
+    assert owners.approvers_for("site/hugo.toml") == {
+        "mimowo",
+        "sohankunkerkar",
+        "tenzen-y",
+        "mbobrovskyi",
+        "singularity23x0",
+    }
 
 
 def test_a_reviewer_of_a_subfolder():
-    owners = repo({"OWNERS": "approvers: [root]\n", "pkg/controller/OWNERS": "reviewers: [Mentee]\napprovers: [lead]\n"})
+    owners = repo(
+        {"OWNERS": "approvers: [root]\n", "pkg/controller/OWNERS": "reviewers: [Mentee]\napprovers: [lead]\n"}
+    )
     assert owners.roles_of("mentee") == [("pkg/controller", "reviewers")]
     assert owners.holds("mentee", "pkg/controller", "reviewers")
     assert not owners.holds("mentee", "", "reviewers")
@@ -257,7 +294,11 @@ def test_a_reviewer_of_a_subfolder():
         ("filters:\n  - x\n", 2, "filters must be a mapping of path patterns to lists."),
         ('filters:\n  ".*": [a]\n', 2, "filter '.*' must be a mapping"),
         ("options:\n  no_parent_owners: maybe\n", 2, "options.no_parent_owners must be true or false."),
-        ("approvers: [a]\nreviewers: [b]\napprovers: [c]\n", 3, "'approvers' appears twice in the file (first on line 1)."),
+        (
+            "approvers: [a]\nreviewers: [b]\napprovers: [c]\n",
+            3,
+            "'approvers' appears twice in the file (first on line 1).",
+        ),
         ("approvers: [a\n", 2, "not valid YAML"),
         ("approvers: [a]\n---\nb: 1\n", 2, "expected a single document in the stream, but found another document."),
     ],

@@ -1,9 +1,9 @@
 """Round-trip edits of OWNERS files: exactly one line added (or moved), every other byte unchanged."""
 
 import bisect
-import re
 import dataclasses
 import difflib
+import re
 from pathlib import Path
 
 import pytest
@@ -53,9 +53,9 @@ def assert_moved(old: str, edit, login: str, created: bool) -> None:
         new = without_line(new, edit.line - 1)
     assert login in edit.new_text.splitlines()[edit.line - 1]
     old_lines = old.splitlines()
-    assert any(
-        login in old_lines[index] and without_line(old, index + 1) == new for index in range(len(old_lines))
-    ), "the rest of the file changed"
+    assert any(login in old_lines[index] and without_line(old, index + 1) == new for index in range(len(old_lines))), (
+        "the rest of the file changed"
+    )
 
 
 def expected_list(old: tuple[str, ...], login: str) -> tuple[str, ...]:
@@ -157,7 +157,9 @@ def test_moving_every_approver_of_a_real_file_to_emeritus(name):
         after = parse_owners(edit.new_text, name)
         approvers = tuple(a for a in config.approvers if a != login)
         expected = with_entry(before, filter_key, "approvers", approvers)
-        expected = with_entry(expected, filter_key, "emeritus_approvers", expected_list(config.emeritus_approvers, login))
+        expected = with_entry(
+            expected, filter_key, "emeritus_approvers", expected_list(config.emeritus_approvers, login)
+        )
         assert after == expected
         assert_moved(old, edit, login, created=not config.emeritus_approvers)
 
@@ -317,7 +319,9 @@ def test_promotion_in_a_filters_file_goes_to_the_catch_all_alias_group():
     aliases = fixture("kubernetes-sigs__kueue__OWNERS_ALIASES.yaml")
     edit = plan_addition(owners, aliases, "approvers", "nina")
     assert edit.path == "OWNERS_ALIASES"
-    assert edit.new_text == aliases.replace("    - mimowo\n    - sohankunkerkar\n", "    - mimowo\n    - nina\n    - sohankunkerkar\n", 1)
+    assert edit.new_text == aliases.replace(
+        "    - mimowo\n    - sohankunkerkar\n", "    - mimowo\n    - nina\n    - sohankunkerkar\n", 1
+    )
 
 
 def test_promotion_already_held_through_an_alias_is_no_change():
@@ -325,7 +329,10 @@ def test_promotion_already_held_through_an_alias_is_no_change():
     aliases = fixture("kubernetes-sigs__controller-runtime__OWNERS_ALIASES.yaml")
     edit = plan_addition(owners, aliases, "reviewers", "@joelspeed")
     assert not edit.changed
-    assert edit.message == "joelspeed is already in reviewers of OWNERS through alias group controller-runtime-reviewers; nothing to change."
+    assert (
+        edit.message
+        == "joelspeed is already in reviewers of OWNERS through alias group controller-runtime-reviewers; nothing to change."
+    )
 
 
 def test_list_of_people_with_unrelated_groups_is_edited_itself():
@@ -334,7 +341,9 @@ def test_list_of_people_with_unrelated_groups_is_edited_itself():
     assert alias_group_for(owners, aliases, "approvers") is None
     edit = plan_addition(owners, aliases, "approvers", "newlead")
     assert edit.path == "OWNERS"
-    assert edit.new_text == owners.replace("      - committee-steering\n", "      - committee-steering\n      - newlead\n", 1)
+    assert edit.new_text == owners.replace(
+        "      - committee-steering\n", "      - committee-steering\n      - newlead\n", 1
+    )
 
 
 def test_several_candidate_groups_need_a_person_to_choose():
@@ -398,7 +407,10 @@ def test_styles_are_kept(old, login, new):
     [
         ("approvers:\n  - a\n  - b\n", "approvers:\n  - b\nemeritus_approvers:\n  - a\n"),
         ("approvers: [a, b]\n", "approvers: [b]\nemeritus_approvers:\n  - a\n"),
-        ("approvers:\n- a # lead\n- b\nemeritus_approvers:\n- z\n", "approvers:\n- b\nemeritus_approvers:\n- a # lead\n- z\n"),
+        (
+            "approvers:\n- a # lead\n- b\nemeritus_approvers:\n- z\n",
+            "approvers:\n- b\nemeritus_approvers:\n- a # lead\n- z\n",
+        ),
         ("approvers:\n  - b\n  - a\nemeritus_approvers: [c]\n", "approvers:\n  - b\nemeritus_approvers: [a, c]\n"),
         ("approvers:\r\n  - a\r\n  - b", "approvers:\r\n  - b\r\nemeritus_approvers:\r\n  - a"),
         ("approvers:\n  - b\n  - a", "approvers:\n  - b\nemeritus_approvers:\n  - a"),
@@ -417,7 +429,9 @@ def test_move_when_already_emeritus_only_removes():
 def test_remove_reviewer():
     old = fixture("kubernetes__test-infra__config__jobs__image-pushing__OWNERS.yaml")
     edit = remove_from_list(old, "reviewers", "XMUDRII")
-    assert edit.new_text == old.replace("reviewers:\n- ameukam\n- upodroid\n- xmudrii\n", "reviewers:\n- ameukam\n- upodroid\n")
+    assert edit.new_text == old.replace(
+        "reviewers:\n- ameukam\n- upodroid\n- xmudrii\n", "reviewers:\n- ameukam\n- upodroid\n"
+    )
     assert edit.message == "Removed xmudrii from reviewers of OWNERS (line 9)."
     assert remove_from_list("reviewers: [a, b, c]\n", "reviewers", "b").new_text == "reviewers: [a, c]\n"
     assert remove_from_list("reviewers: [a, b, c]\n", "reviewers", "c").new_text == "reviewers: [a, b]\n"
@@ -430,7 +444,10 @@ def test_remove_reviewer():
         (lambda: add_to_list("approvers: [a]\n", "owners", "x"), "'owners' is not an OWNERS list"),
         (lambda: add_to_list("approvers: &people [a]\nreviewers: *people\n", "reviewers", "x"), "YAML alias"),
         (lambda: add_to_list('filters:\n  "x":\n    approvers: [a]\n', "approvers", "y"), 'has no ".*" entry'),
-        (lambda: add_to_list('filters:\n  ".*":\n    approvers: [a]\n', "approvers", "y", filter_key="z"), "no filter 'z'"),
+        (
+            lambda: add_to_list('filters:\n  ".*":\n    approvers: [a]\n', "approvers", "y", filter_key="z"),
+            "no filter 'z'",
+        ),
         (lambda: remove_from_list("reviewers: [a]\n", "reviewers", "b"), "b is not in reviewers of OWNERS."),
         (lambda: move_to_emeritus("approvers: [a]\n", "b"), "b is not in approvers of OWNERS"),
         (lambda: add_to_alias("aliases:\n  g: [a]\n", "g", "b c"), "not a GitHub login"),
@@ -468,7 +485,9 @@ def _write(login: str, quote: str) -> str:
 def owners_files(draw):
     """An OWNERS file in random but valid style, and the lists it holds (display logins, in order)."""
     names = draw(st.lists(LOGIN, min_size=1, max_size=12, unique_by=norm_login))
-    keys = draw(st.lists(st.sampled_from(["approvers", "reviewers", "emeritus_approvers"]), min_size=1, max_size=3, unique=True))
+    keys = draw(
+        st.lists(st.sampled_from(["approvers", "reviewers", "emeritus_approvers"]), min_size=1, max_size=3, unique=True)
+    )
     filters = draw(st.booleans())
     base = 4 if filters else 0
     newline = draw(st.sampled_from(["\n", "\r\n"]))
@@ -516,7 +535,9 @@ def _check_generated(text, lists, filters):
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=owners_files(), which=st.sampled_from(["approvers", "reviewers", "emeritus_approvers", "required_reviewers"]))
+@given(
+    data=owners_files(), which=st.sampled_from(["approvers", "reviewers", "emeritus_approvers", "required_reviewers"])
+)
 def test_generated_files_gain_exactly_the_added_login(data, which):
     text, lists, filters, spare = data
     owners, config = _check_generated(text, lists, filters)

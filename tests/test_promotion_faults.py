@@ -57,8 +57,9 @@ async def test_every_effect_exactly_once_through_faults(world):
     assert state.repo(CODE).file("pkg/controller/OWNERS", pr.pull.head_ref).decode().count("  - alice\n") == 1
 
     # The thanks comment after the merge: another lost answer.
-    state.delay_next(1, seconds=1.0, method="POST", path_glob=f"/repos/{COMMUNITY}/issues/{issue.number}/comments",
-                     apply=True)
+    state.delay_next(
+        1, seconds=1.0, method="POST", path_glob=f"/repos/{COMMUNITY}/issues/{issue.number}/comments", apply=True
+    )
     await world.deliver(world.act.merge_branch(CODE, pr.number, by="omar"))
     issue = state.repo(COMMUNITY).issues[issue.number]
     assert issue.state == "closed"

@@ -77,9 +77,13 @@ async def test_a_mentee_crosses_the_reviewer_bar_and_is_promoted(world):
     (comment_after,) = progress_comments(world, "alice")
     assert comment_after.id == comment.id  # edited in place, never a second comment
     assert world.state.count_writes("PATCH", f"/repos/{COMMUNITY}/issues/comments/*") > edits_before
-    assert "| ✅ | Primary reviewer for at least 5 PRs to sample-org/widgets/pkg/controller | 5 / 5" in comment_after.body
-    assert ("| ✅ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 20 / 20"
-            in comment_after.body)
+    assert (
+        "| ✅ | Primary reviewer for at least 5 PRs to sample-org/widgets/pkg/controller | 5 / 5" in comment_after.body
+    )
+    assert (
+        "| ✅ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 20 / 20"
+        in comment_after.body
+    )
 
     # One readiness issue, with the evidence, the checklist and the sponsor rule.
     issue = readiness_issue(world)
@@ -120,8 +124,11 @@ async def test_a_mentee_crosses_the_reviewer_bar_and_is_promoted(world):
     changed = world.state.diff(world.state.repo(CODE), "main", branch)
     assert [f.path for f in changed] == ["pkg/controller/OWNERS"]  # nothing else in the repository
     before = world.state.repo(CODE).file("pkg/controller/OWNERS", "main").decode()
-    lines = [l for l in difflib.unified_diff(before.splitlines(), EXPECTED_OWNERS.splitlines(), lineterm="", n=0)
-             if l[:1] in "+-" and not l.startswith(("+++", "---"))]
+    lines = [
+        l
+        for l in difflib.unified_diff(before.splitlines(), EXPECTED_OWNERS.splitlines(), lineterm="", n=0)
+        if l[:1] in "+-" and not l.startswith(("+++", "---"))
+    ]
     assert lines == ["+  - alice"]
     issue = readiness_issue(world)
     assert f"The roster pull request is open: https://github.com/{CODE}/pull/{pr.number}" in issue.body
@@ -155,8 +162,10 @@ async def test_history_imported_on_install_reaches_the_progress_comment(world):
     await world.settle()
     (comment,) = progress_comments(world, "alice")
     assert "| ✅ | Primary reviewer for at least 5 PRs to sample-org/widgets/pkg/controller | 5 / 5" in comment.body
-    assert ("| ✅ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 20 / 20"
-            in comment.body)
+    assert (
+        "| ✅ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 20 / 20"
+        in comment.body
+    )
     assert readiness_issue(world).state == "open"
 
 
@@ -170,13 +179,20 @@ async def test_a_roster_change_made_by_people_moves_the_progress_comment_on(worl
     assert "### @bob → Reviewer in `sample-org/widgets/pkg/controller`" in comment.body
 
     owners = world.state.repo(CODE).file("pkg/controller/OWNERS", "main").decode()
-    world.state.commit(CODE, "add-bob", {"pkg/controller/OWNERS": owners.replace("  - omar\n  - sam", "  - bob\n  - omar\n  - sam")},
-                       message="Add bob as reviewer", author="omar")
+    world.state.commit(
+        CODE,
+        "add-bob",
+        {"pkg/controller/OWNERS": owners.replace("  - omar\n  - sam", "  - bob\n  - omar\n  - sam")},
+        message="Add bob as reviewer",
+        author="omar",
+    )
     pr = world.state.open_pull_request(CODE, head="add-bob", base="main", title="Add bob", body=None, author="omar")
     await world.deliver(world.act.merge_branch(CODE, pr.number, by="omar"))
     (comment,) = progress_comments(world, "bob")
     assert "### @bob → Approver in `sample-org/widgets/pkg/controller`" in comment.body
-    assert world.db.execute("SELECT count(*) FROM holdings WHERE login = 'bob' AND level = 'reviewer'").fetchone()[0] == 1
+    assert (
+        world.db.execute("SELECT count(*) FROM holdings WHERE login = 'bob' AND level = 'reviewer'").fetchone()[0] == 1
+    )
 
 
 async def test_falling_below_a_requirement_is_said_on_the_issue_without_closing_it(world):
@@ -193,7 +209,10 @@ async def test_falling_below_a_requirement_is_said_on_the_issue_without_closing_
     issue = readiness_issue(world)
     assert issue.state == "open"
     assert "no longer meets every automatic requirement" in issue.body
-    assert "| ⬜ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 19 / 20" in issue.body
+    assert (
+        "| ⬜ | Reviewed or merged at least 20 substantial PRs to sample-org/widgets/pkg/controller | 19 / 20"
+        in issue.body
+    )
     assert world.db.execute("SELECT status, below_since IS NOT NULL FROM readiness").fetchone() == ("open", 1)
 
     pr.labels.remove("kind/cleanup")
@@ -201,8 +220,11 @@ async def test_falling_below_a_requirement_is_said_on_the_issue_without_closing_
     issue = readiness_issue(world)
     assert "no longer meets" not in issue.body
     assert world.db.execute("SELECT status, below_since FROM readiness").fetchone() == ("open", None)
-    patches = [r for r in world.stand_in.requests_to("PATCH", f"/repos/{COMMUNITY}/issues/{issue.number}")
-               if "state" in (r.body or {}) and r.body["state"] != "open"]
+    patches = [
+        r
+        for r in world.stand_in.requests_to("PATCH", f"/repos/{COMMUNITY}/issues/{issue.number}")
+        if "state" in (r.body or {}) and r.body["state"] != "open"
+    ]
     assert patches == []  # never closed on the way
 
 
@@ -214,8 +236,9 @@ async def test_hold_stops_approval_until_unhold(world):
     assert readiness_issue(world).body.startswith("⏸️ On hold by @lena.")
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "/ladder approve"))
     assert world.pulls_by_app(CODE) == []
-    assert any(c.body.startswith("This readiness issue is on hold (by @lena)")
-               for c in world.comments(COMMUNITY, issue.number))
+    assert any(
+        c.body.startswith("This readiness issue is on hold (by @lena)") for c in world.comments(COMMUNITY, issue.number)
+    )
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "lena", "/ladder unhold"))
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "Now.\n/ladder approve"))
     assert len(world.pulls_by_app(CODE)) == 1
@@ -227,8 +250,12 @@ async def test_an_organisation_in_dry_run_sees_every_planned_write_and_github_se
     from app.cli import main as ladder
 
     config = world.state.repo(sample.CONFIG_REPO).file(".github/ladder.yml").decode()
-    world.state.commit(sample.CONFIG_REPO, "main", {".github/ladder.yml": config.replace(
-        "owners_pr: after_approval", "owners_pr: after_approval\ndry_run: true")}, message="Watch first")
+    world.state.commit(
+        sample.CONFIG_REPO,
+        "main",
+        {".github/ladder.yml": config.replace("owners_pr: after_approval", "owners_pr: after_approval\ndry_run: true")},
+        message="Watch first",
+    )
     await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
     await world.deliver(story.alice_history(world.act, datetime.now(timezone.utc)))
 
@@ -246,8 +273,12 @@ async def test_an_organisation_in_dry_run_sees_every_planned_write_and_github_se
 
 async def test_a_command_refused_for_a_broken_ladder_yml_says_what_is_wrong(world):
     config = world.state.repo(sample.CONFIG_REPO).file(".github/ladder.yml").decode()
-    world.state.commit(sample.CONFIG_REPO, "main", {".github/ladder.yml": config.replace(
-        "owners_pr: after_approval", "owners_pr: sometimes")}, message="Typo")
+    world.state.commit(
+        sample.CONFIG_REPO,
+        "main",
+        {".github/ladder.yml": config.replace("owners_pr: after_approval", "owners_pr: sometimes")},
+        message="Typo",
+    )
     await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
     await world.deliver(world.act.comment(COMMUNITY, sample.TRACKING_ISSUE, "alice", "/ladder status"))
     (reply,) = world.comments(COMMUNITY, sample.TRACKING_ISSUE)

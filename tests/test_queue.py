@@ -28,8 +28,9 @@ async def test_deliveries_acknowledged_before_a_restart_are_processed_after_it(t
     # A service whose worker never runs: 202 means stored, nothing more.
     first = await start_service(db_path, start_worker=False)
     for number in range(1, 6):
-        resp = await first.deliver("pull_request", merged_pull_request(number=number, pr_id=1000 + number),
-                                   delivery_id=f"d{number}")
+        resp = await first.deliver(
+            "pull_request", merged_pull_request(number=number, pr_id=1000 + number), delivery_id=f"d{number}"
+        )
         assert resp.status == 202
     assert first.count("pull_requests") == 0
     await stop_service(first)
@@ -79,8 +80,14 @@ async def test_sigkill_right_after_the_acknowledgements_loses_nothing(tmp_path):
     """A real `ladder serve` process is killed with SIGKILL as soon as the last 202 arrives."""
     db_path = tmp_path / "ladder.db"
     port = _free_port()
-    env = {**os.environ, "WEBHOOK_SECRET": SECRET, "DATABASE_PATH": str(db_path), "PORT": str(port),
-           "HOST": "127.0.0.1", "LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "WEBHOOK_SECRET": SECRET,
+        "DATABASE_PATH": str(db_path),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "warning",
+    }
     env.pop("APP_ID", None)
     base = f"http://127.0.0.1:{port}"
     count = 150
@@ -91,9 +98,12 @@ async def test_sigkill_right_after_the_acknowledgements_loses_nothing(tmp_path):
 
             async def send(i: int) -> int:
                 body = json.dumps(merged_pull_request(number=i, pr_id=5000 + i)).encode()
-                headers = {"Content-Type": "application/json", "X-GitHub-Event": "pull_request",
-                           "X-GitHub-Delivery": f"burst-{i}",
-                           "X-Hub-Signature-256": expected_signature(SECRET, body)}
+                headers = {
+                    "Content-Type": "application/json",
+                    "X-GitHub-Event": "pull_request",
+                    "X-GitHub-Delivery": f"burst-{i}",
+                    "X-Hub-Signature-256": expected_signature(SECRET, body),
+                }
                 async with session.post(base + "/api/github/webhooks", data=body, headers=headers) as r:
                     return r.status
 

@@ -12,13 +12,15 @@ from app.server import make_app
 from app.server.web import BACKGROUND
 from app.settings import Settings
 from tests.conftest import SECRET, Service
-from tests.test_backfill import INSTALLATION, ago, count, db, graphql_bodies, schedule, seed  # noqa: F401
 from tests.payloads import load
+from tests.test_backfill import INSTALLATION, ago, count, db, graphql_bodies, schedule, seed  # noqa: F401
 
 
 def record_repository(db, repo) -> None:
-    db.execute("INSERT INTO repositories (id, full_name, owner, name, installation_id) VALUES (?, ?, ?, ?, ?)",
-               [repo.id, repo.full_name, repo.owner, repo.name, INSTALLATION])
+    db.execute(
+        "INSERT INTO repositories (id, full_name, owner, name, installation_id) VALUES (?, ?, ?, ?, ?)",
+        [repo.id, repo.full_name, repo.owner, repo.name, INSTALLATION],
+    )
 
 
 async def test_a_missed_delivery_is_repaired_by_the_next_pass(stand_in, github_client, db):
@@ -38,8 +40,9 @@ async def test_a_missed_delivery_is_repaired_by_the_next_pass(stand_in, github_c
     calls = []
     seen = len(graphql_bodies(stand_in))
 
-    report = await reconcile(db, github_client, options=Options(page_size=5),
-                             on_imported=lambda org, repo_ids: calls.append((org, repo_ids)))
+    report = await reconcile(
+        db, github_client, options=Options(page_size=5), on_imported=lambda org, repo_ids: calls.append((org, repo_ids))
+    )
 
     assert report.pull_requests == 2
     assert count(db, "pull_requests") == 32
@@ -48,7 +51,9 @@ async def test_a_missed_delivery_is_repaired_by_the_next_pass(stand_in, github_c
     # Only what changed since the last import was read: one page, not the seven of the first import.
     pages = [b for b in graphql_bodies(stand_in)[seen:] if "BackfillPullRequests" in b["query"]]
     assert len(pages) == 1
-    passes = db.execute("SELECT repositories, pull_requests, finished_at IS NOT NULL, error FROM reconcile_passes").fetchall()
+    passes = db.execute(
+        "SELECT repositories, pull_requests, finished_at IS NOT NULL, error FROM reconcile_passes"
+    ).fetchall()
     assert passes == [(1, 2, 1, None)]
 
 

@@ -10,7 +10,8 @@ import json
 from datetime import date, datetime, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.cli import main
 from reports.cohort import add_months, cohort_report
@@ -95,7 +96,9 @@ def test_person_report(capsys, database):
     assert code == 0
     assert lines[0] == "# @bob"
     assert "- **Activity:** 1 pull requests opened, 1 reviews, 0 review comments, 0 comments, 0 issues opened" in lines
-    assert "| reviewer | acme/api | ready | Sponsored by 1 approver |  | people decide | for people to confirm |" in lines
+    assert (
+        "| reviewer | acme/api | ready | Sponsored by 1 approver |  | people decide | for people to confirm |" in lines
+    )
     assert "| 4 Feb 2020 | api-reviewers | [comment](https://github.com/acme/community/issues/7#c1) |" in lines
     assert "| planned | comment on acme/community#7 | dry-run: recorded, not sent |" in lines
     assert "| failed | comment on acme/api#4 | error: 404 Not Found: issue 4 is gone |" in lines
@@ -112,10 +115,14 @@ def test_org_report(capsys, database):
     assert lines[0] == "# acme"
     assert "- **Evaluations:** 1 working, 1 ready, 0 approved, 1 promoted" in lines
     assert "- **Writes to GitHub:** 1 done, 1 pending, 1 planned, 1 failed" in lines
-    assert ("| api-reviewers | reviewer in acme/api | 1 Jan 2020 to 31 Mar 2020 | 3 | 1 of 3 (33%) | "
-            "60 days (median; alice 60 days) |") in lines
-    assert ("| alice | reviewer | acme/api | promoted | [acme/community#11](https://github.com/acme/community/issues/11)"
-            " | 1 Feb 2020 | 1 Mar 2020 |") in lines
+    assert (
+        "| api-reviewers | reviewer in acme/api | 1 Jan 2020 to 31 Mar 2020 | 3 | 1 of 3 (33%) | "
+        "60 days (median; alice 60 days) |"
+    ) in lines
+    assert (
+        "| alice | reviewer | acme/api | promoted | [acme/community#11](https://github.com/acme/community/issues/11)"
+        " | 1 Feb 2020 | 1 Mar 2020 |"
+    ) in lines
     code, out, _ = run(capsys, "report", "org", "acme", "--format", "csv", "--database", database)
     assert out.splitlines() == [
         "Person,Level,Scope,State,Requirements met,Evaluated",
@@ -125,11 +132,14 @@ def test_org_report(capsys, database):
     ]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["report", "cohort", "nope"], "ladder: no cohort called 'nope' in the stored configurations"),
-    (["report", "person", "zed"], "ladder: no one with the login 'zed' is known to Ladder"),
-    (["report", "org", "globex"], "ladder: no organisation called 'globex' is known to Ladder"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["report", "cohort", "nope"], "ladder: no cohort called 'nope' in the stored configurations"),
+        (["report", "person", "zed"], "ladder: no one with the login 'zed' is known to Ladder"),
+        (["report", "org", "globex"], "ladder: no organisation called 'globex' is known to Ladder"),
+    ],
+)
 def test_unknown_names_are_one_line_and_exit_2(capsys, database, argv, message):
     code, out, err = run(capsys, *argv, "--database", database)
     assert (code, out, err) == (2, "", message)
@@ -147,13 +157,12 @@ def test_add_months_lands_in_the_right_month(start, months):
     assert later.day == min(start.day, calendar.monthrange(later.year, later.month)[1])
 
 
-
-
 def test_reports_on_the_demo(capsys, demo_database):
     from app.store import open_database
 
-    report = cohort_report(open_database(demo_database), "widgets-controller-reviewers",
-                           now=datetime(2028, 1, 1, tzinfo=timezone.utc))
+    report = cohort_report(
+        open_database(demo_database), "widgets-controller-reviewers", now=datetime(2028, 1, 1, tzinfo=timezone.utc)
+    )
     assert report.data["graduated"] == 1 and report.data["mentees"][0]["login"] == "alice"
     # The demo's history ends weeks before the term does: nobody is active after it.
     assert report.data["retention"]["3"]["active"] == 0

@@ -62,10 +62,15 @@ def prow(stand_in):
     state.add_installation(INSTALLATION, "kubernetes-sigs")
     first = PROW_ROOT.replace("  - droslean\n", "").replace("  - smg247\n", "")
     state.add_repo(PROW, files={"OWNERS": first, "README.md": "# Prow\n"}, at=day(0))
-    state.commit(PROW, "main", {"pkg/plugins/OWNERS": PROW_PLUGINS, "pkg/plugins/plugins.go": "package plugins\n"},
-                 message="Add the plugins package", author="cjwagner", at=day(10))
-    state.commit(PROW, "main", {"OWNERS": PROW_ROOT.replace("  - smg247\n", "")}, message="Add droslean",
-                 at=day(20))
+    state.commit(
+        PROW,
+        "main",
+        {"pkg/plugins/OWNERS": PROW_PLUGINS, "pkg/plugins/plugins.go": "package plugins\n"},
+        message="Add the plugins package",
+        author="cjwagner",
+        at=day(10),
+    )
+    state.commit(PROW, "main", {"OWNERS": PROW_ROOT.replace("  - smg247\n", "")}, message="Add droslean", at=day(20))
     state.commit(PROW, "main", {"OWNERS": PROW_ROOT}, message="Add smg247", at=day(30))
     state.commit(PROW, "main", {"README.md": "# Prow\n\nCI for Kubernetes.\n"}, at=day(35))
     return state
@@ -86,8 +91,9 @@ PROW_EXPECTED = [
 async def test_folder_scope_reads_its_owners_and_the_ones_above(stand_in, github_client, db, prow):
     gh = await github_client.for_installation(INSTALLATION)
     calls = Calls()
-    rows = await sync_owners_scope(gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "prow", "pkg/plugins"),
-                                   now=NOW, calls=calls)
+    rows = await sync_owners_scope(
+        gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "prow", "pkg/plugins"), now=NOW, calls=calls
+    )
     assert holdings(db) == PROW_EXPECTED
     assert len(rows) == 8 and {r.updated_at for r in rows} == {NOW} and {r.org for r in rows} == {"kubernetes-sigs"}
     # the required reviewers (MadhavJivrajani, Priyankasaggu11929) and emeritus approvers hold nothing
@@ -119,7 +125,8 @@ async def test_removed_people_lose_the_row_and_new_ones_are_dated(stand_in, gith
     await sync_owners_scope(gh, db, ladder, scope, now=NOW)
     # krzyzacy goes emeritus and BenTheElder joins, in one commit
     moved = PROW_ROOT.replace("  - krzyzacy\n", "  - BenTheElder\n").replace(
-        "emeritus_approvers:\n", "emeritus_approvers:\n  - krzyzacy\n")
+        "emeritus_approvers:\n", "emeritus_approvers:\n  - krzyzacy\n"
+    )
     prow.commit(PROW, "main", {"OWNERS": moved}, message="krzyzacy to emeritus; add BenTheElder", at=day(50))
     calls = Calls()
     await sync_owners_scope(gh, db, ladder, scope, now=NOW, calls=calls)
@@ -130,11 +137,11 @@ async def test_removed_people_lose_the_row_and_new_ones_are_dated(stand_in, gith
 
 
 async def test_no_parent_owners_stops_inheritance(stand_in, github_client, db, prow):
-    prow.commit(PROW, "main", {"pkg/plugins/OWNERS": PROW_PLUGINS + "options:\n  no_parent_owners: true\n"},
-                at=day(40))
+    prow.commit(PROW, "main", {"pkg/plugins/OWNERS": PROW_PLUGINS + "options:\n  no_parent_owners: true\n"}, at=day(40))
     gh = await github_client.for_installation(INSTALLATION)
-    await sync_owners_scope(gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "prow", "pkg/plugins"),
-                            now=NOW)
+    await sync_owners_scope(
+        gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "prow", "pkg/plugins"), now=NOW
+    )
     assert holdings(db) == [
         ("cjwagner", "approver", PLUGINS_SCOPE, stamp(10), PLUGINS_SOURCE),
         ("cjwagner", "reviewer", PLUGINS_SCOPE, stamp(10), PLUGINS_SOURCE),
@@ -142,19 +149,26 @@ async def test_no_parent_owners_stops_inheritance(stand_in, github_client, db, p
     # the root approvers still hold the level over the repository itself
     await sync_owners_scope(gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "prow"), now=NOW)
     assert [(r[0], r[3]) for r in holdings(db) if r[2] == "kubernetes-sigs/prow"] == [
-        ("cblecker", stamp(0)), ("droslean", stamp(20)), ("krzyzacy", stamp(0)), ("matthyx", stamp(0)),
-        ("petr-muller", stamp(0)), ("smg247", stamp(30))]
+        ("cblecker", stamp(0)),
+        ("droslean", stamp(20)),
+        ("krzyzacy", stamp(0)),
+        ("matthyx", stamp(0)),
+        ("petr-muller", stamp(0)),
+        ("smg247", stamp(30)),
+    ]
 
 
 async def test_holdings_reach_the_evaluator_facts(stand_in, github_client, db, prow):
     db.execute("INSERT INTO people (id, login, type) VALUES (501, 'SMG247', 'User')")
     gh = await github_client.for_installation(INSTALLATION)
-    rows = await sync_owners_scope(gh, db, builtin_ladder("kubernetes"),
-                                   Scope("kubernetes-sigs", "prow", "pkg/plugins"), now=NOW)
+    rows = await sync_owners_scope(
+        gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "prow", "pkg/plugins"), now=NOW
+    )
     assert [r.person_id for r in rows if r.login == "smg247"] == [501]
     facts = load_facts(db, "kubernetes-sigs", member_level=None)
     assert facts.people[501].holdings == (
-        Holding("approver", Scope("kubernetes-sigs", "prow", "pkg/plugins"), day(30)),)
+        Holding("approver", Scope("kubernetes-sigs", "prow", "pkg/plugins"), day(30)),
+    )
 
 
 # --- kubernetes-sigs/controller-runtime: OWNERS lists only alias groups ------------------------------
@@ -169,10 +183,14 @@ def controller_runtime(stand_in):
     """The reviewers alias enters the OWNERS reviewers list on day 5; troy0820 enters it on day 12."""
     state = stand_in.state
     state.add_installation(INSTALLATION, "kubernetes-sigs")
-    state.add_repo(CR, files={
-        "OWNERS": CR_OWNERS.replace("  - controller-runtime-reviewers\n", ""),
-        "OWNERS_ALIASES": CR_ALIASES.replace("  - troy0820\n", ""),
-    }, at=day(0))
+    state.add_repo(
+        CR,
+        files={
+            "OWNERS": CR_OWNERS.replace("  - controller-runtime-reviewers\n", ""),
+            "OWNERS_ALIASES": CR_ALIASES.replace("  - troy0820\n", ""),
+        },
+        at=day(0),
+    )
     state.commit(CR, "main", {"OWNERS": CR_OWNERS}, message="Reviewers alias reviews", at=day(5))
     state.commit(CR, "main", {"OWNERS_ALIASES": CR_ALIASES}, message="Add troy0820", at=day(12))
     return state
@@ -184,8 +202,9 @@ def alias_source(group: str) -> str:
 
 async def test_aliases_expand_and_date_by_the_later_of_both_files(stand_in, github_client, db, controller_runtime):
     gh = await github_client.for_installation(INSTALLATION)
-    await sync_owners_scope(gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "controller-runtime"),
-                            now=NOW)
+    await sync_owners_scope(
+        gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "controller-runtime"), now=NOW
+    )
     scope = "kubernetes-sigs/controller-runtime"
     admins = alias_source("controller-runtime-admins")
     reviewers = alias_source("controller-runtime-reviewers")
@@ -213,8 +232,7 @@ ARGO = load_ladder((TESTS / "fixtures" / "ladders" / "argo.yaml").read_text(enco
 async def test_alias_group_roster(stand_in, github_client, db, controller_runtime):
     """Argo's reviewers are the `{repo}-reviewers` group: dated by OWNERS_ALIASES alone."""
     gh = await github_client.for_installation(INSTALLATION)
-    rows = await sync_owners_scope(gh, db, ARGO, Scope("kubernetes-sigs", "controller-runtime", "pkg/client"),
-                                   now=NOW)
+    rows = await sync_owners_scope(gh, db, ARGO, Scope("kubernetes-sigs", "controller-runtime", "pkg/client"), now=NOW)
     source = f"OWNERS_ALIASES {CR}:OWNERS_ALIASES (controller-runtime-reviewers)"
     scope = "kubernetes-sigs/controller-runtime"  # Argo's levels are held per repository
     assert holdings(db) == [
@@ -238,7 +256,10 @@ async def test_a_broken_owners_file_is_reported_with_its_line(stand_in, github_c
     gh = await github_client.for_installation(INSTALLATION)
     with pytest.raises(OwnersError) as error:
         await sync_owners_scope(gh, db, builtin_ladder("kubernetes"), Scope("kubernetes-sigs", "prow"), now=NOW)
-    assert str(error.value) == "kubernetes-sigs/prow:OWNERS, line 3: reviewers must be a list, but it is the single value 'cblecker'."
+    assert (
+        str(error.value)
+        == "kubernetes-sigs/prow:OWNERS, line 3: reviewers must be a list, but it is the single value 'cblecker'."
+    )
     assert holdings(db) == []
 
 

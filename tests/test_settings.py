@@ -17,14 +17,21 @@ from app.settings import SettingsError, graphql_url_for, load_settings
 @pytest.fixture(scope="module")
 def pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def test_defaults_are_probots():
     s = load_settings({"WEBHOOK_SECRET": "s"})
     assert (s.webhook_path, s.port, s.host, s.github_api_url, str(s.database_path), s.log_level) == (
-        "/api/github/webhooks", 3000, "0.0.0.0", "https://api.github.com", "ladder.db", "info")
+        "/api/github/webhooks",
+        3000,
+        "0.0.0.0",
+        "https://api.github.com",
+        "ladder.db",
+        "info",
+    )
     assert s.dry_run and s.app_id is None
     assert s.graphql_url == "https://api.github.com/graphql"
 
@@ -37,8 +44,9 @@ def test_graphql_endpoint_is_derived_for_enterprise_server():
 def test_app_settings_with_a_key_file(tmp_path, pem):
     key = tmp_path / "key.pem"
     key.write_text(pem)
-    s = load_settings({"APP_ID": "12345", "PRIVATE_KEY_PATH": str(key), "WEBHOOK_SECRET": "s",
-                       "PORT": "8080", "LOG_LEVEL": "DEBUG"})
+    s = load_settings(
+        {"APP_ID": "12345", "PRIVATE_KEY_PATH": str(key), "WEBHOOK_SECRET": "s", "PORT": "8080", "LOG_LEVEL": "DEBUG"}
+    )
     assert (s.app_id, s.port, s.log_level, s.dry_run) == (12345, 8080, "debug", False)
     assert s.private_key == pem
 
@@ -53,22 +61,36 @@ def test_secrets_are_not_in_the_repr(pem):
     assert "hunter2" not in repr(s) and "PRIVATE KEY" not in repr(s)
 
 
-@pytest.mark.parametrize("env, message", [
-    ({}, "WEBHOOK_SECRET is required"),
-    ({"WEBHOOK_SECRET": "s", "APP_ID": "abc"}, "APP_ID must be the GitHub App's numeric id"),
-    ({"WEBHOOK_SECRET": "s", "APP_ID": "1"}, "PRIVATE_KEY or PRIVATE_KEY_PATH is required when APP_ID is set"),
-    ({"WEBHOOK_SECRET": "s", "PRIVATE_KEY": "not a key"}, "PRIVATE_KEY is not a PEM private key"),
-    ({"WEBHOOK_SECRET": "s", "PRIVATE_KEY": "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----"},
-     "PRIVATE_KEY is not a valid PEM private key"),
-    ({"WEBHOOK_SECRET": "s", "PRIVATE_KEY_PATH": "/nonexistent/key.pem"}, "PRIVATE_KEY_PATH cannot be read"),
-    ({"WEBHOOK_SECRET": "s", "PORT": "http"}, "PORT must be a number from 1 to 65535"),
-    ({"WEBHOOK_SECRET": "s", "PORT": "70000"}, "PORT must be a number from 1 to 65535"),
-    ({"WEBHOOK_SECRET": "s", "WEBHOOK_PATH": "hooks"}, "WEBHOOK_PATH must start with '/'"),
-    ({"WEBHOOK_SECRET": "s", "WEBHOOK_PATH": "/healthz"}, "WEBHOOK_PATH must not be one of the service's own pages"),
-    ({"WEBHOOK_SECRET": "s", "GITHUB_API_URL": "api.github.com"}, r"GITHUB_API_URL must be an http\(s\) URL"),
-    ({"WEBHOOK_SECRET": "s", "LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of debug, info, warning, error"),
-    ({"WEBHOOK_SECRET": "s", "DATABASE_PATH": "/nonexistent/dir/ladder.db"}, "DATABASE_PATH's folder does not exist"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "WEBHOOK_SECRET is required"),
+        ({"WEBHOOK_SECRET": "s", "APP_ID": "abc"}, "APP_ID must be the GitHub App's numeric id"),
+        ({"WEBHOOK_SECRET": "s", "APP_ID": "1"}, "PRIVATE_KEY or PRIVATE_KEY_PATH is required when APP_ID is set"),
+        ({"WEBHOOK_SECRET": "s", "PRIVATE_KEY": "not a key"}, "PRIVATE_KEY is not a PEM private key"),
+        (
+            {
+                "WEBHOOK_SECRET": "s",
+                "PRIVATE_KEY": "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----",
+            },
+            "PRIVATE_KEY is not a valid PEM private key",
+        ),
+        ({"WEBHOOK_SECRET": "s", "PRIVATE_KEY_PATH": "/nonexistent/key.pem"}, "PRIVATE_KEY_PATH cannot be read"),
+        ({"WEBHOOK_SECRET": "s", "PORT": "http"}, "PORT must be a number from 1 to 65535"),
+        ({"WEBHOOK_SECRET": "s", "PORT": "70000"}, "PORT must be a number from 1 to 65535"),
+        ({"WEBHOOK_SECRET": "s", "WEBHOOK_PATH": "hooks"}, "WEBHOOK_PATH must start with '/'"),
+        (
+            {"WEBHOOK_SECRET": "s", "WEBHOOK_PATH": "/healthz"},
+            "WEBHOOK_PATH must not be one of the service's own pages",
+        ),
+        ({"WEBHOOK_SECRET": "s", "GITHUB_API_URL": "api.github.com"}, r"GITHUB_API_URL must be an http\(s\) URL"),
+        ({"WEBHOOK_SECRET": "s", "LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of debug, info, warning, error"),
+        (
+            {"WEBHOOK_SECRET": "s", "DATABASE_PATH": "/nonexistent/dir/ladder.db"},
+            "DATABASE_PATH's folder does not exist",
+        ),
+    ],
+)
 def test_bad_settings_name_the_variable(env, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(env)
@@ -81,8 +103,7 @@ def test_insecure_no_secret_is_explicit():
 def test_ladder_serve_with_bad_settings_prints_one_line_and_no_traceback(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH")}
     env.update(WEBHOOK_SECRET="s", PORT="not-a-port", DATABASE_PATH=str(tmp_path / "l.db"))
-    done = subprocess.run([sys.executable, "-m", "app", "serve"], env=env, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run([sys.executable, "-m", "app", "serve"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr == "ladder: PORT must be a number from 1 to 65535, got 'not-a-port'\n"
     assert done.stdout == ""
@@ -95,8 +116,7 @@ def test_ladder_serve_refuses_a_database_from_a_newer_version(tmp_path):
     sqlite3.connect(path).execute("PRAGMA user_version = 999")
     env = {k: v for k, v in os.environ.items() if k not in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH")}
     env.update(WEBHOOK_SECRET="s", PORT="3999", DATABASE_PATH=str(path))
-    done = subprocess.run([sys.executable, "-m", "app", "serve"], env=env, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run([sys.executable, "-m", "app", "serve"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "newer than this Ladder knows" in done.stderr

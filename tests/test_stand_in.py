@@ -25,8 +25,9 @@ async def gh(stand_in, github_client):
 async def raw(stand_in, gh, method, path, body=None):
     """Send a request as-is (bypassing gidgethub's conveniences), with a valid token."""
     token = await gh._authorization()
-    async with gh._session.request(method, stand_in.url + path, json=body,
-                                   headers={"Authorization": token}) as response:
+    async with gh._session.request(
+        method, stand_in.url + path, json=body, headers={"Authorization": token}
+    ) as response:
         return response.status, await response.json(content_type=None)
 
 
@@ -42,7 +43,8 @@ async def test_an_issue_without_title_is_a_violation(stand_in, gh):
     status, body = await raw(stand_in, gh, "POST", f"/repos/{REPO}/issues", {"body": "no title"})
     assert status == 422
     assert stand_in.take_violations() == [
-        f"POST /repos/{REPO}/issues: Invalid request.\n\nbody (body): 'title' is a required property"]
+        f"POST /repos/{REPO}/issues: Invalid request.\n\nbody (body): 'title' is a required property"
+    ]
     assert stand_in.state.repo(REPO).issues == {}
     status, body = await raw(stand_in, gh, "POST", f"/repos/{REPO}/issues", {"title": "ok", "labels": ["ladder"]})
     assert status == 201 and body["labels"][0]["name"] == "ladder"
@@ -65,12 +67,23 @@ async def test_contents_refs_and_pull_requests_then_merge(stand_in, gh):
     owners = await gh.getitem(f"/repos/{REPO}/contents/{{+path}}", {"path": "docs/OWNERS"})
     assert base64.b64decode(owners["content"]) == b"reviewers:\n- bob\n"
     main = await gh.getitem(f"/repos/{REPO}/git/ref/heads/main")
-    await gh.post(f"/repos/{REPO}/git/refs", data={"ref": "refs/heads/ladder/promote-carol", "sha": main["object"]["sha"]})
+    await gh.post(
+        f"/repos/{REPO}/git/refs", data={"ref": "refs/heads/ladder/promote-carol", "sha": main["object"]["sha"]}
+    )
     new = b"reviewers:\n- bob\n- carol\n"
-    await gh.put(f"/repos/{REPO}/contents/{{+path}}", {"path": "docs/OWNERS"}, data={
-        "message": "Promote carol", "content": base64.b64encode(new).decode(), "sha": owners["sha"],
-        "branch": "ladder/promote-carol"})
-    pr = await gh.post(f"/repos/{REPO}/pulls", data={"title": "Promote carol", "head": "ladder/promote-carol", "base": "main"})
+    await gh.put(
+        f"/repos/{REPO}/contents/{{+path}}",
+        {"path": "docs/OWNERS"},
+        data={
+            "message": "Promote carol",
+            "content": base64.b64encode(new).decode(),
+            "sha": owners["sha"],
+            "branch": "ladder/promote-carol",
+        },
+    )
+    pr = await gh.post(
+        f"/repos/{REPO}/pulls", data={"title": "Promote carol", "head": "ladder/promote-carol", "base": "main"}
+    )
     found = await gh.getitem(f"/repos/{REPO}/pulls?head=acme:ladder/promote-carol&state=open")
     assert [p["number"] for p in found] == [pr["number"]]
     files = await gh.getitem(f"/repos/{REPO}/pulls/{pr['number']}/files")
@@ -85,15 +98,20 @@ async def test_contents_refs_and_pull_requests_then_merge(stand_in, gh):
     assert merged["merged"] and merged["merged_by"]["login"] == "alice"
     history = await gh.getitem(f"/repos/{REPO}/commits?path=docs/OWNERS&sha=main")
     assert [c["commit"]["message"] for c in history] == [
-        f"Merge pull request #{pr['number']}: Promote carol", "Initial commit"]
+        f"Merge pull request #{pr['number']}: Promote carol",
+        "Initial commit",
+    ]
     assert state.count_writes("POST") == 2 and state.count_writes("PUT") == 1
 
 
 async def test_a_stale_sha_is_a_conflict(stand_in, gh):
     import gidgethub
+
     with pytest.raises(gidgethub.BadRequest) as caught:
-        await gh.put(f"/repos/{REPO}/contents/OWNERS", data={
-            "message": "x", "content": base64.b64encode(b"x").decode(), "sha": "0" * 40})
+        await gh.put(
+            f"/repos/{REPO}/contents/OWNERS",
+            data={"message": "x", "content": base64.b64encode(b"x").decode(), "sha": "0" * 40},
+        )
     assert caught.value.status_code == 409
 
 
@@ -132,8 +150,14 @@ async def test_graphql_pages_through_pull_requests(stand_in, gh):
     state = stand_in.state
     for n in range(250):
         at = T0 + timedelta(hours=250 - n)  # updated in the reverse order of their numbers
-        state.add_pull_request(REPO, author=f"user{n % 7}", created_at=at, merged_at=at + timedelta(hours=1),
-                               labels=["kind/docs"], files=["docs/a.md"])
+        state.add_pull_request(
+            REPO,
+            author=f"user{n % 7}",
+            created_at=at,
+            merged_at=at + timedelta(hours=1),
+            labels=["kind/docs"],
+            files=["docs/a.md"],
+        )
     numbers, costs = [], []
     after = None
     while True:
@@ -173,10 +197,15 @@ async def test_more_than_100_reviews_paginate_and_deleted_authors_are_null(stand
 
 async def test_graphql_violations(stand_in, gh):
     import gidgethub
+
     with pytest.raises(gidgethub.QueryError):
-        await gh.graphql('query { repository(owner: "acme", name: "widgets") { pullRequests(first: 5) { nodes { colour } } } }')
+        await gh.graphql(
+            'query { repository(owner: "acme", name: "widgets") { pullRequests(first: 5) { nodes { colour } } } }'
+        )
     with pytest.raises(gidgethub.QueryError, match="exceeds the `first` limit of 100"):
-        await gh.graphql('query { repository(owner: "acme", name: "widgets") { pullRequests(first: 101) { nodes { number } } } }')
+        await gh.graphql(
+            'query { repository(owner: "acme", name: "widgets") { pullRequests(first: 101) { nodes { number } } } }'
+        )
     with pytest.raises(gidgethub.QueryError, match="must provide a `first` or `last`"):
         await gh.graphql('query { repository(owner: "acme", name: "widgets") { pullRequests { nodes { number } } } }')
     problems = stand_in.take_violations()
@@ -186,6 +215,7 @@ async def test_graphql_violations(stand_in, gh):
 
 async def test_graphql_over_budget_is_rate_limited_with_http_200(stand_in, gh):
     from app.github import GraphQLRateLimited
+
     stand_in.state.graphql_limit = 5
     query = 'query { repository(owner: "acme", name: "widgets") { pullRequests(first: 100) { nodes { number comments(first: 100) { totalCount } } } } }'
     await gh.graphql(query)  # 1 + 100 requests: 1 point

@@ -45,13 +45,21 @@ def commit_versions(state, repo: str, path: str, versions: list[str], *, first_d
         if k == 0 and first_day == 0:
             state.add_repo(repo, files={path: text}, at=day(0))
         else:
-            state.commit(repo, "main", {path: text}, message=f"{path}: revision {k}", author="k8s-ci-robot",
-                         at=day(first_day + k))
+            state.commit(
+                repo,
+                "main",
+                {path: text},
+                message=f"{path}: revision {k}",
+                author="k8s-ci-robot",
+                at=day(first_day + k),
+            )
 
 
 def requests(stand_in) -> tuple[int, int]:
-    return (len(stand_in.requests_to("GET", "/repos/*/commits")),
-            len(stand_in.requests_to("GET", "/repos/*/contents/*")))
+    return (
+        len(stand_in.requests_to("GET", "/repos/*/commits")),
+        len(stand_in.requests_to("GET", "/repos/*/contents/*")),
+    )
 
 
 @pytest.fixture
@@ -85,15 +93,20 @@ def test_growing_versions_end_with_the_real_file():
     assert entry_position(text, "sig-contributor-experience-leads", "MadhavJivrajani") == 31
 
 
-@pytest.mark.parametrize("group, login", [
-    ("sig-api-machinery-leads", "deads2k"),            # the very first entry
-    ("sig-auth-leads", "deads2k"),                     # the same person, entering a second group later
-    ("sig-contributor-experience-leads", "MadhavJivrajani"),
-    ("sig-contributor-experience-technical-leads", "madhavjivrajani"),  # compared lower-cased
-])
+@pytest.mark.parametrize(
+    "group, login",
+    [
+        ("sig-api-machinery-leads", "deads2k"),  # the very first entry
+        ("sig-auth-leads", "deads2k"),  # the same person, entering a second group later
+        ("sig-contributor-experience-leads", "MadhavJivrajani"),
+        ("sig-contributor-experience-technical-leads", "madhavjivrajani"),  # compared lower-cased
+    ],
+)
 async def test_entry_date_in_an_alias_group(stand_in, github_client, aliases_history, group, login):
     gh = await github_client.for_installation(INSTALLATION)
-    position = entry_position(aliases_history[-1], group, login.replace("madhav", "Madhav").replace("jivrajani", "Jivrajani"))
+    position = entry_position(
+        aliases_history[-1], group, login.replace("madhav", "Madhav").replace("jivrajani", "Jivrajani")
+    )
     calls = Calls()
     when = await entered_at(gh, "kubernetes/test-infra", "OWNERS_ALIASES", login, group=group, calls=calls)
     assert when == day(position)
@@ -109,8 +122,11 @@ async def test_two_hundred_commits_cost_two_list_calls_and_at_most_nine_reads(st
     commit_versions(stand_in.state, "kubernetes/test-infra", "OWNERS_ALIASES", versions)
     gh = await github_client.for_installation(INSTALLATION)
     text = fixture("kubernetes__test-infra__OWNERS_ALIASES.yaml")
-    cases = [("sig-api-machinery-leads", "deads2k"), ("sig-contributor-experience-leads", "kaslin"),
-             ("sig-node-leads", "mrunalp")]
+    cases = [
+        ("sig-api-machinery-leads", "deads2k"),
+        ("sig-contributor-experience-leads", "kaslin"),
+        ("sig-node-leads", "mrunalp"),
+    ]
     for group, login in cases:
         position = entry_position(text, group, login)
         assert position < 200
@@ -127,12 +143,15 @@ async def test_two_hundred_commits_cost_two_list_calls_and_at_most_nine_reads(st
 async def test_a_login_not_listed_now_costs_one_read(stand_in, github_client, aliases_history):
     gh = await github_client.for_installation(INSTALLATION)
     calls = Calls()
-    assert await entered_at(gh, "kubernetes/test-infra", "OWNERS_ALIASES", "nobody-here",
-                            group="sig-testing-leads", calls=calls) is None
+    assert (
+        await entered_at(
+            gh, "kubernetes/test-infra", "OWNERS_ALIASES", "nobody-here", group="sig-testing-leads", calls=calls
+        )
+        is None
+    )
     assert (calls.list_calls, calls.content_calls) == (3, 1)
     # a real member, but of another group
-    assert await entered_at(gh, "kubernetes/test-infra", "OWNERS_ALIASES", "deads2k",
-                            group="sig-testing-leads") is None
+    assert await entered_at(gh, "kubernetes/test-infra", "OWNERS_ALIASES", "deads2k", group="sig-testing-leads") is None
 
 
 async def test_shared_history_reads_each_commit_once(stand_in, github_client, aliases_history):
@@ -165,7 +184,7 @@ async def test_removal_and_re_add_dates_the_last_entry(stand_in, github_client):
     real = fixture("kubernetes-sigs__prow__OWNERS.yaml")
     without = real.replace("  - petr-muller\n", "")
     emeritus = without.replace("emeritus_approvers:\n", "emeritus_approvers:\n  - petr-muller\n")
-    history = [without] * 3 + [real] * 7 + [emeritus] * 20 + [real] * 10   # 40 commits
+    history = [without] * 3 + [real] * 7 + [emeritus] * 20 + [real] * 10  # 40 commits
     for k, text in enumerate(history):
         # each revision also changes a comment line, so every commit touches the file
         version = text.replace("# See the OWNERS docs", f"# revision {k}\n# See the OWNERS docs")
@@ -194,11 +213,14 @@ async def test_file_deleted_and_recreated(stand_in, github_client):
     state.commit("kubernetes-sigs/prow", "main", {"pkg/plugins/OWNERS": plugins}, at=day(4))
     gh = await github_client.for_installation(INSTALLATION)
     calls = Calls()
-    assert await entered_at(gh, "kubernetes-sigs/prow", "pkg/plugins/OWNERS", "cjwagner",
-                            list_name="reviewers", calls=calls) == day(4)
+    assert await entered_at(
+        gh, "kubernetes-sigs/prow", "pkg/plugins/OWNERS", "cjwagner", list_name="reviewers", calls=calls
+    ) == day(4)
     assert calls.list_calls == 1 and calls.content_calls == 2  # the newest, then the deletion
-    assert await entered_at(gh, "kubernetes-sigs/prow", "pkg/plugins/OWNERS", "MadhavJivrajani",
-                            list_name="reviewers") is None  # a required reviewer, not a reviewer
+    assert (
+        await entered_at(gh, "kubernetes-sigs/prow", "pkg/plugins/OWNERS", "MadhavJivrajani", list_name="reviewers")
+        is None
+    )  # a required reviewer, not a reviewer
 
 
 async def test_unreadable_revision_counts_as_nobody(stand_in, github_client):
@@ -218,4 +240,5 @@ async def test_unreadable_revision_counts_as_nobody(stand_in, github_client):
 def test_list_and_group_are_exclusive():
     with pytest.raises(ValueError, match="not both"):
         import asyncio
+
         asyncio.run(entered_at(None, "o/r", "OWNERS", "x", list_name="reviewers", group="g"))

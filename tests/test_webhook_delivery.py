@@ -14,8 +14,9 @@ def test_signature_matches_githubs_test_vector():
     assert expected_signature("It's a Secret to Everybody", b"Hello, World!") == (
         "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
     )
-    assert signature_valid(SECRET, b"Hello, World!",
-                           "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
+    assert signature_valid(
+        SECRET, b"Hello, World!", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+    )
     assert not signature_valid(SECRET, b"Hello, World!", None)
     assert not signature_valid(SECRET, b"Hello, World!", "sha256=" + "0" * 64)
     assert not signature_valid(SECRET, b"Hello, World!", "sha1=757107ea0eb2509fc211221cce984b8a37570b6d")
@@ -38,16 +39,18 @@ async def test_wrong_signature_is_401_and_nothing_is_stored(service):
     assert resp.status == 401
     body = json.dumps(payload).encode()
     tampered = body.replace(b"Codertocat", b"Codertocas", 1)
-    resp = await service.deliver("pull_request", tampered,
-                                 headers={"X-Hub-Signature-256": expected_signature(SECRET, body)})
+    resp = await service.deliver(
+        "pull_request", tampered, headers={"X-Hub-Signature-256": expected_signature(SECRET, body)}
+    )
     assert resp.status == 401
     assert service.count("deliveries") == 0
     assert service.count("pull_requests") == 0
 
 
 async def test_error_bodies_never_echo_the_secret_or_the_signature(service):
-    async with service.session.post(service.url("/api/github/webhooks"), data=b"{}",
-                                    headers={"X-Hub-Signature-256": "sha256=abc"}) as resp:
+    async with service.session.post(
+        service.url("/api/github/webhooks"), data=b"{}", headers={"X-Hub-Signature-256": "sha256=abc"}
+    ) as resp:
         text = await resp.text()
     assert resp.status == 401
     assert SECRET not in text and "abc" not in text
@@ -59,8 +62,9 @@ async def test_malformed_requests(service):
     assert (await service.deliver("pull_request", payload, headers={"X-GitHub-Delivery": None})).status == 400
     assert (await service.deliver("pull_request", b"not json {")).status == 400
     assert (await service.deliver("pull_request", b"[1, 2]")).status == 400
-    form = await service.deliver("pull_request", b"payload=%7B%7D",
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    form = await service.deliver(
+        "pull_request", b"payload=%7B%7D", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert form.status == 415
     assert service.count("deliveries") == 0
 

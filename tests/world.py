@@ -12,16 +12,16 @@ from datetime import datetime, timezone
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from app.backfill.runner import HistoryRunner
 from app.demo import sample
 from app.demo.actions import Actions
-from app.backfill.runner import HistoryRunner
 from app.github import GitHubClient, RetryPolicy
-from app.store import open_database
 from app.outbox import OutboxSender, Pacer
 from app.server import make_app
 from app.server.web import BACKGROUND
 from app.settings import Settings
 from app.stand_in import start_stand_in, webhooks
+from app.store import open_database
 from tests.conftest import SECRET, Service
 
 
@@ -73,7 +73,8 @@ class World:
         for _ in range(rounds):
             await self.service.settle()
             failed = self.db.execute(
-                "SELECT id, event, last_error FROM deliveries WHERE last_error IS NOT NULL").fetchall()
+                "SELECT id, event, last_error FROM deliveries WHERE last_error IS NOT NULL"
+            ).fetchall()
             assert not failed, f"deliveries failed in a handler: {failed}"
             sent = await self.sender.drain()
             echoed = await self._echo_app_writes()
@@ -87,16 +88,28 @@ class World:
     async def _echo_app_writes(self) -> int:
         """GitHub sends deliveries about the app's own writes too: `pull_request.opened` for the OWNERS
         pull request (which is how Ladder learns its address)."""
-        new = self.stand_in.requests[self._echoed:]
+        new = self.stand_in.requests[self._echoed :]
         self._echoed = len(self.stand_in.requests)
         echoed = 0
         for request in new:
             if request.method == "POST" and request.path.endswith("/pulls") and request.status == 201:
                 repo = "/".join(request.path.split("/")[2:4])
-                pr = max((i for i in self.state.repo(repo).issues.values()
-                          if i.pull and i.pull.head_ref == request.body["head"]), key=lambda i: i.number)
-                await self.deliver([webhooks.pull_request(self.state, repo, pr.number, "opened",
-                                                          sender=f"{self.state.app_slug}[bot]")], settle=False)
+                pr = max(
+                    (
+                        i
+                        for i in self.state.repo(repo).issues.values()
+                        if i.pull and i.pull.head_ref == request.body["head"]
+                    ),
+                    key=lambda i: i.number,
+                )
+                await self.deliver(
+                    [
+                        webhooks.pull_request(
+                            self.state, repo, pr.number, "opened", sender=f"{self.state.app_slug}[bot]"
+                        )
+                    ],
+                    settle=False,
+                )
                 echoed += 1
         return echoed
 
@@ -115,13 +128,19 @@ class World:
 
     def issues_by_app(self, repo: str) -> list:
         bot = self.state.user(f"{self.state.app_slug}[bot]")
-        return [i for i in self.state.repo(repo).issues.values()
-                if i.pull is None and bot is not None and i.user_id == bot.id]
+        return [
+            i
+            for i in self.state.repo(repo).issues.values()
+            if i.pull is None and bot is not None and i.user_id == bot.id
+        ]
 
     def pulls_by_app(self, repo: str) -> list:
         bot = self.state.user(f"{self.state.app_slug}[bot]")
-        return [i for i in self.state.repo(repo).issues.values()
-                if i.pull is not None and bot is not None and i.user_id == bot.id]
+        return [
+            i
+            for i in self.state.repo(repo).issues.values()
+            if i.pull is not None and bot is not None and i.user_id == bot.id
+        ]
 
 
 async def start_world(tmp_path, app_key, *, now: datetime | None = None, request_timeout: float = 30.0) -> World:
@@ -130,16 +149,28 @@ async def start_world(tmp_path, app_key, *, now: datetime | None = None, request
     sample.seed(stand_in.state, now)
     session = aiohttp.ClientSession()
     clock = VirtualClock()
-    github = GitHubClient(session, app_id=app_key.app_id, private_key=app_key.private_pem, api_url=stand_in.url,
-                          policy=RetryPolicy(sleep=clock.sleep), request_timeout=request_timeout)
-    settings = Settings(app_id=app_key.app_id, private_key=app_key.private_pem, webhook_secret=SECRET,
-                        github_api_url=stand_in.url, database_path=tmp_path / "ladder.db")
+    github = GitHubClient(
+        session,
+        app_id=app_key.app_id,
+        private_key=app_key.private_pem,
+        api_url=stand_in.url,
+        policy=RetryPolicy(sleep=clock.sleep),
+        request_timeout=request_timeout,
+    )
+    settings = Settings(
+        app_id=app_key.app_id,
+        private_key=app_key.private_pem,
+        webhook_secret=SECRET,
+        github_api_url=stand_in.url,
+        database_path=tmp_path / "ladder.db",
+    )
     app = make_app(settings, github=github)
     # The outbox is driven by the test (drain), on the virtual clock: no real pacing waits.
     old = next(s for s in app[BACKGROUND] if isinstance(s, OutboxSender))
     app[BACKGROUND].remove(old)
-    sender = OutboxSender(old.db, github, settings, clock=clock, sleep=clock.sleep,
-                          pacer=Pacer(clock=clock, sleep=clock.sleep))
+    sender = OutboxSender(
+        old.db, github, settings, clock=clock, sleep=clock.sleep, pacer=Pacer(clock=clock, sleep=clock.sleep)
+    )
     # The history importer too: tests call `world.history.step()` when they want an import.
     history = next(s for s in app[BACKGROUND] if isinstance(s, HistoryRunner))
     app[BACKGROUND].remove(history)

@@ -86,7 +86,7 @@ class Budget:
 
     async def query(self, gh: Any, document: str, *, expected_cost: int | None = None, **variables: Any) -> dict:
         """Run one query within the budget; the answer's `data`."""
-        for attempt in range(1, MAX_RATE_LIMITED_TRIES + 1):
+        for _attempt in range(1, MAX_RATE_LIMITED_TRIES + 1):
             await self.before_query(expected_cost)
             try:
                 data = await gh.graphql(document, **variables)

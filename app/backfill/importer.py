@@ -81,18 +81,38 @@ def pull_request_activity(node: dict, repo_id: int) -> Activity:
             continue  # a pending review is not submitted; bots are not reviewers
         if (person := normalise.person(reviewer)) is not None:
             activity.people.append(person)
-        activity.reviews.append(normalise.review(
-            {"id": review["databaseId"], "user": reviewer, "state": review["state"],
-             "submitted_at": review["submittedAt"], "html_url": review.get("url")}, repo_id, number))
+        activity.reviews.append(
+            normalise.review(
+                {
+                    "id": review["databaseId"],
+                    "user": reviewer,
+                    "state": review["state"],
+                    "submitted_at": review["submittedAt"],
+                    "html_url": review.get("url"),
+                },
+                repo_id,
+                number,
+            )
+        )
         for comment in _nodes(review.get("comments")):
             commenter = user(comment.get("author"))
             if normalise.is_bot(commenter):
                 continue
             if (person := normalise.person(commenter)) is not None:
                 activity.people.append(person)
-            activity.review_comments.append(normalise.review_comment(
-                {"id": comment["databaseId"], "user": commenter, "pull_request_review_id": review["databaseId"],
-                 "created_at": comment.get("createdAt"), "html_url": comment.get("url")}, repo_id, number))
+            activity.review_comments.append(
+                normalise.review_comment(
+                    {
+                        "id": comment["databaseId"],
+                        "user": commenter,
+                        "pull_request_review_id": review["databaseId"],
+                        "created_at": comment.get("createdAt"),
+                        "html_url": comment.get("url"),
+                    },
+                    repo_id,
+                    number,
+                )
+            )
 
     closed_at = pr["closed_at"]
     for comment in _nodes(node.get("comments")):
@@ -104,11 +124,23 @@ def pull_request_activity(node: dict, repo_id: int) -> Activity:
         created = comment.get("createdAt")
         # The delivery of this comment said whether the pull request was open when it was written.
         was_open = closed_at is None or (created is not None and created <= closed_at)
-        activity.issue_comments.append(normalise.issue_comment(
-            {"id": comment["databaseId"], "user": commenter, "body": comment.get("body"),
-             "created_at": created, "html_url": comment.get("url")},
-            repo_id, number, is_pull_request=True, issue_author_id=record.author_id,
-            issue_open=was_open, newly_created=True))
+        activity.issue_comments.append(
+            normalise.issue_comment(
+                {
+                    "id": comment["databaseId"],
+                    "user": commenter,
+                    "body": comment.get("body"),
+                    "created_at": created,
+                    "html_url": comment.get("url"),
+                },
+                repo_id,
+                number,
+                is_pull_request=True,
+                issue_author_id=record.author_id,
+                issue_open=was_open,
+                newly_created=True,
+            )
+        )
     return activity
 
 

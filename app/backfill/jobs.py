@@ -49,8 +49,9 @@ class Job:
         return self.full_name.split("/", 1)[1]
 
 
-_COLUMNS = ("repo_id, full_name, installation_id, since, paths, reason, status, cursor, pull_requests, points,"
-            " oldest_seen")
+_COLUMNS = (
+    "repo_id, full_name, installation_id, since, paths, reason, status, cursor, pull_requests, points, oldest_seen"
+)
 
 
 def _job(row) -> Job:
@@ -118,8 +119,8 @@ def to_run(db: sqlite_utils.Database, repo_ids: list[int] | None = None) -> list
         where += f" AND repo_id IN ({', '.join('?' * len(repo_ids))})"
         params = list(repo_ids)
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM backfill_jobs WHERE {where}"
-        " ORDER BY status = 'running' DESC, requested_at, full_name", params
+        f"SELECT {_COLUMNS} FROM backfill_jobs WHERE {where} ORDER BY status = 'running' DESC, requested_at, full_name",
+        params,
     ).fetchall()
     return [_job(r) for r in rows]
 
@@ -132,12 +133,22 @@ def get(db: sqlite_utils.Database, repo_id: int) -> Job | None:
 def mark_started(db: sqlite_utils.Database, repo_id: int, now: str) -> None:
     db.execute(
         "UPDATE backfill_jobs SET status = 'running', started_at = coalesce(started_at, ?), last_error = NULL"
-        " WHERE repo_id = ?", [now, repo_id],
+        " WHERE repo_id = ?",
+        [now, repo_id],
     )
 
 
-def record_page(conn, repo_id: int, *, cursor: str | None, pull_requests: int, points: int,
-                oldest_seen: str | None, finished: bool, now: str) -> None:
+def record_page(
+    conn,
+    repo_id: int,
+    *,
+    cursor: str | None,
+    pull_requests: int,
+    points: int,
+    oldest_seen: str | None,
+    finished: bool,
+    now: str,
+) -> None:
     """Advance the job past a page; the caller holds the transaction that wrote the page's facts."""
     conn.execute(
         "UPDATE backfill_jobs SET cursor = ?, pull_requests = pull_requests + ?, points = points + ?,"
@@ -154,17 +165,18 @@ def record_page(conn, repo_id: int, *, cursor: str | None, pull_requests: int, p
 
 
 def mark_failed(db: sqlite_utils.Database, repo_id: int, error: str) -> None:
-    db.execute(
-        "UPDATE backfill_jobs SET status = 'failed', last_error = ? WHERE repo_id = ?", [error[:2000], repo_id]
-    )
+    db.execute("UPDATE backfill_jobs SET status = 'failed', last_error = ? WHERE repo_id = ?", [error[:2000], repo_id])
 
 
 def followed_repositories(db: sqlite_utils.Database) -> list[tuple[int, str, int | None]]:
     """Repositories an installation still covers."""
-    return [tuple(r) for r in db.execute(
-        "SELECT id, full_name, installation_id FROM repositories WHERE removed_at IS NULL"
-        " AND installation_id IS NOT NULL ORDER BY full_name"
-    )]
+    return [
+        tuple(r)
+        for r in db.execute(
+            "SELECT id, full_name, installation_id FROM repositories WHERE removed_at IS NULL"
+            " AND installation_id IS NOT NULL ORDER BY full_name"
+        )
+    ]
 
 
 def summary(db: sqlite_utils.Database) -> dict:
@@ -180,6 +192,7 @@ def summary(db: sqlite_utils.Database) -> dict:
         "repositories": {s: counts.get(s, 0) for s in ("pending", "running", "done", "failed")},
         "pull_requests": prs,
         "points": points,
-        "last_reconciliation": None if last is None else {
-            "started_at": last[0], "finished_at": last[1], "pull_requests": last[2], "error": last[3]},
+        "last_reconciliation": None
+        if last is None
+        else {"started_at": last[0], "finished_at": last[1], "pull_requests": last[2], "error": last[3]},
     }

@@ -97,8 +97,10 @@ class Progress:
         filled = int(f * WIDTH)
         used, left = self.points()
         left_text = "?" if left is None else f"{left:,}"
-        return (f"[{'#' * filled}{'.' * (WIDTH - filled)}] {self.done}/{self.total} repositories · "
-                f"{self.pull_requests:,} PRs · {used:,} points used, {left_text} left · {self.eta()}")
+        return (
+            f"[{'#' * filled}{'.' * (WIDTH - filled)}] {self.done}/{self.total} repositories · "
+            f"{self.pull_requests:,} PRs · {used:,} points used, {left_text} left · {self.eta()}"
+        )
 
     def finish(self) -> None:
         if self._drawn:
@@ -106,8 +108,16 @@ class Progress:
             self.stream.flush()
 
 
-def summary(*, repositories: int, pull_requests: int, points: int, seconds: float, pauses: int,
-            paused_seconds: float, failed: list[tuple[str, str]]) -> str:
+def summary(
+    *,
+    repositories: int,
+    pull_requests: int,
+    points: int,
+    seconds: float,
+    pauses: int,
+    paused_seconds: float,
+    failed: list[tuple[str, str]],
+) -> str:
     """The closing report of `ladder backfill`."""
     per_thousand = f"{points * 1000 / pull_requests:.1f}" if pull_requests else "-"
     rate = f"{pull_requests / seconds:,.0f}" if seconds > 0 else "-"

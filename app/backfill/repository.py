@@ -88,9 +88,15 @@ class Importer:
                 spent = self.budget.used
                 stored += len(page.nodes)
                 if self.on_page is not None:
-                    self.on_page(PageReport(job.full_name, len(page.nodes),
-                                            page.nodes[-1]["updatedAt"] if page.nodes else None, job.since,
-                                            page.finished))
+                    self.on_page(
+                        PageReport(
+                            job.full_name,
+                            len(page.nodes),
+                            page.nodes[-1]["updatedAt"] if page.nodes else None,
+                            job.since,
+                            page.finished,
+                        )
+                    )
             if finished:
                 return stored
 
@@ -102,8 +108,14 @@ class Importer:
         try:
             write_page(conn, page.nodes, job.repo_id, now=now, paths=page.paths, stats=self.stats)
             jobs.record_page(
-                conn, job.repo_id, cursor=page.cursor, pull_requests=len(page.nodes), points=points,
-                oldest_seen=page.nodes[-1]["updatedAt"] if page.nodes else None, finished=page.finished, now=now,
+                conn,
+                job.repo_id,
+                cursor=page.cursor,
+                pull_requests=len(page.nodes),
+                points=points,
+                oldest_seen=page.nodes[-1]["updatedAt"] if page.nodes else None,
+                finished=page.finished,
+                now=now,
             )
             conn.execute("COMMIT")
         except BaseException:
@@ -137,22 +149,33 @@ class Importer:
 
     async def _read_threads(self, job: jobs.Job, batch: list[tuple["_Page", dict, str]]) -> None:
         """Read the inline comments of up to 149 threads (one point) and file each under its review."""
-        data = await self.budget.query(self.gh, queries.thread_comments_query(len(batch)),
-                                       **queries.thread_comments_variables([t for _, _, t in batch]))
+        data = await self.budget.query(
+            self.gh,
+            queries.thread_comments_query(len(batch)),
+            **queries.thread_comments_variables([t for _, _, t in batch]),
+        )
         for i, (page, node, thread_id) in enumerate(batch):
             thread = data.get(f"t{i}")
             if thread is not None:
                 comments = thread["comments"]
                 found = list(comments["nodes"])
                 while comments["pageInfo"]["hasNextPage"]:
-                    more = await self.budget.query(self.gh, queries.MORE_THREAD_COMMENTS, thread=thread_id,
-                                                   after=comments["pageInfo"]["endCursor"])
-                    comments = (more.get("node") or {}).get("comments") or {"nodes": [], "pageInfo": {"hasNextPage": False}}
+                    more = await self.budget.query(
+                        self.gh, queries.MORE_THREAD_COMMENTS, thread=thread_id, after=comments["pageInfo"]["endCursor"]
+                    )
+                    comments = (more.get("node") or {}).get("comments") or {
+                        "nodes": [],
+                        "pageInfo": {"hasNextPage": False},
+                    }
                     found.extend(comments["nodes"])
                 _file_review_comments(node, found)
             else:
-                log.warning("%s#%s: review thread %s is gone; its comments are left to the next pass",
-                            job.full_name, node["number"], thread_id)
+                log.warning(
+                    "%s#%s: review thread %s is gone; its comments are left to the next pass",
+                    job.full_name,
+                    node["number"],
+                    thread_id,
+                )
             page.open_threads -= 1
 
 

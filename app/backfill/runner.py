@@ -77,11 +77,19 @@ async def run_jobs(
             installation_id = job.installation_id or await installation_for(github, job.full_name)
             budget = budgets.get(installation_id)
             if budget is None:
-                budget = budgets[installation_id] = Budget(reserve=options.reserve, sleep=options.sleep,
-                                                           clock=options.clock)
+                budget = budgets[installation_id] = Budget(
+                    reserve=options.reserve, sleep=options.sleep, clock=options.clock
+                )
             gh = await github.for_installation(installation_id)
-            importer = Importer(db, gh, budget, page_size=options.page_size, stats=options.stats,
-                                on_page=options.on_page, now=lambda: jobs.now_iso(options.clock))
+            importer = Importer(
+                db,
+                gh,
+                budget,
+                page_size=options.page_size,
+                stats=options.stats,
+                on_page=options.on_page,
+                now=lambda: jobs.now_iso(options.clock),
+            )
             stored = await importer.run(job)
         except asyncio.CancelledError:
             raise
@@ -247,13 +255,17 @@ class HistoryRunner:
             self.current = None
             await notify(self.on_imported, report)
         if seconds_until_reconcile(self.db, self.reconcile_every, self.options.clock) <= 0:
-            await reconcile(self.db, self.github, options=self.options, budgets=self.budgets,
-                            on_imported=self.on_imported)
+            await reconcile(
+                self.db, self.github, options=self.options, budgets=self.budgets, on_imported=self.on_imported
+            )
             self.current = None
 
     def health(self) -> dict:
-        body: dict = {"running": self._task is not None and not self._task.done(),
-                      "dry_run": self.github is None, "current": self.current}
+        body: dict = {
+            "running": self._task is not None and not self._task.done(),
+            "dry_run": self.github is None,
+            "current": self.current,
+        }
         if self.db is not None:
             body.update(jobs.summary(self.db))
         body["paused_seconds"] = round(sum(b.paused_seconds for b in self.budgets.values()), 3)
@@ -266,17 +278,21 @@ class HistoryRunner:
         if self.db is None:
             return []
         s = jobs.summary(self.db)
-        lines = ["# HELP ladder_backfill_repositories Repositories by history import status.",
-                 "# TYPE ladder_backfill_repositories gauge"]
+        lines = [
+            "# HELP ladder_backfill_repositories Repositories by history import status.",
+            "# TYPE ladder_backfill_repositories gauge",
+        ]
         lines += [f'ladder_backfill_repositories{{status="{k}"}} {v}' for k, v in s["repositories"].items()]
-        lines += ["# HELP ladder_backfill_pull_requests Pull requests stored by the current or last import"
-                  " of each repository, summed.",
-                  "# TYPE ladder_backfill_pull_requests gauge",
-                  f"ladder_backfill_pull_requests {s['pull_requests']}",
-                  "# HELP ladder_backfill_points_used_total GraphQL points the history import spent since start.",
-                  "# TYPE ladder_backfill_points_used_total counter",
-                  f"ladder_backfill_points_used_total {sum(b.used for b in self.budgets.values())}",
-                  "# HELP ladder_backfill_pauses_total Pauses until a rate-limit reset.",
-                  "# TYPE ladder_backfill_pauses_total counter",
-                  f"ladder_backfill_pauses_total {sum(b.pauses for b in self.budgets.values())}"]
+        lines += [
+            "# HELP ladder_backfill_pull_requests Pull requests stored by the current or last import"
+            " of each repository, summed.",
+            "# TYPE ladder_backfill_pull_requests gauge",
+            f"ladder_backfill_pull_requests {s['pull_requests']}",
+            "# HELP ladder_backfill_points_used_total GraphQL points the history import spent since start.",
+            "# TYPE ladder_backfill_points_used_total counter",
+            f"ladder_backfill_points_used_total {sum(b.used for b in self.budgets.values())}",
+            "# HELP ladder_backfill_pauses_total Pauses until a rate-limit reset.",
+            "# TYPE ladder_backfill_pauses_total counter",
+            f"ladder_backfill_pauses_total {sum(b.pauses for b in self.budgets.values())}",
+        ]
         return lines

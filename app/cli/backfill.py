@@ -29,11 +29,19 @@ def register(sub) -> None:
     target = parser.add_mutually_exclusive_group()
     target.add_argument("--org", metavar="ORG", help="only this organisation's repositories")
     target.add_argument("--repo", metavar="OWNER/REPO", help="only this repository")
-    parser.add_argument("--since", metavar="DATE", help="oldest update to import, e.g. 2025-01-31 (default: 12 months ago)")
-    parser.add_argument("--paths", action="store_true",
-                        help="also import changed paths (needed by path-scoped cohorts and ladders)")
-    parser.add_argument("--reserve", type=float, default=0.2, metavar="SHARE",
-                        help="share of the installation's GraphQL budget left for the live service (default 0.2)")
+    parser.add_argument(
+        "--since", metavar="DATE", help="oldest update to import, e.g. 2025-01-31 (default: 12 months ago)"
+    )
+    parser.add_argument(
+        "--paths", action="store_true", help="also import changed paths (needed by path-scoped cohorts and ladders)"
+    )
+    parser.add_argument(
+        "--reserve",
+        type=float,
+        default=0.2,
+        metavar="SHARE",
+        help="share of the installation's GraphQL budget left for the live service (default 0.2)",
+    )
     add_database_option(parser)
     parser.set_defaults(func=run)
 
@@ -67,12 +75,14 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.database or os.environ.get("DATABASE_PATH") or settings.database_path)
     if path.parent and not path.parent.exists():
         raise CommandError(f"the database's folder does not exist: {str(path.parent)!r}")
-    return asyncio.run(backfill(settings, path, org=args.org, repo=args.repo, since=since, paths=args.paths,
-                                reserve=args.reserve))
+    return asyncio.run(
+        backfill(settings, path, org=args.org, repo=args.repo, since=since, paths=args.paths, reserve=args.reserve)
+    )
 
 
-async def backfill(settings, path: Path, *, org: str | None, repo: str | None, since: str, paths: bool,
-                   reserve: float, stream=None) -> int:
+async def backfill(
+    settings, path: Path, *, org: str | None, repo: str | None, since: str, paths: bool, reserve: float, stream=None
+) -> int:
     import aiohttp
     import gidgethub
 
@@ -86,8 +96,9 @@ async def backfill(settings, path: Path, *, org: str | None, repo: str | None, s
     db = open_database(path)
     try:
         async with aiohttp.ClientSession() as session:
-            github = GitHubClient(session, app_id=settings.app_id, private_key=settings.private_key,
-                                  api_url=settings.github_api_url)
+            github = GitHubClient(
+                session, app_id=settings.app_id, private_key=settings.private_key, api_url=settings.github_api_url
+            )
             try:
                 repositories = await discover(github, db, org=org, repo=repo)
             except gidgethub.GitHubException as error:
@@ -99,15 +110,19 @@ async def backfill(settings, path: Path, *, org: str | None, repo: str | None, s
             progress = Progress(len(repositories), budgets, stream=out)
             options = Options(reserve=reserve, on_page=progress.on_page)
             started = time.monotonic()
-            report = await run_jobs(db, github, repo_ids=[r[0] for r in repositories], options=options,
-                                    budgets=budgets)
+            report = await run_jobs(db, github, repo_ids=[r[0] for r in repositories], options=options, budgets=budgets)
             progress.finish()
-        print(summary(
-            repositories=report.repositories, pull_requests=report.pull_requests,
-            points=sum(b.used for b in budgets.values()), seconds=time.monotonic() - started,
-            pauses=sum(b.pauses for b in budgets.values()),
-            paused_seconds=sum(b.paused_seconds for b in budgets.values()), failed=report.failed,
-        ))
+        print(
+            summary(
+                repositories=report.repositories,
+                pull_requests=report.pull_requests,
+                points=sum(b.used for b in budgets.values()),
+                seconds=time.monotonic() - started,
+                pauses=sum(b.pauses for b in budgets.values()),
+                paused_seconds=sum(b.paused_seconds for b in budgets.values()),
+                failed=report.failed,
+            )
+        )
         return 1 if report.failed else 0
     finally:
         db.close()

@@ -18,7 +18,7 @@ def register(sub) -> None:
         "check-config",
         help="validate a ladder.yml or a ladder file",
         description="Validate an organisation's ladder.yml, or a ladder file (one with `levels:`), and print "
-                    "every problem as PATH:LINE: sentence. Exit status 1 when there is an error.",
+        "every problem as PATH:LINE: sentence. Exit status 1 when there is an error.",
     )
     parser.add_argument("path", metavar="PATH", help="the ladder.yml or ladder file to check")
     parser.set_defaults(func=run)
@@ -60,8 +60,15 @@ def _check_config(text: str, name: str, path: Path) -> tuple[list[ConfigError], 
         # a ladder file named by path lives in the same repository: look for it beside this checkout
         ladder_path = _find_in_repository(path, config.ladder)
         if ladder_path is None:
-            problems.append(ConfigError(name, 1, f"The ladder file {config.ladder} is not in this checkout, so "
-                                                 f"cohort targets were not checked against it.", warning=True))
+            problems.append(
+                ConfigError(
+                    name,
+                    1,
+                    f"The ladder file {config.ladder} is not in this checkout, so "
+                    f"cohort targets were not checked against it.",
+                    warning=True,
+                )
+            )
         else:
             ladder, errors = read_ladder(ladder_path.read_text(encoding="utf-8"), str(ladder_path))
             problems += [ConfigError(e.filename, e.line, e.message) for e in errors]
@@ -72,8 +79,11 @@ def _check_config(text: str, name: str, path: Path) -> tuple[list[ConfigError], 
         return problems, ""
     cohorts = len(config.cohorts)
     mentees = sum(len(c.mentees) for c in config.cohorts)
-    parts = [f"ladder {config.ladder}", f"{cohorts} cohort{'s' if cohorts != 1 else ''}",
-             f"{mentees} mentee{'s' if mentees != 1 else ''}"]
+    parts = [
+        f"ladder {config.ladder}",
+        f"{cohorts} cohort{'s' if cohorts != 1 else ''}",
+        f"{mentees} mentee{'s' if mentees != 1 else ''}",
+    ]
     if config.dry_run:
         parts.append("dry run")
     return problems, ", ".join(parts)

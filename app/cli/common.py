@@ -23,9 +23,7 @@ def setup_logging(level: str) -> None:
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--database", metavar="PATH", help="SQLite file (default: $DATABASE_PATH or ./ladder.db)"
-    )
+    parser.add_argument("--database", metavar="PATH", help="SQLite file (default: $DATABASE_PATH or ./ladder.db)")
 
 
 def database_path(args: argparse.Namespace) -> Path:

@@ -16,8 +16,12 @@ def register(sub) -> None:
         "history of signed webhooks for a sample organisation (a cohort of mentees over a term), lets "
         "mentors sponsor and approve, merges the OWNERS pull request, and prints what happened.",
     )
-    parser.add_argument("--dir", default="ladder-demo", metavar="DIR",
-                        help="where to write the database, the dashboard and the report (default ./ladder-demo)")
+    parser.add_argument(
+        "--dir",
+        default="ladder-demo",
+        metavar="DIR",
+        help="where to write the database, the dashboard and the report (default ./ladder-demo)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -27,10 +31,12 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.ERROR)
     result = asyncio.run(Demo(Path(args.dir)).run())
     print()
-    print(f"Recorded from {result.deliveries} deliveries: {result.activity['pull_requests']} pull requests, "
-          f"{result.activity['reviews']} reviews, {result.activity['review_comments']} review comments, "
-          f"{result.activity['issue_comments']} comments ({result.activity['lgtm']} counted /lgtm), "
-          f"{result.activity['people']} people.")
+    print(
+        f"Recorded from {result.deliveries} deliveries: {result.activity['pull_requests']} pull requests, "
+        f"{result.activity['reviews']} reviews, {result.activity['review_comments']} review comments, "
+        f"{result.activity['issue_comments']} comments ({result.activity['lgtm']} counted /lgtm), "
+        f"{result.activity['people']} people."
+    )
     print()
     print("Progress:")
     for login, level, scope, state in result.progress:

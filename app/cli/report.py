@@ -41,7 +41,9 @@ def output_format(args: argparse.Namespace) -> str:
         return args.format
     if args.output:
         suffix = Path(args.output).suffix.lower().lstrip(".")
-        return {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown", "htm") else "md"
+        return (
+            {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown", "htm") else "md"
+        )
     return "md"
 
 

@@ -55,8 +55,10 @@ def status_lines(db, login: str, org: str | None = None, level: str | None = Non
     lines = [f"@{login}" + (f" in {org}" if org else "")]
     for cohort_org, cohort in org_cohorts(db, org):
         if login.lower() in (m.lower() for m in cohort.get("mentees") or []):
-            lines.append(f"Cohort {cohort['name']} ({cohort_org}): target {cohort['target']}, "
-                         f"{day(cohort['start'])} to {day(cohort['end'])}")
+            lines.append(
+                f"Cohort {cohort['name']} ({cohort_org}): target {cohort['target']}, "
+                f"{day(cohort['start'])} to {day(cohort['end'])}"
+            )
     lines.append("")
     evals = evaluations(db, person_id, org, level)
     if not evals:
@@ -66,8 +68,10 @@ def status_lines(db, login: str, org: str | None = None, level: str | None = Non
         lines += progress_text(evaluation, readiness=ready.get((evaluation["level"], evaluation["scope"])))
         lines.append("")
     effects = [effect_row(e) for e in list_effects(db, person_id=person_id, org=org)]
-    lines.append(f"On GitHub ({len(effects)} {'write' if len(effects) == 1 else 'writes'}; "
-                 "planned = dry-run, recorded but not sent):")
+    lines.append(
+        f"On GitHub ({len(effects)} {'write' if len(effects) == 1 else 'writes'}; "
+        "planned = dry-run, recorded but not sent):"
+    )
     lines += effect_lines(effects)
     return lines
 

@@ -26,8 +26,8 @@ import binascii
 import json
 import logging
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 import gidgethub
@@ -85,8 +85,9 @@ async def fetch_text(gh: Any, owner: str, repo: str, path: str) -> str | None:
     """The text of a file on the default branch; None when the repository or the file does not exist.
     A folder or a file that is not UTF-8 raises `ConfigError` (line 1)."""
     try:
-        data = await gh.getitem("/repos/{owner}/{repo}/contents/{+path}",
-                                url_vars={"owner": owner, "repo": repo, "path": path})
+        data = await gh.getitem(
+            "/repos/{owner}/{repo}/contents/{+path}", url_vars={"owner": owner, "repo": repo, "path": path}
+        )
     except gidgethub.BadRequest as exc:
         if exc.status_code == 404:
             return None
@@ -100,8 +101,9 @@ async def fetch_text(gh: Any, owner: str, repo: str, path: str) -> str | None:
         raise ConfigError(name, 1, "The file is not UTF-8 text.") from None
 
 
-async def load_config(gh: Any, owner: str, repo: str, *, db: sqlite_utils.Database | None = None,
-                      installation_id: int | None = None) -> LoadedConfig | None:
+async def load_config(
+    gh: Any, owner: str, repo: str, *, db: sqlite_utils.Database | None = None, installation_id: int | None = None
+) -> LoadedConfig | None:
     """The configuration for `owner/repo` by Probot's rules (module docstring); None when there is no
     `ladder.yml` in the repository nor in the owner's `.github` repository. With `db`, a configuration
     that applies organisation-wide is stored in `org_configs` (a missing one too, as no row content)."""
@@ -148,8 +150,14 @@ async def _follow_extends(gh: Any, owner: str, files: list[tuple[str, str, str, 
         target = (m.group("owner") or owner, m.group("repo"), m.group("path") or CONFIG_PATH)
         key = (target[0].lower(), target[1].lower(), target[2])
         if key in seen:
-            return [ConfigError(here, line, f"`_extends: {value}` leads back to {file_name(*target)}, "
-                                            f"which is already part of this configuration (a loop).")]
+            return [
+                ConfigError(
+                    here,
+                    line,
+                    f"`_extends: {value}` leads back to {file_name(*target)}, "
+                    f"which is already part of this configuration (a loop).",
+                )
+            ]
         if len(files) >= MAX_FILES:
             return [ConfigError(here, line, f"`_extends` chains more than {MAX_FILES} files; shorten the chain.")]
         seen.add(key)
@@ -158,13 +166,20 @@ async def _follow_extends(gh: Any, owner: str, files: list[tuple[str, str, str, 
         except ConfigError as exc:
             return [exc]
         if extended is None:
-            return [ConfigError(here, line, f"`_extends: {value}` names {file_name(*target)}, which does not "
-                                            f"exist (or the app cannot read that repository).")]
+            return [
+                ConfigError(
+                    here,
+                    line,
+                    f"`_extends: {value}` names {file_name(*target)}, which does not "
+                    f"exist (or the app cannot read that repository).",
+                )
+            ]
         files.append((*target, extended))
 
 
-async def _assemble(gh: Any, org: str, files: list[tuple[str, str, str, str]],
-                    problems: list[ConfigError]) -> LoadedConfig:
+async def _assemble(
+    gh: Any, org: str, files: list[tuple[str, str, str, str]], problems: list[ConfigError]
+) -> LoadedConfig:
     """Read each file, merge them (the base first), find the ladder, and check the whole."""
     merged: Parts | None = None
     for f_owner, f_repo, f_path, text in reversed(files):
@@ -185,8 +200,9 @@ async def _assemble(gh: Any, org: str, files: list[tuple[str, str, str, str]],
     return LoadedConfig(org, replace(config, warnings=warnings), ladder, sources, (), warnings, ladder_file)
 
 
-async def _ladder_file(gh: Any, parts: Parts, files: list[tuple[str, str, str, str]]
-                       ) -> tuple[Ladder | None, tuple[str, str] | None, list[ConfigError]]:
+async def _ladder_file(
+    gh: Any, parts: Parts, files: list[tuple[str, str, str, str]]
+) -> tuple[Ladder | None, tuple[str, str] | None, list[ConfigError]]:
     """A ladder named by path: read from the repository whose file set `ladder`, and checked."""
     name = parts.values.get("ladder")
     if name is None or name in builtin_names():
@@ -199,8 +215,11 @@ async def _ladder_file(gh: Any, parts: Parts, files: list[tuple[str, str, str, s
     except ConfigError as exc:
         return None, None, [exc]
     if text is None:
-        return None, None, [ConfigError(set_in, line, f"`ladder: {name}` names a file that does not exist in "
-                                                      f"{f_owner}/{f_repo}.")]
+        return (
+            None,
+            None,
+            [ConfigError(set_in, line, f"`ladder: {name}` names a file that does not exist in {f_owner}/{f_repo}.")],
+        )
     ladder, ladder_errors = read_ladder(text, ladder_name)
     return ladder, (ladder_name, text), [ConfigError(e.filename, e.line, e.message) for e in ladder_errors]
 
@@ -212,20 +231,29 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def store_config(db: sqlite_utils.Database, org: str, loaded: LoadedConfig | None,
-                 installation_id: int | None = None) -> None:
+def store_config(
+    db: sqlite_utils.Database, org: str, loaded: LoadedConfig | None, installation_id: int | None = None
+) -> None:
     """Keep the organisation-wide configuration as last loaded (None: there is none)."""
-    row: dict[str, Any] = {"org": org, "installation_id": installation_id, "source": None, "text": None,
-                           "error": None, "loaded_at": _now()}
+    row: dict[str, Any] = {
+        "org": org,
+        "installation_id": installation_id,
+        "source": None,
+        "text": None,
+        "error": None,
+        "loaded_at": _now(),
+    }
     if loaded is not None:
         row["source"] = loaded.source
-        row["text"] = json.dumps({
-            "sources": list(loaded.sources),
-            "config": None if loaded.config is None else loaded.config.to_dict(),
-            "errors": [e.to_dict() for e in loaded.errors],
-            "warnings": [w.to_dict() for w in loaded.warnings],
-            "ladder_file": None if loaded.ladder_file is None else list(loaded.ladder_file),
-        })
+        row["text"] = json.dumps(
+            {
+                "sources": list(loaded.sources),
+                "config": None if loaded.config is None else loaded.config.to_dict(),
+                "errors": [e.to_dict() for e in loaded.errors],
+                "warnings": [w.to_dict() for w in loaded.warnings],
+                "ladder_file": None if loaded.ladder_file is None else list(loaded.ladder_file),
+            }
+        )
         row["error"] = "\n".join(str(e) for e in loaded.errors) or None
     if installation_id is None:
         existing = db.execute("SELECT installation_id FROM org_configs WHERE org = ?", [org]).fetchone()

@@ -31,8 +31,17 @@ OWNERS_PR = ("after_approval", "when_ready", "never")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_MENTEES_PER_MENTOR = 4  # Kubernetes group mentoring (DOMAIN.md §1)
 TOP_KEYS = (
-    "_extends", "ladder", "community_repo", "dry_run", "owners_pr", "review_acts_as_lgtm", "substantial",
-    "members_since", "peribolos", "definitions", "cohorts",
+    "_extends",
+    "ladder",
+    "community_repo",
+    "dry_run",
+    "owners_pr",
+    "review_acts_as_lgtm",
+    "substantial",
+    "members_since",
+    "peribolos",
+    "definitions",
+    "cohorts",
 )
 COHORT_KEYS = ("name", "target", "scope", "start", "end", "mentors", "mentees", "tracking_issue", "checkin_day")
 DEFINITION_KEYS = ("reviewed_requires_merged", "approved_review_counts_as_approve", "count_prs_with_unknown_paths")
@@ -68,7 +77,11 @@ class ConfigError(Exception):
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ConfigError) and (self.filename, self.line, self.message, self.warning) == (
-            other.filename, other.line, other.message, other.warning)
+            other.filename,
+            other.line,
+            other.message,
+            other.warning,
+        )
 
     def __hash__(self) -> int:
         return hash((self.filename, self.line, self.message, self.warning))
@@ -119,18 +132,32 @@ class Cohort:
     target_line: int = field(default=0, compare=False, repr=False)
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "target": self.target,
-                "scope": None if self.scope.repo is None else {"repo": self.scope.repo, "path": self.scope.path},
-                "start": self.start.isoformat(), "end": self.end.isoformat(), "mentors": list(self.mentors),
-                "mentees": list(self.mentees), "tracking_issue": self.tracking_issue,
-                "checkin_day": self.checkin_day}
+        return {
+            "name": self.name,
+            "target": self.target,
+            "scope": None if self.scope.repo is None else {"repo": self.scope.repo, "path": self.scope.path},
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "mentors": list(self.mentors),
+            "mentees": list(self.mentees),
+            "tracking_issue": self.tracking_issue,
+            "checkin_day": self.checkin_day,
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping) -> Cohort:
         scope = d.get("scope") or {}
-        return cls(d["name"], d["target"], CohortScope(scope.get("repo"), scope.get("path")),
-                   date.fromisoformat(d["start"]), date.fromisoformat(d["end"]), tuple(d["mentors"]),
-                   tuple(d["mentees"]), d.get("tracking_issue"), d.get("checkin_day", "monday"))
+        return cls(
+            d["name"],
+            d["target"],
+            CohortScope(scope.get("repo"), scope.get("path")),
+            date.fromisoformat(d["start"]),
+            date.fromisoformat(d["end"]),
+            tuple(d["mentors"]),
+            tuple(d["mentees"]),
+            d.get("tracking_issue"),
+            d.get("checkin_day", "monday"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,23 +193,32 @@ class OrgConfig:
 
     def rule_definitions(self, org: str) -> Definitions:
         """The meanings the evaluator uses, for the organisation `org`."""
-        return definitions_from_config(org, {
-            "substantial": {"min_lines": self.substantial.min_lines,
-                            "exclude_labels": list(self.substantial.exclude_labels)},
-            "review_acts_as_lgtm": list(self.review_acts_as_lgtm),
-            "definitions": dict(self.definitions),
-        })
+        return definitions_from_config(
+            org,
+            {
+                "substantial": {
+                    "min_lines": self.substantial.min_lines,
+                    "exclude_labels": list(self.substantial.exclude_labels),
+                },
+                "review_acts_as_lgtm": list(self.review_acts_as_lgtm),
+                "definitions": dict(self.definitions),
+            },
+        )
 
     def to_dict(self) -> dict:
         """JSON-ready; `from_dict` reads it back (the `org_configs` cache)."""
         return {
-            "ladder": self.ladder, "community_repo": self.community_repo, "dry_run": self.dry_run,
-            "owners_pr": self.owners_pr, "review_acts_as_lgtm": list(self.review_acts_as_lgtm),
-            "substantial": {"min_lines": self.substantial.min_lines,
-                            "exclude_labels": list(self.substantial.exclude_labels)},
+            "ladder": self.ladder,
+            "community_repo": self.community_repo,
+            "dry_run": self.dry_run,
+            "owners_pr": self.owners_pr,
+            "review_acts_as_lgtm": list(self.review_acts_as_lgtm),
+            "substantial": {
+                "min_lines": self.substantial.min_lines,
+                "exclude_labels": list(self.substantial.exclude_labels),
+            },
             "members_since": {k: v.isoformat() for k, v in self.members_since.items()},
-            "peribolos": None if self.peribolos is None else {"repo": self.peribolos.repo,
-                                                              "path": self.peribolos.path},
+            "peribolos": None if self.peribolos is None else {"repo": self.peribolos.repo, "path": self.peribolos.path},
             "definitions": dict(self.definitions),
             "cohorts": [c.to_dict() for c in self.cohorts],
             "warnings": [w.to_dict() for w in self.warnings],
@@ -192,7 +228,10 @@ class OrgConfig:
     def from_dict(cls, d: Mapping) -> OrgConfig:
         peribolos = d.get("peribolos")
         return cls(
-            ladder=d["ladder"], community_repo=d["community_repo"], dry_run=d["dry_run"], owners_pr=d["owners_pr"],
+            ladder=d["ladder"],
+            community_repo=d["community_repo"],
+            dry_run=d["dry_run"],
+            owners_pr=d["owners_pr"],
             review_acts_as_lgtm=tuple(d["review_acts_as_lgtm"]),
             substantial=Substantial(d["substantial"]["min_lines"], tuple(d["substantial"]["exclude_labels"])),
             members_since={k: date.fromisoformat(v) for k, v in d["members_since"].items()},
@@ -252,13 +291,23 @@ def _convert(node: Node, filename: str, errors: list[ConfigError], last: int, de
         for key_node, value_node in node.value:
             key_line = min(key_node.start_mark.line + 1, last)
             if not isinstance(key_node, ScalarNode) or str(key_node.tag) == "tag:yaml.org,2002:merge":
-                errors.append(ConfigError(filename, key_line, "Keys must be plain names (no merge keys `<<`, "
-                                                              "no lists or mappings as keys)."))
+                errors.append(
+                    ConfigError(
+                        filename,
+                        key_line,
+                        "Keys must be plain names (no merge keys `<<`, no lists or mappings as keys).",
+                    )
+                )
                 continue
             key = str(key_node.value)
             if key in items:
-                errors.append(ConfigError(filename, key_line, f"`{key}` is given twice in the same mapping "
-                                                              f"(first on line {key_lines[key]})."))
+                errors.append(
+                    ConfigError(
+                        filename,
+                        key_line,
+                        f"`{key}` is given twice in the same mapping (first on line {key_lines[key]}).",
+                    )
+                )
                 continue
             items[key] = _convert(value_node, filename, errors, last, depth + 1)
             key_lines[key] = key_line
@@ -424,8 +473,11 @@ class _Reader:
         if value is _MISSING:
             return value
         if "/" in value:
-            self.error(y.line, f"{what} names a repository of this organisation: write `{value.rsplit('/', 1)[-1]}` "
-                               f"without the owner.")
+            self.error(
+                y.line,
+                f"{what} names a repository of this organisation: write `{value.rsplit('/', 1)[-1]}` "
+                f"without the owner.",
+            )
             return _MISSING
         if not _REPO.match(value):
             self.error(y.line, f"{what} `{value}` is not a repository name.")
@@ -444,18 +496,23 @@ class _Reader:
             return parts
         self.check_keys(doc, TOP_KEYS, "`ladder.yml`")
         readers = {
-            "ladder": self.ladder, "community_repo": lambda y: self.repo_name(y, "`community_repo`"),
+            "ladder": self.ladder,
+            "community_repo": lambda y: self.repo_name(y, "`community_repo`"),
             "dry_run": lambda y: self.boolean(y, "`dry_run`"),
             "owners_pr": lambda y: self.choice(y, "`owners_pr`", OWNERS_PR),
-            "review_acts_as_lgtm": self.review_acts_as_lgtm, "substantial": self.substantial,
-            "members_since": self.members_since, "peribolos": self.peribolos, "definitions": self.definitions,
+            "review_acts_as_lgtm": self.review_acts_as_lgtm,
+            "substantial": self.substantial,
+            "members_since": self.members_since,
+            "peribolos": self.peribolos,
+            "definitions": self.definitions,
             "cohorts": self.cohorts,
         }
         for key, y in doc.value.items():
             if key == "_extends":
                 if y.kind != "str" or not EXTENDS.match(y.value.strip()):
-                    self.error(y.line, f"`_extends` must be `repo`, `owner/repo` or `owner/repo:path.yml`, "
-                                       f"not {_show(y)}.")
+                    self.error(
+                        y.line, f"`_extends` must be `repo`, `owner/repo` or `owner/repo:path.yml`, not {_show(y)}."
+                    )
                 else:
                     parts.extends = (y.value.strip(), y.line)
                 continue
@@ -478,8 +535,11 @@ class _Reader:
             return _MISSING
         if value.endswith((".yaml", ".yml")) and not value.startswith("/") and ".." not in value.split("/"):
             return value
-        self.error(y.line, f"`ladder` must be a built-in ladder ({', '.join(builtin_names())}) or the path of a "
-                           f"ladder file in the repository ending in .yaml, not {_show(y)}.")
+        self.error(
+            y.line,
+            f"`ladder` must be a built-in ladder ({', '.join(builtin_names())}) or the path of a "
+            f"ladder file in the repository ending in .yaml, not {_show(y)}.",
+        )
         return _MISSING
 
     def review_acts_as_lgtm(self, y: Y) -> Any:
@@ -501,7 +561,9 @@ class _Reader:
 
     def substantial(self, y: Y) -> Any:
         if y.kind != "map":
-            self.error(y.line, f"`substantial` must be a mapping with `min_lines` and `exclude_labels`, not {_show(y)}.")
+            self.error(
+                y.line, f"`substantial` must be a mapping with `min_lines` and `exclude_labels`, not {_show(y)}."
+            )
             return _MISSING
         self.check_keys(y, ("min_lines", "exclude_labels"), "`substantial`")
         out = {}
@@ -584,8 +646,10 @@ class _Reader:
             if name_y is not None and name_y.kind == "str":  # even a cohort with errors keeps its name
                 name = name_y.value.strip()
                 if name in names:
-                    self.error(item.line, f"Two cohorts are named `{name}` (the other on line {names[name]}); "
-                                          f"names must be unique.")
+                    self.error(
+                        item.line,
+                        f"Two cohorts are named `{name}` (the other on line {names[name]}); names must be unique.",
+                    )
                     continue
                 names[name] = item.line
             if cohort is not None:
@@ -630,25 +694,44 @@ class _Reader:
                 if login.lower() in mentor_set:
                     self.error(item.line, f"`{login}` is both a mentor and a mentee of {label}.")
             if len(mentees) > MAX_MENTEES_PER_MENTOR * len(mentors):
-                self.warn(v["mentees"].line, f"{label[0].upper()}{label[1:]} has {len(mentees)} mentees for "
-                                             f"{len(mentors)} mentor(s): more than {MAX_MENTEES_PER_MENTOR} mentees "
-                                             f"per mentor (Kubernetes group-mentoring guidance).")
+                self.warn(
+                    v["mentees"].line,
+                    f"{label[0].upper()}{label[1:]} has {len(mentees)} mentees for "
+                    f"{len(mentors)} mentor(s): more than {MAX_MENTEES_PER_MENTOR} mentees "
+                    f"per mentor (Kubernetes group-mentoring guidance).",
+                )
         if "tracking_issue" not in v:
-            self.warn(y.line, f"{label[0].upper()}{label[1:]} has no `tracking_issue`: no progress comments or "
-                              f"weekly digests will be posted for it.")
+            self.warn(
+                y.line,
+                f"{label[0].upper()}{label[1:]} has no `tracking_issue`: no progress comments or "
+                f"weekly digests will be posted for it.",
+            )
         errors_now = len([p for p in self.problems if not p.warning])
         if errors_now > before or any(value is _MISSING for value in got.values()):
             return None
-        return Cohort(got["name"], got["target"], got.get("scope", CohortScope()), got["start"], got["end"],
-                      got["mentors"], got["mentees"], got.get("tracking_issue"), got.get("checkin_day", "monday"),
-                      source=self.filename, line=y.line, target_line=v["target"].line)
+        return Cohort(
+            got["name"],
+            got["target"],
+            got.get("scope", CohortScope()),
+            got["start"],
+            got["end"],
+            got["mentors"],
+            got["mentees"],
+            got.get("tracking_issue"),
+            got.get("checkin_day", "monday"),
+            source=self.filename,
+            line=y.line,
+            target_line=v["target"].line,
+        )
 
     def scope(self, y: Y, label: str) -> Any:
         if y.kind == "str" and y.value.strip().lower() == "org":
             return CohortScope()
         if y.kind != "map" or "repo" not in y.value:
-            self.error(y.line, f"`scope` of {label} must be `org` or `{{repo: name, path: folder}}` "
-                               f"(path optional), not {_show(y)}.")
+            self.error(
+                y.line,
+                f"`scope` of {label} must be `org` or `{{repo: name, path: folder}}` (path optional), not {_show(y)}.",
+            )
             return _MISSING
         self.check_keys(y, ("repo", "path"), f"`scope` of {label}")
         repo = self.repo_name(y.value["repo"], f"`scope.repo` of {label}")
@@ -658,8 +741,10 @@ class _Reader:
             if path is not _MISSING:
                 path = path.strip("/")
                 if not path or ".." in path.split("/"):
-                    self.error(y.value["path"].line, f"`scope.path` of {label} must be a folder inside the "
-                                                     f"repository, e.g. pkg/controller.")
+                    self.error(
+                        y.value["path"].line,
+                        f"`scope.path` of {label} must be a folder inside the repository, e.g. pkg/controller.",
+                    )
                     path = _MISSING
         if repo is _MISSING or path is _MISSING:
             return _MISSING
@@ -686,7 +771,7 @@ def _similar(a: str, b: str) -> bool:
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
-    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
+    return a[i + 1 :] == b[i + 1 :] or a[i:] == b[i + 1 :] or a[i + 1 :] == b[i:]
 
 
 def read_parts(text: str, filename: str) -> tuple[Parts, list[ConfigError]]:
@@ -713,24 +798,36 @@ def merge_parts(base: Parts, override: Parts) -> Parts:
     return Parts(values, origin, None)
 
 
-def build_config(parts: Parts, filename: str, ladder: Ladder | None = None) -> tuple[OrgConfig | None, list[ConfigError]]:
+def build_config(
+    parts: Parts, filename: str, ladder: Ladder | None = None
+) -> tuple[OrgConfig | None, list[ConfigError]]:
     """The `OrgConfig` from checked parts, and the problems only visible once they are together:
     `ladder` is required, and each cohort's `target` must be a level of the ladder. `ladder` is the
     loaded ladder when `parts` names a ladder file; a built-in ladder is found here."""
     problems: list[ConfigError] = []
     v = parts.values
     if "ladder" not in v:
-        problems.append(ConfigError(filename, 1, f"`ladder` is required: a built-in ladder "
-                                                 f"({', '.join(builtin_names())}) or the path of a ladder file."))
+        problems.append(
+            ConfigError(
+                filename,
+                1,
+                f"`ladder` is required: a built-in ladder ({', '.join(builtin_names())}) or the path of a ladder file.",
+            )
+        )
     elif ladder is None and v["ladder"] in builtin_names():
         ladder = builtin_ladder(v["ladder"])
     if ladder is not None:
         names = [level.name for level in ladder.levels]
         for cohort in v.get("cohorts", ()):
             if cohort.target not in names:
-                problems.append(ConfigError(cohort.source, cohort.target_line,
-                                            f"`target: {cohort.target}` of cohort `{cohort.name}` is not a level "
-                                            f"of the {ladder.name} ladder (levels: {', '.join(names)})."))
+                problems.append(
+                    ConfigError(
+                        cohort.source,
+                        cohort.target_line,
+                        f"`target: {cohort.target}` of cohort `{cohort.name}` is not a level "
+                        f"of the {ladder.name} ladder (levels: {', '.join(names)}).",
+                    )
+                )
     if problems:
         return None, problems
     substantial = v.get("substantial", {})

@@ -17,23 +17,48 @@ class Actions:
     def __init__(self, state: State) -> None:
         self.state = state
 
-    def open_pull_request(self, repo: str, author: str, *, at: datetime, lines: int = 40,
-                          paths: tuple[str, ...] = ("pkg/controller/controller.go",), title: str | None = None,
-                          labels: tuple[str, ...] = ()) -> tuple[int, list[Delivery]]:
-        pr = self.state.add_pull_request(repo, author=author, title=title or f"Improve {paths[0]}",
-                                         created_at=at, additions=lines - lines // 4, deletions=lines // 4,
-                                         files=list(paths), labels=list(labels))
+    def open_pull_request(
+        self,
+        repo: str,
+        author: str,
+        *,
+        at: datetime,
+        lines: int = 40,
+        paths: tuple[str, ...] = ("pkg/controller/controller.go",),
+        title: str | None = None,
+        labels: tuple[str, ...] = (),
+    ) -> tuple[int, list[Delivery]]:
+        pr = self.state.add_pull_request(
+            repo,
+            author=author,
+            title=title or f"Improve {paths[0]}",
+            created_at=at,
+            additions=lines - lines // 4,
+            deletions=lines // 4,
+            files=list(paths),
+            labels=list(labels),
+        )
         return pr.number, [webhooks.pull_request(self.state, repo, pr.number, "opened")]
 
     def comment(self, repo: str, number: int, author: str, body: str, *, at: datetime | None = None) -> list[Delivery]:
         comment = self.state.add_comment(repo, number, author=author, body=body, at=at)
         return [webhooks.issue_comment(self.state, repo, comment)]
 
-    def review(self, repo: str, number: int, author: str, *, state: str = "COMMENTED", at: datetime,
-               comments: list[tuple[str, str]] | None = None) -> list[Delivery]:
+    def review(
+        self,
+        repo: str,
+        number: int,
+        author: str,
+        *,
+        state: str = "COMMENTED",
+        at: datetime,
+        comments: list[tuple[str, str]] | None = None,
+    ) -> list[Delivery]:
         review = self.state.add_review(repo, number, author=author, state=state, at=at, comments=comments)
-        return [*webhooks.review_comments(self.state, repo, number, review),
-                webhooks.review(self.state, repo, number, review)]
+        return [
+            *webhooks.review_comments(self.state, repo, number, review),
+            webhooks.review(self.state, repo, number, review),
+        ]
 
     def merge_history(self, repo: str, number: int, *, at: datetime, by: str) -> list[Delivery]:
         """Mark a pull request of the history (made without branches) as merged at `at`."""

@@ -51,10 +51,14 @@ def _free_port() -> int:
 
 def _key_pair() -> tuple[str, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -69,9 +73,13 @@ class Demo:
         for event, payload in deliveries:
             self.count += 1
             body = json.dumps(payload).encode()
-            headers = {"Content-Type": "application/json", "X-GitHub-Event": event,
-                       "X-GitHub-Delivery": f"demo-{self.count:05d}", "User-Agent": "GitHub-Hookshot/demo",
-                       "X-Hub-Signature-256": expected_signature(self.secret, body)}
+            headers = {
+                "Content-Type": "application/json",
+                "X-GitHub-Event": event,
+                "X-GitHub-Delivery": f"demo-{self.count:05d}",
+                "User-Agent": "GitHub-Hookshot/demo",
+                "X-Hub-Signature-256": expected_signature(self.secret, body),
+            }
             async with self.client.post(self.hook_url, data=body, headers=headers) as resp:
                 if resp.status != 202:
                     raise RuntimeError(f"the service answered {resp.status} to a {event} delivery")
@@ -97,11 +105,17 @@ class Demo:
 
     def _echoes(self) -> list[Delivery]:
         out = []
-        for request in self.stand_in.requests[self._seen:]:
+        for request in self.stand_in.requests[self._seen :]:
             if request.method == "POST" and request.path.endswith("/pulls") and request.status == 201:
                 repo = "/".join(request.path.split("/")[2:4])
-                pr = max((i for i in self.state.repo(repo).issues.values()
-                          if i.pull and i.pull.head_ref == request.body["head"]), key=lambda i: i.number)
+                pr = max(
+                    (
+                        i
+                        for i in self.state.repo(repo).issues.values()
+                        if i.pull and i.pull.head_ref == request.body["head"]
+                    ),
+                    key=lambda i: i.number,
+                )
                 out.append(webhooks.pull_request(self.state, repo, pr.number, "opened", sender="ladder[bot]"))
         self._seen = len(self.stand_in.requests)
         return out
@@ -120,8 +134,15 @@ class Demo:
         session = aiohttp.ClientSession()
         github = GitHubClient(session, app_id=APP_ID, private_key=private, api_url=self.stand_in.url)
         port = _free_port()
-        settings = Settings(app_id=APP_ID, private_key=private, webhook_secret=self.secret, host="127.0.0.1",
-                            port=port, github_api_url=self.stand_in.url, database_path=database)
+        settings = Settings(
+            app_id=APP_ID,
+            private_key=private,
+            webhook_secret=self.secret,
+            host="127.0.0.1",
+            port=port,
+            github_api_url=self.stand_in.url,
+            database_path=database,
+        )
         app = make_app(settings, github=github)
         # GitHub's write pacing (1 s apart) protects real accounts; the local stand-in needs none.
         sender = next(s for s in app[BACKGROUND] if isinstance(s, OutboxSender))
@@ -154,12 +175,19 @@ class Demo:
         issue = self._readiness_issue("alice")
         if issue is not None:
             say(f"alice is ready. Mentors act on {sample.COMMUNITY_REPO}#{issue.number}:")
-            for login, body in (("mallory", "+1"), ("omar", "Great reviews all term.\n+1"),
-                                ("mallory", "/ladder approve"), ("omar", "/ladder approve")):
+            for login, body in (
+                ("mallory", "+1"),
+                ("omar", "Great reviews all term.\n+1"),
+                ("mallory", "/ladder approve"),
+                ("omar", "/ladder approve"),
+            ):
                 say(f"  @{login}: {body.splitlines()[-1]}")
                 await self.deliver(act.comment(sample.COMMUNITY_REPO, issue.number, login, body))
-            pulls = [i for i in self.state.repo(sample.CODE_REPO).issues.values()
-                     if i.pull and i.pull.head_ref.startswith("ladder/") and i.state == "open"]
+            pulls = [
+                i
+                for i in self.state.repo(sample.CODE_REPO).issues.values()
+                if i.pull and i.pull.head_ref.startswith("ladder/") and i.state == "open"
+            ]
             result_diffs = [(f"https://github.com/{sample.CODE_REPO}/pull/{p.number}", self._diff(p)) for p in pulls]
             for pr in pulls:
                 say(f"  @omar merges {sample.CODE_REPO}#{pr.number} ({pr.title})")
@@ -195,14 +223,20 @@ class Demo:
         bot = self.state.user("ladder[bot]")
         for issue in community.issues.values():
             if bot is not None and issue.user_id == bot.id:
-                result.readiness.append((issue.title, f"https://github.com/{sample.COMMUNITY_REPO}/issues/{issue.number}",
-                                         issue.state))
+                result.readiness.append(
+                    (issue.title, f"https://github.com/{sample.COMMUNITY_REPO}/issues/{issue.number}", issue.state)
+                )
         lines = ["# What Ladder wrote on GitHub in the demo", ""]
         tracking = community.issues[sample.TRACKING_ISSUE]
         for comment in tracking.comments:
             if bot is not None and comment.user_id == bot.id:
                 result.comments += 1
-                lines += [f"## Progress comment on {sample.COMMUNITY_REPO}#{sample.TRACKING_ISSUE}", "", comment.body, ""]
+                lines += [
+                    f"## Progress comment on {sample.COMMUNITY_REPO}#{sample.TRACKING_ISSUE}",
+                    "",
+                    comment.body,
+                    "",
+                ]
         for issue in community.issues.values():
             if bot is not None and issue.user_id == bot.id:
                 lines += [f"## Issue: {issue.title} ({issue.state})", "", issue.body or "", ""]
@@ -213,6 +247,9 @@ class Demo:
             lines += [f"## OWNERS pull request {url}", "", "```diff", diff.rstrip(), "```", ""]
         (self.out_dir / "github.md").write_text("\n".join(lines))
         (self.out_dir / "dashboard.html").write_text(dashboard_html(db))
-        result.files = {"dashboard": self.out_dir / "dashboard.html", "github": self.out_dir / "github.md",
-                        "database": self.out_dir / "ladder.db"}
+        result.files = {
+            "dashboard": self.out_dir / "dashboard.html",
+            "github": self.out_dir / "github.md",
+            "database": self.out_dir / "ladder.db",
+        }
         return result

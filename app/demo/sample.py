@@ -47,9 +47,17 @@ labels:
 # People: (login, company). Approvers maria and omar, reviewers lena and sam, mentees alice, bob and
 # carol, and contributors whose pull requests the mentees review.
 PEOPLE = [
-    ("maria", "Initech"), ("omar", "Globex"), ("lena", "Initech"), ("sam", "Umbrella"),
-    ("alice", "Hooli"), ("bob", None), ("carol", "Vandelay"),
-    ("dev-priya", None), ("dev-tomas", None), ("dev-wen", None), ("mallory", None),
+    ("maria", "Initech"),
+    ("omar", "Globex"),
+    ("lena", "Initech"),
+    ("sam", "Umbrella"),
+    ("alice", "Hooli"),
+    ("bob", None),
+    ("carol", "Vandelay"),
+    ("dev-priya", None),
+    ("dev-tomas", None),
+    ("dev-wen", None),
+    ("mallory", None),
 ]
 MEMBERS = ["maria", "omar", "lena", "sam", "alice", "bob", "dev-priya", "dev-tomas", "dev-wen", "mallory"]
 
@@ -94,10 +102,21 @@ def seed(state: State, now: datetime) -> None:
     for login, company in PEOPLE:
         state.add_user(login, company=company)
     state.add_org_member(ORG, *MEMBERS)
-    state.add_repo(CODE_REPO, files={"OWNERS": ROOT_OWNERS, f"{SCOPE_PATH}/OWNERS": CONTROLLER_OWNERS,
-                                     f"{SCOPE_PATH}/controller.go": "package controller\n"})
+    state.add_repo(
+        CODE_REPO,
+        files={
+            "OWNERS": ROOT_OWNERS,
+            f"{SCOPE_PATH}/OWNERS": CONTROLLER_OWNERS,
+            f"{SCOPE_PATH}/controller.go": "package controller\n",
+        },
+    )
     state.add_repo(COMMUNITY_REPO, files={"README.md": "# Community\n"})
     state.add_repo(CONFIG_REPO, files={".github/ladder.yml": ladder_yml(now)})
-    state.add_issue(COMMUNITY_REPO, title=f"Cohort {COHORT}: tracking issue", author="omar",
-                    body="Weekly check-ins and progress for the cohort.", at=now - timedelta(days=80))
+    state.add_issue(
+        COMMUNITY_REPO,
+        title=f"Cohort {COHORT}: tracking issue",
+        author="omar",
+        body="Weekly check-ins and progress for the cohort.",
+        at=now - timedelta(days=80),
+    )
     state.add_installation(INSTALLATION_ID, ORG)

@@ -15,8 +15,16 @@ from app.demo.sample import CODE_REPO, SCOPE_PATH
 AUTHORS = ["dev-priya", "dev-tomas", "dev-wen"]
 
 
-def _pr(act: Actions, author: str, at: datetime, reviewers: list[tuple[str, str]], *, lines: int = 60,
-        path: str = f"{SCOPE_PATH}/controller.go", merged_by: str = "omar") -> list[Delivery]:
+def _pr(
+    act: Actions,
+    author: str,
+    at: datetime,
+    reviewers: list[tuple[str, str]],
+    *,
+    lines: int = 60,
+    path: str = f"{SCOPE_PATH}/controller.go",
+    merged_by: str = "omar",
+) -> list[Delivery]:
     """One merged pull request: opened at `at`, then each (login, act) in order, merged two days later.
     An act is "lgtm", "approve", "review" (a COMMENTED review with an inline comment) or "comment"."""
     number, out = act.open_pull_request(CODE_REPO, author, at=at, lines=lines, paths=(path,))
@@ -27,8 +35,9 @@ def _pr(act: Actions, author: str, at: datetime, reviewers: list[tuple[str, str]
         elif kind == "approve":
             out += act.comment(CODE_REPO, number, login, "/approve", at=when)
         elif kind == "review":
-            out += act.review(CODE_REPO, number, login, state="COMMENTED", at=when,
-                              comments=[(path, "Could this loop return early?")])
+            out += act.review(
+                CODE_REPO, number, login, state="COMMENTED", at=when, comments=[(path, "Could this loop return early?")]
+            )
         else:
             out += act.comment(CODE_REPO, number, login, "Thanks for the fix!", at=when)
     out += act.merge_history(CODE_REPO, number, at=at + timedelta(days=2), by=merged_by)
@@ -43,8 +52,12 @@ def alice_history(act: Actions, now: datetime, *, primary: int = 5, reviewed: in
     for i in range(primary):
         out += _pr(act, AUTHORS[i % 3], start + timedelta(days=2 * i), [("alice", "lgtm"), ("omar", "approve")])
     for i in range(reviewed):
-        out += _pr(act, AUTHORS[i % 3], start + timedelta(days=2 * (primary + i)),
-                   [("lena", "lgtm"), ("alice", "review"), ("omar", "approve")])
+        out += _pr(
+            act,
+            AUTHORS[i % 3],
+            start + timedelta(days=2 * (primary + i)),
+            [("lena", "lgtm"), ("alice", "review"), ("omar", "approve")],
+        )
     return out
 
 
@@ -56,10 +69,15 @@ def others_history(act: Actions, now: datetime) -> list[Delivery]:
     for i in range(3):
         out += _pr(act, AUTHORS[(i + 1) % 3], start + timedelta(days=3 * i), [("bob", "lgtm"), ("omar", "approve")])
     for i in range(4):
-        out += _pr(act, AUTHORS[i % 3], start + timedelta(days=3 * i + 1),
-                   [("lena", "lgtm"), ("bob", "review"), ("omar", "approve")])
+        out += _pr(
+            act,
+            AUTHORS[i % 3],
+            start + timedelta(days=3 * i + 1),
+            [("lena", "lgtm"), ("bob", "review"), ("omar", "approve")],
+        )
     out += _pr(act, "carol", start + timedelta(days=20), [("lena", "lgtm"), ("omar", "approve")])
     out += _pr(act, "dev-wen", start + timedelta(days=25), [("bob", "lgtm"), ("omar", "approve")], lines=8)
-    out += _pr(act, "dev-tomas", start + timedelta(days=26), [("bob", "lgtm"), ("maria", "approve")],
-               path="docs/README.md")
+    out += _pr(
+        act, "dev-tomas", start + timedelta(days=26), [("bob", "lgtm"), ("maria", "approve")], path="docs/README.md"
+    )
     return out

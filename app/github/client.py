@@ -98,9 +98,7 @@ class LadderGitHubAPI(gidgethub.aiohttp.GitHubAPI):
     async def _make_request(self, method: str, url: str, url_vars: Any, data: Any, accept: str, **kwargs: Any):
         # Expand the template first, then point the result at our API base: payload URLs are absolute.
         filled = sansio.format_url(url, url_vars, base_url=self.base_url)
-        return await super()._make_request(
-            method, rewrite_url(filled, self.base_url), {}, data, accept, **kwargs
-        )
+        return await super()._make_request(method, rewrite_url(filled, self.base_url), {}, data, accept, **kwargs)
 
     async def _request(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
@@ -134,7 +132,11 @@ class LadderGitHubAPI(gidgethub.aiohttp.GitHubAPI):
                     await self.sleep(delay)
                     continue
                 raise GitHubRetryLater(
-                    reason, method=method, url=url, retry_after=delay, attempts=attempt,
+                    reason,
+                    method=method,
+                    url=url,
+                    retry_after=delay,
+                    attempts=attempt,
                     maybe_applied=not idempotent,
                 ) from None
             log.debug("GitHub %s %s -> %s", method, _path(url), status)
@@ -163,7 +165,12 @@ class LadderGitHubAPI(gidgethub.aiohttp.GitHubAPI):
             await self.sleep(delay)
             return True
         raise GitHubRetryLater(
-            reason, method=method, url=url, retry_after=delay, attempts=attempt, status=status,
+            reason,
+            method=method,
+            url=url,
+            retry_after=delay,
+            attempts=attempt,
+            status=status,
             maybe_applied=maybe_applied,
         ) from exception
 
@@ -195,8 +202,13 @@ class LadderGitHubAPI(gidgethub.aiohttp.GitHubAPI):
             except gidgethub.HTTPException as exc:
                 if isinstance(exc, gidgethub.GitHubBroken) and not idempotent:
                     raise GitHubRetryLater(
-                        "server error", method="POST", url=endpoint, retry_after=server_error_delay(attempt, self.policy),
-                        attempts=attempt, status=status, maybe_applied=True,
+                        "server error",
+                        method="POST",
+                        url=endpoint,
+                        retry_after=server_error_delay(attempt, self.policy),
+                        attempts=attempt,
+                        status=status,
+                        maybe_applied=True,
                     ) from exc
                 if not await self.handle_rate_limit_error(method="POST", url=endpoint, exception=exc, attempt=attempt):
                     break
@@ -276,6 +288,7 @@ class GitHubClient:
     def app_api(self) -> LadderGitHubAPI:
         """A GitHubAPI authenticated as the App itself (JWT): for /app endpoints."""
         if self._app_api is None:
+
             async def bearer() -> str:
                 return f"Bearer {self._jwt.get()}"
 
@@ -294,11 +307,13 @@ class GitHubClient:
         installation_id = int(installation_id)
         api = self._installations.get(installation_id)
         if api is None:
+
             async def token() -> str:
                 return f"token {await self.tokens.get(installation_id)}"
 
             api = self._api(
-                token, scope=f"installation:{installation_id}",
+                token,
+                scope=f"installation:{installation_id}",
                 on_unauthorized=lambda: self.tokens.forget(installation_id),
             )
             self._installations[installation_id] = api
@@ -317,4 +332,6 @@ def make_client(
     """The client, or None in dry-run mode (no APP_ID): callers test `client is None`."""
     if app_id is None or session is None:
         return None
-    return GitHubClient(session, app_id=app_id, private_key=private_key, api_url=api_url, user_agent=user_agent, **options)
+    return GitHubClient(
+        session, app_id=app_id, private_key=private_key, api_url=api_url, user_agent=user_agent, **options
+    )

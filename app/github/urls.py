@@ -26,7 +26,7 @@ def rewrite_url(url: str, api_url: str) -> str:
     parts = urlsplit(url)
     path = parts.path
     if path == _GHES_PREFIX or path.startswith(_GHES_PREFIX + "/"):
-        path = path[len(_GHES_PREFIX):]
+        path = path[len(_GHES_PREFIX) :]
     rest = path + ("?" + parts.query if parts.query else "")
     return base + "/" + rest.lstrip("/")
 

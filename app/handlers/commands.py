@@ -52,22 +52,43 @@ async def on_comment(event: sansio.Event, ctx: Context) -> None:
         if row is not None:
             row = readiness.get(ctx, key=row.key)
     if answers:
-        plan(ctx.db, Reply(repo=repo["full_name"], number=issue["number"], in_reply_to=comment["id"],
-                           body="\n\n".join(answers), installation_id=setup.installation_id, org=setup.org),
-             dry_run=setup.dry_run)
+        plan(
+            ctx.db,
+            Reply(
+                repo=repo["full_name"],
+                number=issue["number"],
+                in_reply_to=comment["id"],
+                body="\n\n".join(answers),
+                installation_id=setup.installation_id,
+                org=setup.org,
+            ),
+            dry_run=setup.dry_run,
+        )
 
 
-def _explain_broken_config(ctx: Context, org: str, installation_id: int | None, repo: dict, issue: dict,
-                           comment: dict) -> None:
+def _explain_broken_config(
+    ctx: Context, org: str, installation_id: int | None, repo: dict, issue: dict, comment: dict
+) -> None:
     """A command refused because the organisation's ladder.yml has errors: say which, with file and line."""
     loaded = cached_config(ctx.db, org)
     if loaded is None or loaded.ok:
         return  # no configuration at all: Ladder stays quiet in organisations that did not set it up
-    plan(ctx.db, Reply(
-        repo=repo["full_name"], number=issue["number"], in_reply_to=comment["id"],
-        body=("Ladder cannot act on this command: the organisation's `ladder.yml` has problems.\n\n```\n"
-              + loaded.problems_text() + "\n```\n\n`ladder check-config PATH` finds them before you push."),
-        installation_id=installation_id, org=org), dry_run=ctx.dry_run)
+    plan(
+        ctx.db,
+        Reply(
+            repo=repo["full_name"],
+            number=issue["number"],
+            in_reply_to=comment["id"],
+            body=(
+                "Ladder cannot act on this command: the organisation's `ladder.yml` has problems.\n\n```\n"
+                + loaded.problems_text()
+                + "\n```\n\n`ladder check-config PATH` finds them before you push."
+            ),
+            installation_id=installation_id,
+            org=org,
+        ),
+        dry_run=ctx.dry_run,
+    )
 
 
 def _readiness_of(ctx: Context, issue: dict, repo: dict) -> Readiness | None:
@@ -78,8 +99,9 @@ def _readiness_of(ctx: Context, issue: dict, repo: dict) -> Readiness | None:
     return row
 
 
-async def _run(ctx: Context, setup: OrgSetup, command: Command, row: Readiness | None, comment: dict,
-               issue: dict) -> str | None:
+async def _run(
+    ctx: Context, setup: OrgSetup, command: Command, row: Readiness | None, comment: dict, issue: dict
+) -> str | None:
     login, sender_id = comment["user"]["login"], comment["user"]["id"]
     if command.name == "status":
         return await status_answer(ctx, setup, command.argument or login)
@@ -88,9 +110,16 @@ async def _run(ctx: Context, setup: OrgSetup, command: Command, row: Readiness |
     if row is None:
         return f"`{HELP[command.name].usage}` works on a readiness issue that Ladder opened."
     if command.name == "sponsor":
-        return await sponsors.sponsor(ctx, setup, row, sponsor_id=sender_id, login=login,
-                                      comment_id=comment["id"], comment_url=comment.get("html_url"),
-                                      at=comment["created_at"])
+        return await sponsors.sponsor(
+            ctx,
+            setup,
+            row,
+            sponsor_id=sender_id,
+            login=login,
+            comment_id=comment["id"],
+            comment_url=comment.get("html_url"),
+            at=comment["created_at"],
+        )
     if command.name == "recheck":
         await evaluate_mentees(ctx, setup, only={row.person_id})
         row = readiness.get(ctx, key=row.key)
@@ -133,7 +162,9 @@ async def status_answer(ctx: Context, setup: OrgSetup, login: str) -> str:
             if level is None:
                 return f"@{login} holds the top level of the {setup.ladder.name} ladder."
             targets = [Target(pid, level, Scope(setup.org))]
-        evaluations = [c.evaluation for c in ctx.evaluator.evaluate(setup.org, setup.ladder, setup.definitions, targets)]
+        evaluations = [
+            c.evaluation for c in ctx.evaluator.evaluate(setup.org, setup.ladder, setup.definitions, targets)
+        ]
     return "\n\n".join(progress_markdown(e) for e in evaluations)
 
 
@@ -145,6 +176,15 @@ def _checkin(ctx: Context, setup: OrgSetup, comment: dict, issue: dict) -> str |
     ctx.db.execute(
         "INSERT INTO checkins (comment_id, org, cohort, person_id, login, at, body, url) VALUES"
         " (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [comment["id"], setup.org, cohorts[0].name, comment["user"]["id"], login, comment["created_at"],
-         comment.get("body") or "", comment.get("html_url")])
+        [
+            comment["id"],
+            setup.org,
+            cohorts[0].name,
+            comment["user"]["id"],
+            login,
+            comment["created_at"],
+            comment.get("body") or "",
+            comment.get("html_url"),
+        ],
+    )
     return None

@@ -21,11 +21,20 @@ async def _schedule(ctx: Context, payload: dict, repositories: list[dict]) -> No
     # The organisation's ladder.yml (read now, with its rosters) says where changed files are needed.
     setup = await org_setup(ctx, account, installation_id, refresh=True) if account else None
     for needs_paths in (False, True):
-        wanted = [(int(repo["id"]), repo["full_name"], installation_id) for repo in repositories
-                  if bool(setup and setup.needs_paths(repo["full_name"].split("/", 1)[1])) == needs_paths]
+        wanted = [
+            (int(repo["id"]), repo["full_name"], installation_id)
+            for repo in repositories
+            if bool(setup and setup.needs_paths(repo["full_name"].split("/", 1)[1])) == needs_paths
+        ]
         if wanted:
-            jobs.schedule(ctx.db, wanted, since=jobs.default_since(ctx.clock), reason="install",
-                          paths=needs_paths, now=jobs.now_iso(ctx.clock))
+            jobs.schedule(
+                ctx.db,
+                wanted,
+                since=jobs.default_since(ctx.clock),
+                reason="install",
+                paths=needs_paths,
+                now=jobs.now_iso(ctx.clock),
+            )
 
 
 @router.register("installation", action="created")

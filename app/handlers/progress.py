@@ -23,10 +23,18 @@ async def record_changed_paths(ctx: Context, setup: OrgSetup, data: dict) -> Non
     if ledger.has_paths(ctx.db, pr["id"]):
         return
     gh = await ctx.github.for_installation(setup.installation_id)
-    paths = [f["filename"] async for f in gh.getiter(
-        "/repos/{owner}/{repo}/pulls/{pull_number}/files{?per_page}",
-        url_vars={"owner": repo["owner"]["login"], "repo": repo["name"], "pull_number": pr["number"],
-                  "per_page": 100})]
+    paths = [
+        f["filename"]
+        async for f in gh.getiter(
+            "/repos/{owner}/{repo}/pulls/{pull_number}/files{?per_page}",
+            url_vars={
+                "owner": repo["owner"]["login"],
+                "repo": repo["name"],
+                "pull_number": pr["number"],
+                "per_page": 100,
+            },
+        )
+    ]
     ledger.record_paths(ctx.db, pr["id"], paths)
 
 

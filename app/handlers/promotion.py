@@ -26,8 +26,9 @@ async def roster_pull_request(event: sansio.Event, ctx: Context) -> None:
     keys = OWNERS_KEY_RE.findall(pr.get("body") or "")
     if not keys:
         return
-    setup = await org_setup(ctx, event.data["repository"]["owner"]["login"],
-                            (event.data.get("installation") or {}).get("id"))
+    setup = await org_setup(
+        ctx, event.data["repository"]["owner"]["login"], (event.data.get("installation") or {}).get("id")
+    )
     for key in keys:
         row = readiness.get(ctx, key=key)
         if row is None or row.pull_request_url == pr["html_url"] or row.status == "promoted":
@@ -43,8 +44,11 @@ async def push(event: sansio.Event, ctx: Context) -> None:
     repo = data["repository"]
     if data.get("ref") != f"refs/heads/{repo.get('default_branch') or repo.get('master_branch')}":
         return
-    paths = {p for c in data.get("commits") or [] for p in (*c.get("added", []), *c.get("modified", []),
-                                                           *c.get("removed", []))}
+    paths = {
+        p
+        for c in data.get("commits") or []
+        for p in (*c.get("added", []), *c.get("modified", []), *c.get("removed", []))
+    }
     org = (repo.get("owner") or {}).get("login") or repo["full_name"].split("/")[0]
     installation_id = (data.get("installation") or {}).get("id")
     if repo["name"].lower() == ".github" and ".github/ladder.yml" in paths:
@@ -59,8 +63,9 @@ async def push(event: sansio.Event, ctx: Context) -> None:
         return
     # The rosters of this repository changed: re-read every scope Ladder follows here.
     rows = promote.waiting_rows(ctx, org, repo["name"])
-    scopes = {r.scope for r in rows} | {str(setup.cohort_scope(c)) for c in setup.config.cohorts
-                                        if (c.scope.repo or "").lower() == repo["name"].lower()}
+    scopes = {r.scope for r in rows} | {
+        str(setup.cohort_scope(c)) for c in setup.config.cohorts if (c.scope.repo or "").lower() == repo["name"].lower()
+    }
     if ctx.github is not None and setup.installation_id and scopes:
         from app.rosters import sync_owners_scope
 

@@ -198,7 +198,11 @@ class FileChange(Effect):
             raise EffectError(f"file path {self.path!r} must be relative to the repository root")
         if not self.title.strip() or len(self.title) > MAX_TITLE:
             raise EffectError(f"the pull request title for {self.key!r} must be 1-{MAX_TITLE} characters")
-        if not re.fullmatch(r"[A-Za-z0-9._/-]+", self.grouping) or ".." in self.grouping or self.grouping.endswith(("/", ".lock")):
+        if (
+            not re.fullmatch(r"[A-Za-z0-9._/-]+", self.grouping)
+            or ".." in self.grouping
+            or self.grouping.endswith(("/", ".lock"))
+        ):
             raise EffectError(f"branch name {self.grouping!r} is not a valid git branch name")
 
 
@@ -223,25 +227,55 @@ def would_send(kind: str, key: str, content: dict[str, Any]) -> list[dict[str, A
     and JSON body of each, after the marker lookups (GETs, not listed) found nothing."""
     repo = content["repo"]
     if kind in ("comment", "reply"):
-        return [{"method": "POST", "path": f"/repos/{repo}/issues/{content['number']}/comments",
-                 "body": {"body": with_marker(content["body"], key)}}]
+        return [
+            {
+                "method": "POST",
+                "path": f"/repos/{repo}/issues/{content['number']}/comments",
+                "body": {"body": with_marker(content["body"], key)},
+            }
+        ]
     if kind == "issue":
         if content["state"] == "closed":
             return []  # nothing is created only to be closed
-        return [{"method": "POST", "path": f"/repos/{repo}/issues",
-                 "body": {"title": content["title"], "body": with_marker(content["body"], key),
-                          "labels": content["labels"]}}]
+        return [
+            {
+                "method": "POST",
+                "path": f"/repos/{repo}/issues",
+                "body": {
+                    "title": content["title"],
+                    "body": with_marker(content["body"], key),
+                    "labels": content["labels"],
+                },
+            }
+        ]
     if kind == "pull_request":
         branch = content["branch"]
         return [
-            {"method": "POST", "path": f"/repos/{repo}/git/refs",
-             "body": {"ref": f"refs/heads/{branch}", "sha": "<head of the default branch>"}},
-            {"method": "PUT", "path": f"/repos/{repo}/contents/{content['path']}",
-             "body": {"message": content["commit_message"], "branch": branch, "sha": "<blob sha on the branch>",
-                      "content": f"<{content['path']} after {content['editor']} {canonical(content['edit'])}>"}},
-            {"method": "POST", "path": f"/repos/{repo}/pulls",
-             "body": {"title": content["title"], "head": branch, "base": "<default branch>",
-                      "body": pull_body([(key, content["body"])], branch)}},
+            {
+                "method": "POST",
+                "path": f"/repos/{repo}/git/refs",
+                "body": {"ref": f"refs/heads/{branch}", "sha": "<head of the default branch>"},
+            },
+            {
+                "method": "PUT",
+                "path": f"/repos/{repo}/contents/{content['path']}",
+                "body": {
+                    "message": content["commit_message"],
+                    "branch": branch,
+                    "sha": "<blob sha on the branch>",
+                    "content": f"<{content['path']} after {content['editor']} {canonical(content['edit'])}>",
+                },
+            },
+            {
+                "method": "POST",
+                "path": f"/repos/{repo}/pulls",
+                "body": {
+                    "title": content["title"],
+                    "head": branch,
+                    "base": "<default branch>",
+                    "body": pull_body([(key, content["body"])], branch),
+                },
+            },
         ]
     raise EffectError(f"unknown effect kind {kind!r}")
 

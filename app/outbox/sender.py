@@ -139,25 +139,32 @@ class OutboxSender:
             "running": self._task is not None and not self._task.done(),
             "dry_run": self.dry_run,
             **stats.counts,
-            "oldest_pending_age_seconds": None if stats.oldest_pending_age is None else round(stats.oldest_pending_age, 3),
+            "oldest_pending_age_seconds": None
+            if stats.oldest_pending_age is None
+            else round(stats.oldest_pending_age, 3),
             "recent_failures": [{"key": key, "error": error} for key, error in stats.failed_recent],
         }
 
     def metrics_lines(self) -> list[str]:
         stats = store.stats(self.db, now=self.clock())
-        lines = ["# HELP ladder_outbox_effects Effects in the outbox by status.",
-                 "# TYPE ladder_outbox_effects gauge"]
+        lines = ["# HELP ladder_outbox_effects Effects in the outbox by status.", "# TYPE ladder_outbox_effects gauge"]
         lines += [f'ladder_outbox_effects{{status="{s}"}} {n}' for s, n in sorted(stats.counts.items())]
-        lines += ["# HELP ladder_outbox_oldest_pending_seconds Age of the oldest pending effect.",
-                  "# TYPE ladder_outbox_oldest_pending_seconds gauge",
-                  f"ladder_outbox_oldest_pending_seconds {round(stats.oldest_pending_age or 0.0, 3)}",
-                  "# HELP ladder_outbox_attempts_total Send attempts by effect kind and outcome.",
-                  "# TYPE ladder_outbox_attempts_total counter"]
-        lines += [f'ladder_outbox_attempts_total{{kind="{k}",outcome="{o}"}} {n}'
-                  for (k, o), n in sorted(self.outcomes.items())]
-        lines += ["# HELP ladder_outbox_pacing_seconds_total Seconds writes waited to stay within GitHub's limits.",
-                  "# TYPE ladder_outbox_pacing_seconds_total counter",
-                  f"ladder_outbox_pacing_seconds_total {round(self.pacer.waited, 3)}"]
+        lines += [
+            "# HELP ladder_outbox_oldest_pending_seconds Age of the oldest pending effect.",
+            "# TYPE ladder_outbox_oldest_pending_seconds gauge",
+            f"ladder_outbox_oldest_pending_seconds {round(stats.oldest_pending_age or 0.0, 3)}",
+            "# HELP ladder_outbox_attempts_total Send attempts by effect kind and outcome.",
+            "# TYPE ladder_outbox_attempts_total counter",
+        ]
+        lines += [
+            f'ladder_outbox_attempts_total{{kind="{k}",outcome="{o}"}} {n}'
+            for (k, o), n in sorted(self.outcomes.items())
+        ]
+        lines += [
+            "# HELP ladder_outbox_pacing_seconds_total Seconds writes waited to stay within GitHub's limits.",
+            "# TYPE ladder_outbox_pacing_seconds_total counter",
+            f"ladder_outbox_pacing_seconds_total {round(self.pacer.waited, 3)}",
+        ]
         return lines
 
     async def run(self) -> None:
@@ -226,7 +233,9 @@ class OutboxSender:
             if status == store.FAILED:
                 log.error("outbox: %s failed after %d attempts: %s", entry.key, entry.attempts, error)
             else:
-                log.warning("outbox: %s attempt %d failed (%s); next in %.0f s", entry.key, entry.attempts, error, delay)
+                log.warning(
+                    "outbox: %s attempt %d failed (%s); next in %.0f s", entry.key, entry.attempts, error, delay
+                )
             return status
         if store.mark_done(self.db, entry, result, now=self.clock()):
             self.outcomes[(entry.kind, "done")] += 1
@@ -274,8 +283,10 @@ class OutboxSender:
         owner = repo.split("/", 1)[0].lower()
         async for item in self.github.app_api().getiter("/app/installations{?per_page}", {"per_page": 100}):
             if ((item.get("account") or {}).get("login") or "").lower() == owner:
-                self.db.execute("UPDATE outbox SET installation_id = ? WHERE repo = ? AND installation_id IS NULL",
-                                [item["id"], repo])
+                self.db.execute(
+                    "UPDATE outbox SET installation_id = ? WHERE repo = ? AND installation_id IS NULL",
+                    [item["id"], repo],
+                )
                 return int(item["id"])
         raise PermanentFailure(f"the App is not installed on {owner}")
 
@@ -300,17 +311,20 @@ class OutboxSender:
             found = await s.get_or_none("/repos/{+repo}/issues/comments/{id}", {"repo": repo, "id": known})
         if found is None:
             bot = await self._bot()
-            async for item in s.pages("/repos/{+repo}/issues/{number}/comments{?per_page,page}",
-                                      {"repo": repo, "number": number}):
+            async for item in s.pages(
+                "/repos/{+repo}/issues/{number}/comments{?per_page,page}", {"repo": repo, "number": number}
+            ):
                 if self._mine(item, bot) and has_marker(item.get("body"), key):
                     found = item
                     break
         if found is None:
-            found = await s.write("POST", "/repos/{+repo}/issues/{number}/comments",
-                                  {"repo": repo, "number": number}, {"body": body})
+            found = await s.write(
+                "POST", "/repos/{+repo}/issues/{number}/comments", {"repo": repo, "number": number}, {"body": body}
+            )
         elif found.get("body") != body and entry.kind == "comment":
-            found = await s.write("PATCH", "/repos/{+repo}/issues/comments/{id}",
-                                  {"repo": repo, "id": found["id"]}, {"body": body})
+            found = await s.write(
+                "PATCH", "/repos/{+repo}/issues/comments/{id}", {"repo": repo, "id": found["id"]}, {"body": body}
+            )
         return {"comment_id": found["id"], "url": found.get("html_url")}
 
     # ------------------------------------------------------------------ issues
@@ -323,9 +337,10 @@ class OutboxSender:
             found = await s.get_or_none("/repos/{+repo}/issues/{number}", {"repo": repo, "number": known})
         if found is None:
             bot = await self._bot()
-            async for item in s.pages("/repos/{+repo}/issues{?state,creator,sort,direction,per_page,page}",
-                                      {"repo": repo, "state": "all", "creator": bot, "sort": "created",
-                                       "direction": "asc"}):
+            async for item in s.pages(
+                "/repos/{+repo}/issues{?state,creator,sort,direction,per_page,page}",
+                {"repo": repo, "state": "all", "creator": bot, "sort": "created", "direction": "asc"},
+            ):
                 if "pull_request" not in item and has_marker(item.get("body"), key):
                     found = item
                     break
@@ -333,10 +348,15 @@ class OutboxSender:
         if found is None:
             if c["state"] == "closed":
                 return {"number": None, "note": "nothing to close: the issue was never opened"}
-            found = await s.write("POST", "/repos/{+repo}/issues", {"repo": repo},
-                                  {"title": c["title"], "body": body, "labels": c["labels"]})
-            store.save_result(self.db, entry, {"number": found["number"], "url": found.get("html_url")},
-                              now=self.clock())
+            found = await s.write(
+                "POST",
+                "/repos/{+repo}/issues",
+                {"repo": repo},
+                {"title": c["title"], "body": body, "labels": c["labels"]},
+            )
+            store.save_result(
+                self.db, entry, {"number": found["number"], "url": found.get("html_url")}, now=self.clock()
+            )
         change: dict[str, Any] = {}
         if found.get("title") != c["title"]:
             change["title"] = c["title"]
@@ -350,8 +370,9 @@ class OutboxSender:
             if c.get("state_reason"):
                 change["state_reason"] = c["state_reason"]
         if change:
-            found = await s.write("PATCH", "/repos/{+repo}/issues/{number}",
-                                  {"repo": repo, "number": found["number"]}, change)
+            found = await s.write(
+                "PATCH", "/repos/{+repo}/issues/{number}", {"repo": repo, "number": found["number"]}, change
+            )
         return {"number": found["number"], "url": found.get("html_url")}
 
     # ------------------------------------------------------------------ the file-change pull request
@@ -363,22 +384,35 @@ class OutboxSender:
         if editor is None:
             raise PermanentFailure(f"no file editor registered as {c['editor']!r}")
         base = (await s.gh.getitem("/repos/{+repo}", {"repo": repo}))["default_branch"]
-        base_sha = (await s.gh.getitem("/repos/{+repo}/git/ref/{+ref}", {"repo": repo, "ref": f"heads/{base}"}))["object"]["sha"]
+        base_sha = (await s.gh.getitem("/repos/{+repo}/git/ref/{+ref}", {"repo": repo, "ref": f"heads/{base}"}))[
+            "object"
+        ]["sha"]
         pull = await self._find_pull(s, repo, owner, branch, "open")
         ref = await s.get_or_none("/repos/{+repo}/git/ref/{+ref}", {"repo": repo, "ref": f"heads/{branch}"})
         if ref is None:
-            await s.write("POST", "/repos/{+repo}/git/refs", {"repo": repo},
-                          {"ref": f"refs/heads/{branch}", "sha": base_sha}, ok={422})  # 422: made meanwhile
+            await s.write(
+                "POST",
+                "/repos/{+repo}/git/refs",
+                {"repo": repo},
+                {"ref": f"refs/heads/{branch}", "sha": base_sha},
+                ok={422},
+            )  # 422: made meanwhile
             head_sha = base_sha
         else:
             head_sha = ref["object"]["sha"]
             if pull is None and head_sha != base_sha and await self._find_pull(s, repo, owner, branch, "closed"):
                 # The branch is left from a merged or closed pull request: start again from the default branch.
-                await s.write("PATCH", "/repos/{+repo}/git/refs/{+ref}", {"repo": repo, "ref": f"heads/{branch}"},
-                              {"sha": base_sha, "force": True})
+                await s.write(
+                    "PATCH",
+                    "/repos/{+repo}/git/refs/{+ref}",
+                    {"repo": repo, "ref": f"heads/{branch}"},
+                    {"sha": base_sha, "force": True},
+                )
                 head_sha = base_sha
 
-        current = await s.get_or_none("/repos/{+repo}/contents/{+path}{?ref}", {"repo": repo, "path": path, "ref": branch})
+        current = await s.get_or_none(
+            "/repos/{+repo}/contents/{+path}{?ref}", {"repo": repo, "path": path, "ref": branch}
+        )
         if current is not None and (isinstance(current, list) or current.get("type") != "file"):
             raise PermanentFailure(f"{repo}:{path} is not a file")
         text = base64.b64decode(current["content"]).decode("utf-8") if current else ""
@@ -388,8 +422,11 @@ class OutboxSender:
             raise PermanentFailure(f"editor {c['editor']!r} could not change {repo}:{path}: {exc}") from exc
         result: dict[str, Any] = {"branch": branch}
         if new_text != text:
-            data = {"message": c["commit_message"], "branch": branch,
-                    "content": base64.b64encode(new_text.encode("utf-8")).decode("ascii")}
+            data = {
+                "message": c["commit_message"],
+                "branch": branch,
+                "content": base64.b64encode(new_text.encode("utf-8")).decode("ascii"),
+            }
             if current:
                 data["sha"] = current["sha"]
             written = await s.write("PUT", "/repos/{+repo}/contents/{+path}", {"repo": repo, "path": path}, data)
@@ -399,9 +436,13 @@ class OutboxSender:
         if pull is None:
             if head_sha == base_sha:
                 return result | {"number": None, "note": f"{path} already had this change on {base}"}
-            pull = await s.write("POST", "/repos/{+repo}/pulls", {"repo": repo},
-                                 {"title": c["title"], "head": branch, "base": base,
-                                  "body": pull_body([(key, c["body"])], branch)}, ok={422})
+            pull = await s.write(
+                "POST",
+                "/repos/{+repo}/pulls",
+                {"repo": repo},
+                {"title": c["title"], "head": branch, "base": base, "body": pull_body([(key, c["body"])], branch)},
+                ok={422},
+            )
             if pull is None or "number" not in pull:  # 422: one exists already (made by another try)
                 pull = await self._find_pull(s, repo, owner, branch, "open")
                 if pull is None:
@@ -411,12 +452,16 @@ class OutboxSender:
         title = c["title"] if count <= 1 else c["gathered_title"].format(count=count, path=path)
         change = {k: v for k, v in (("title", title), ("body", new_body)) if pull.get(k) != v}
         if change:
-            pull = await s.write("PATCH", "/repos/{+repo}/pulls/{number}", {"repo": repo, "number": pull["number"]}, change)
+            pull = await s.write(
+                "PATCH", "/repos/{+repo}/pulls/{number}", {"repo": repo, "number": pull["number"]}, change
+            )
         return result | {"number": pull["number"], "url": pull.get("html_url")}
 
     async def _find_pull(self, s: "_Session", repo: str, owner: str, branch: str, state: str) -> dict | None:
-        async for item in s.pages("/repos/{+repo}/pulls{?state,head,per_page,page}",
-                                  {"repo": repo, "state": state, "head": f"{owner}:{branch}"}):
+        async for item in s.pages(
+            "/repos/{+repo}/pulls{?state,head,per_page,page}",
+            {"repo": repo, "state": state, "head": f"{owner}:{branch}"},
+        ):
             if (item.get("head") or {}).get("ref") == branch:
                 return item
         return None

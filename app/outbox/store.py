@@ -49,15 +49,54 @@ class Entry:
 
 
 def _entry(row: tuple) -> Entry:
-    (id_, key, kind, repo, grouping, installation_id, org, person_id, content, version, status, attempts,
-     next_attempt_at, last_error, result, requests, planned_at, updated_at, done_at) = row
-    return Entry(id_, key, kind, repo, grouping, installation_id, org, person_id, json.loads(content), version,
-                 status, attempts, next_attempt_at, last_error, json.loads(result) if result else None,
-                 json.loads(requests) if requests else None, planned_at, updated_at, done_at)
+    (
+        id_,
+        key,
+        kind,
+        repo,
+        grouping,
+        installation_id,
+        org,
+        person_id,
+        content,
+        version,
+        status,
+        attempts,
+        next_attempt_at,
+        last_error,
+        result,
+        requests,
+        planned_at,
+        updated_at,
+        done_at,
+    ) = row
+    return Entry(
+        id_,
+        key,
+        kind,
+        repo,
+        grouping,
+        installation_id,
+        org,
+        person_id,
+        json.loads(content),
+        version,
+        status,
+        attempts,
+        next_attempt_at,
+        last_error,
+        json.loads(result) if result else None,
+        json.loads(requests) if requests else None,
+        planned_at,
+        updated_at,
+        done_at,
+    )
 
 
-COLUMNS = ("id, key, kind, repo, grouping, installation_id, org, person_id, content, version, status, attempts,"
-           " next_attempt_at, last_error, result, requests, planned_at, updated_at, done_at")
+COLUMNS = (
+    "id, key, kind, repo, grouping, installation_id, org, person_id, content, version, status, attempts,"
+    " next_attempt_at, last_error, result, requests, planned_at, updated_at, done_at"
+)
 
 
 class _transaction:
@@ -101,8 +140,23 @@ def plan(db: sqlite_utils.Database, effect: Effect, *, dry_run: bool = False, no
                 "INSERT INTO outbox (key, kind, repo, grouping, installation_id, org, person_id, content,"
                 " content_hash, status, next_attempt_at, requests, planned_at, updated_at, pending_since)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [key, effect.kind, effect.repo, effect.grouping, effect.installation_id, effect.org,
-                 effect.person_id, text, digest, status, now, requests, now, now, now],
+                [
+                    key,
+                    effect.kind,
+                    effect.repo,
+                    effect.grouping,
+                    effect.installation_id,
+                    effect.org,
+                    effect.person_id,
+                    text,
+                    digest,
+                    status,
+                    now,
+                    requests,
+                    now,
+                    now,
+                    now,
+                ],
             )
             return cursor.lastrowid
         effect_id, kind, old_hash, old_status = row
@@ -118,8 +172,19 @@ def plan(db: sqlite_utils.Database, effect: Effect, *, dry_run: bool = False, no
             " next_attempt_at = ?, last_error = NULL, requests = ?, updated_at = ?, pending_since = ?,"
             " installation_id = coalesce(?, installation_id), org = coalesce(?, org),"
             " person_id = coalesce(?, person_id) WHERE id = ?",
-            [text, digest, status, now, requests, now, now, effect.installation_id, effect.org, effect.person_id,
-             effect_id],
+            [
+                text,
+                digest,
+                status,
+                now,
+                requests,
+                now,
+                now,
+                effect.installation_id,
+                effect.org,
+                effect.person_id,
+                effect_id,
+            ],
         )
         return effect_id
 
@@ -135,8 +200,12 @@ def get_by_key(db: sqlite_utils.Database, key: str) -> Entry | None:
 
 
 def list_effects(
-    db: sqlite_utils.Database, status: str | None = None, person_id: int | None = None, *,
-    org: str | None = None, limit: int | None = None,
+    db: sqlite_utils.Database,
+    status: str | None = None,
+    person_id: int | None = None,
+    *,
+    org: str | None = None,
+    limit: int | None = None,
 ) -> list[Entry]:
     """Effects, newest first, optionally only one status / person / org (for `ladder status` and the
     dashboard: what Ladder would do, is doing, or did)."""
@@ -157,7 +226,10 @@ def list_effects(
 
 
 def lease_next(
-    db: sqlite_utils.Database, *, now: float | None = None, skip_installations: Iterator[int] = (),
+    db: sqlite_utils.Database,
+    *,
+    now: float | None = None,
+    skip_installations: Iterator[int] = (),
     lease_seconds: float = LEASE_SECONDS,
 ) -> Entry | None:
     """Take the oldest due pending effect (none for the installations in `skip_installations`, which a
@@ -173,16 +245,18 @@ def lease_next(
         ).fetchone()
         if row is None:
             return None
-        conn.execute("UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
-                     [now + lease_seconds, row[0]])
+        conn.execute(
+            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?", [now + lease_seconds, row[0]]
+        )
     entry = _entry(row)
     return Entry(**{**entry.__dict__, "attempts": entry.attempts + 1})
 
 
 def next_due(db: sqlite_utils.Database) -> float | None:
     """When the next pending effect is due (None when there is none)."""
-    return db.execute("SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) FROM outbox"
-                      " WHERE status = 'pending'").fetchone()[0]
+    return db.execute(
+        "SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) FROM outbox WHERE status = 'pending'"
+    ).fetchone()[0]
 
 
 def save_result(db: sqlite_utils.Database, entry: Entry, result: dict[str, Any], *, now: float | None = None) -> None:
@@ -204,13 +278,16 @@ def mark_done(db: sqlite_utils.Database, entry: Entry, result: dict[str, Any], *
         )
         if cursor.rowcount:
             return True
-        conn.execute("UPDATE outbox SET result = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
-                     [json.dumps(result), now, entry.id])
+        conn.execute(
+            "UPDATE outbox SET result = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+            [json.dumps(result), now, entry.id],
+        )
         return False
 
 
-def mark_retry(db: sqlite_utils.Database, entry: Entry, error: str, delay: float, *, max_attempts: int,
-               now: float | None = None) -> str:
+def mark_retry(
+    db: sqlite_utils.Database, entry: Entry, error: str, delay: float, *, max_attempts: int, now: float | None = None
+) -> str:
     """Record a failed attempt: pending again after `delay`, or failed when it was the last attempt.
     Returns the new status."""
     now = time.time() if now is None else now
@@ -253,8 +330,10 @@ def mark_planned(db: sqlite_utils.Database, entry: Entry, *, now: float | None =
 def retry_failed(db: sqlite_utils.Database, effect_id: int | None = None, *, now: float | None = None) -> int:
     """Give failed effects (one, or all) a fresh set of attempts; returns how many."""
     now = time.time() if now is None else now
-    sql = ("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?, pending_since = ?"
-           " WHERE status = 'failed'")
+    sql = (
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?, pending_since = ?"
+        " WHERE status = 'failed'"
+    )
     params: list[Any] = [now, now, now]
     if effect_id is not None:
         sql += " AND id = ?"
@@ -280,12 +359,14 @@ def stats(db: sqlite_utils.Database, *, now: float | None = None) -> Stats:
     counts = {s: 0 for s in STATUSES}
     counts.update(dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()))
     oldest = db.execute("SELECT min(pending_since) FROM outbox WHERE status = 'pending'").fetchone()[0]
-    failed = db.execute("SELECT key, last_error FROM outbox WHERE status = 'failed'"
-                        " ORDER BY updated_at DESC LIMIT 5").fetchall()
+    failed = db.execute(
+        "SELECT key, last_error FROM outbox WHERE status = 'failed' ORDER BY updated_at DESC LIMIT 5"
+    ).fetchall()
     return Stats(counts, None if oldest is None else max(0.0, now - oldest), [tuple(r) for r in failed])
 
 
 def entries_in_group(db: sqlite_utils.Database, repo: str, grouping: str) -> list[Entry]:
-    rows = db.execute(f"SELECT {COLUMNS} FROM outbox WHERE repo = ? AND grouping = ? ORDER BY id",
-                      [repo, grouping]).fetchall()
+    rows = db.execute(
+        f"SELECT {COLUMNS} FROM outbox WHERE repo = ? AND grouping = ? ORDER BY id", [repo, grouping]
+    ).fetchall()
     return [_entry(r) for r in rows]

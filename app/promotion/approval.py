@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from app.context import Context
+from app.evaluations import member_level, set_state
 from app.outbox import plan
 from app.outbox.effects import FileChange
 from app.promotion import readiness, roster_files
 from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup
 from app.rosters.files import read_text
-from app.evaluations import member_level, set_state
 from app.store.facts import holdings_by_login, parse_scope
 from ladder_rules.evaluate import holds
 
@@ -85,17 +85,22 @@ async def start_pull_request(ctx: Context, setup: OrgSetup, row: Readiness, *, a
     roster = level.roster
     if roster is None or roster.kind not in ("owners", "owners_alias") or not roster.list:
         readiness.plan_issue(ctx, setup, row)
-        return (f"Approved. The {row.level} roster is not an OWNERS file, so an organisation admin makes "
-                "the change; this issue stays open until then.")
-    member_rank = next((i for i, lvl in enumerate(setup.ladder.levels)
-                        if lvl.roster and lvl.roster.kind == "org_members"), None)
+        return (
+            f"Approved. The {row.level} roster is not an OWNERS file, so an organisation admin makes "
+            "the change; this issue stays open until then."
+        )
+    member_rank = next(
+        (i for i, lvl in enumerate(setup.ladder.levels) if lvl.roster and lvl.roster.kind == "org_members"), None
+    )
     if member_rank is not None and setup.ladder.rank(row.level) > member_rank:
         if not await is_org_member(ctx, setup, row.login, row.person_id):
             row = readiness.update(ctx, row, not_member_yet=1)
             readiness.plan_issue(ctx, setup, row)
-            return (f"Approved, but @{row.login} is not a member of {setup.org} yet: Prow ignores OWNERS "
-                    "entries of non-members, so no pull request was opened. It opens once they are a member "
-                    "(`/ladder recheck`).")
+            return (
+                f"Approved, but @{row.login} is not a member of {setup.org} yet: Prow ignores OWNERS "
+                "entries of non-members, so no pull request was opened. It opens once they are a member "
+                "(`/ladder recheck`)."
+            )
     if row.not_member_yet:
         row = readiness.update(ctx, row, not_member_yet=0)
     scope = parse_scope(row.scope)
@@ -110,17 +115,35 @@ async def start_pull_request(ctx: Context, setup: OrgSetup, row: Readiness, *, a
             return f"Approved, but `{path}` does not exist in {repo}, so there is no roster to add to."
         aliases_text = await read_text(gh, repo, roster_files.ALIASES_PATH)
         edit = roster_files.decide_edit(owners_text, aliases_text, roster.list, row.login, path)
-    where = f"the `{edit['group']}` group of OWNERS_ALIASES" if edit["file"] == "aliases" else (
-        f"`{roster.list}` in `{path}`")
-    issue = (f"https://github.com/{row.community_repo}/issues/{row.issue_number}" if row.issue_number
-             else f"the readiness issue in {row.community_repo}")
-    plan(ctx.db, FileChange(
-        repo=repo, name=f"owners:{row.key}", path=edit["path"], editor=roster_files.EDITOR, edit=edit,
-        title=f"Add {row.login} as {row.level} of {row.scope}",
-        body=(f"Adds @{row.login} to {where}: {row.level} of `{row.scope}`.\n\n"
-              f"Readiness and evidence: {issue}" + (f" · approved by @{approved_by}" if approved_by else "")),
-        commit_message=f"Add {row.login} as {row.level} of {row.scope}",
-        installation_id=setup.installation_id, org=setup.org, person_id=row.person_id,
-    ), dry_run=setup.dry_run)
+    where = (
+        f"the `{edit['group']}` group of OWNERS_ALIASES"
+        if edit["file"] == "aliases"
+        else (f"`{roster.list}` in `{path}`")
+    )
+    issue = (
+        f"https://github.com/{row.community_repo}/issues/{row.issue_number}"
+        if row.issue_number
+        else f"the readiness issue in {row.community_repo}"
+    )
+    plan(
+        ctx.db,
+        FileChange(
+            repo=repo,
+            name=f"owners:{row.key}",
+            path=edit["path"],
+            editor=roster_files.EDITOR,
+            edit=edit,
+            title=f"Add {row.login} as {row.level} of {row.scope}",
+            body=(
+                f"Adds @{row.login} to {where}: {row.level} of `{row.scope}`.\n\n"
+                f"Readiness and evidence: {issue}" + (f" · approved by @{approved_by}" if approved_by else "")
+            ),
+            commit_message=f"Add {row.login} as {row.level} of {row.scope}",
+            installation_id=setup.installation_id,
+            org=setup.org,
+            person_id=row.person_id,
+        ),
+        dry_run=setup.dry_run,
+    )
     readiness.plan_issue(ctx, setup, row)
     return f"Approved. Ladder is opening the pull request that adds @{row.login} to {where}."

@@ -23,8 +23,9 @@ def progress_key(setup: OrgSetup, cohort: Cohort, pid: int) -> str:
     return f"progress:{key_part(setup.org)}:{key_part(cohort.name)}:{pid}"
 
 
-def mentee_targets(ctx: Context, setup: OrgSetup, *, only: set[int] | None = None,
-                   today: date | None = None) -> list[tuple[Cohort, Target]]:
+def mentee_targets(
+    ctx: Context, setup: OrgSetup, *, only: set[int] | None = None, today: date | None = None
+) -> list[tuple[Cohort, Target]]:
     """(cohort, target) for every mentee of every cohort that has started: the level above the highest
     they hold in the cohort's scope (so after a promotion the next level is the target)."""
     today = today or datetime.now(timezone.utc).date()
@@ -45,8 +46,9 @@ def mentee_targets(ctx: Context, setup: OrgSetup, *, only: set[int] | None = Non
     return out
 
 
-async def evaluate_mentees(ctx: Context, setup: OrgSetup, *, only: set[int] | None = None,
-                           now: datetime | None = None) -> list[Change]:
+async def evaluate_mentees(
+    ctx: Context, setup: OrgSetup, *, only: set[int] | None = None, now: datetime | None = None
+) -> list[Change]:
     """Evaluate the mentees (all, or those in `only`), then plan their comments and readiness issues."""
     pairs = mentee_targets(ctx, setup, only=only, today=(now or datetime.now(timezone.utc)).date())
     if not pairs:
@@ -61,26 +63,40 @@ async def after_change(ctx: Context, setup: OrgSetup, cohort: Cohort | None, cha
     row = readiness.on_evaluation(ctx, setup, change.evaluation) if change.changed else None
     if cohort is not None and change.changed:
         plan_progress(ctx, setup, cohort, change.evaluation, row)
-    if row is not None and change.changed and change.state == "ready" and change.previous_state != "ready" \
-            and setup.config.owners_pr == "when_ready" and row.status == "open":
+    if (
+        row is not None
+        and change.changed
+        and change.state == "ready"
+        and change.previous_state != "ready"
+        and setup.config.owners_pr == "when_ready"
+        and row.status == "open"
+    ):
         from app.promotion import approval  # approval imports this module's planners
 
         await approval.start_pull_request(ctx, setup, row, approved_by=None)
 
 
-def plan_progress(ctx: Context, setup: OrgSetup, cohort: Cohort, evaluation: dict,
-                  row: readiness.Readiness | None = None) -> None:
+def plan_progress(
+    ctx: Context, setup: OrgSetup, cohort: Cohort, evaluation: dict, row: readiness.Readiness | None = None
+) -> None:
     if cohort.tracking_issue is None:
         return
     url = None
     if row is not None and row.issue_number:
         url = f"https://github.com/{row.community_repo}/issues/{row.issue_number}"
-    plan(ctx.db, Comment(
-        repo=setup.community_repo, number=cohort.tracking_issue,
-        name=progress_key(setup, cohort, evaluation["person_id"]),
-        body=progress_markdown(evaluation, cohort=cohort.to_dict(), readiness_url=url),
-        installation_id=setup.installation_id, org=setup.org, person_id=evaluation["person_id"],
-    ), dry_run=setup.dry_run)
+    plan(
+        ctx.db,
+        Comment(
+            repo=setup.community_repo,
+            number=cohort.tracking_issue,
+            name=progress_key(setup, cohort, evaluation["person_id"]),
+            body=progress_markdown(evaluation, cohort=cohort.to_dict(), readiness_url=url),
+            installation_id=setup.installation_id,
+            org=setup.org,
+            person_id=evaluation["person_id"],
+        ),
+        dry_run=setup.dry_run,
+    )
 
 
 async def after_import(ctx: Context, org: str) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from app.context import Context
-from app.evaluations import set_state
+from app.evaluations import member_level, set_state
 from app.outbox import plan
 from app.outbox.effects import Comment
 from app.promotion import readiness
 from app.promotion.readiness import COLUMNS, Readiness
 from app.promotion.setup import OrgSetup
-from app.evaluations import member_level
 from app.store.facts import holdings_by_login, parse_scope
 from ladder_rules.evaluate import holds
 
@@ -25,10 +24,13 @@ def touches_rosters(paths: set[str]) -> bool:
 def waiting_rows(ctx: Context, org: str, repo_name: str) -> list[Readiness]:
     """Readiness rows of this repository whose roster change may just have been merged."""
     rows = ctx.db.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE org = ? AND status IN ('approved', 'open', 'held')",
-        [org]).fetchall()
-    return [r for r in map(lambda row: Readiness(*row), rows)
-            if (parse_scope(r.scope).repo or "").lower() == repo_name.lower()]
+        f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE org = ? AND status IN ('approved', 'open', 'held')", [org]
+    ).fetchall()
+    return [
+        r
+        for r in map(lambda row: Readiness(*row), rows)
+        if (parse_scope(r.scope).repo or "").lower() == repo_name.lower()
+    ]
 
 
 def holds_now(ctx: Context, setup: OrgSetup, row: Readiness) -> bool:
@@ -41,11 +43,21 @@ def promote(ctx: Context, setup: OrgSetup, row: Readiness) -> Readiness:
     row = readiness.update(ctx, row, status="promoted", promoted_at=now, below_since=None)
     set_state(ctx.db, row.person_id, row.level, row.scope, "promoted")
     if row.issue_number:
-        plan(ctx.db, Comment(
-            repo=row.community_repo, number=row.issue_number, name=f"thanks:{row.key}",
-            body=(f"🎉 @{row.login} is now **{row.level}** in `{row.scope}`: the roster change is merged. "
-                  "Thank you for your work, and welcome! Your progress comment now shows the next level."),
-            installation_id=setup.installation_id, org=setup.org, person_id=row.person_id,
-        ), dry_run=setup.dry_run)
+        plan(
+            ctx.db,
+            Comment(
+                repo=row.community_repo,
+                number=row.issue_number,
+                name=f"thanks:{row.key}",
+                body=(
+                    f"🎉 @{row.login} is now **{row.level}** in `{row.scope}`: the roster change is merged. "
+                    "Thank you for your work, and welcome! Your progress comment now shows the next level."
+                ),
+                installation_id=setup.installation_id,
+                org=setup.org,
+                person_id=row.person_id,
+            ),
+            dry_run=setup.dry_run,
+        )
     readiness.plan_issue(ctx, setup, row)
     return row

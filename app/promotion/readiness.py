@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 
 from app.context import Context
-from app.evaluations import stored
+from app.evaluations import member_level, stored
 from app.outbox import get_by_key, plan
 from app.outbox.effects import Issue
 from app.promotion.setup import OrgSetup, key_part
-from app.evaluations import member_level
 from app.store.facts import holdings_by_login, parse_scope
 from ladder_rules.evaluate import holds
 from reports.readiness import ReadinessView, Sponsor, readiness_body, title
@@ -24,9 +23,26 @@ LABEL = "ladder"
 MEMBERSHIP_LABEL = "area/github-membership"  # kubernetes/org's label for membership requests
 KEY_RE = re.compile(r"<!-- ladder:(readiness:[^ ]+?) -->")
 
-COLUMNS = ("person_id", "login", "org", "level", "scope", "key", "community_repo", "issue_number", "status",
-           "opened_at", "below_since", "held_by", "approved_by", "approved_at", "pull_request_url",
-           "not_member_yet", "promoted_at", "ticked")
+COLUMNS = (
+    "person_id",
+    "login",
+    "org",
+    "level",
+    "scope",
+    "key",
+    "community_repo",
+    "issue_number",
+    "status",
+    "opened_at",
+    "below_since",
+    "held_by",
+    "approved_by",
+    "approved_at",
+    "pull_request_url",
+    "not_member_yet",
+    "promoted_at",
+    "ticked",
+)
 
 
 @dataclass
@@ -69,13 +85,21 @@ def key_in_body(body: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def get(ctx: Context, *, key: str | None = None, person_id: int | None = None, level: str | None = None,
-        scope: str | None = None) -> Readiness | None:
+def get(
+    ctx: Context,
+    *,
+    key: str | None = None,
+    person_id: int | None = None,
+    level: str | None = None,
+    scope: str | None = None,
+) -> Readiness | None:
     if key is not None:
         row = ctx.db.execute(f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE key = ?", [key]).fetchone()
     else:
-        row = ctx.db.execute(f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE person_id = ? AND level = ?"
-                             " AND scope = ?", [person_id, level, scope]).fetchone()
+        row = ctx.db.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE person_id = ? AND level = ? AND scope = ?",
+            [person_id, level, scope],
+        ).fetchone()
     if row is None:
         return None
     found = Readiness(*row)
@@ -106,8 +130,17 @@ def on_evaluation(ctx: Context, setup: OrgSetup, evaluation: dict) -> Readiness 
         ctx.db.execute(
             "INSERT INTO readiness (person_id, login, org, level, scope, key, community_repo, status, opened_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-            [evaluation["person_id"], evaluation["login"], setup.org, evaluation["level"], evaluation["scope"],
-             key, setup.community_repo, evaluation["evaluated_at"]])
+            [
+                evaluation["person_id"],
+                evaluation["login"],
+                setup.org,
+                evaluation["level"],
+                evaluation["scope"],
+                key,
+                setup.community_repo,
+                evaluation["evaluated_at"],
+            ],
+        )
         row = get(ctx, key=key)
     elif not row.active:
         return row
@@ -132,13 +165,22 @@ def plan_issue(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict |
     if evaluation is None:
         return
     labels = (LABEL, MEMBERSHIP_LABEL) if _is_member_level(setup, row.level) else (LABEL,)
-    plan(ctx.db, Issue(
-        repo=row.community_repo, name=row.key, title=title(row.login, row.level, row.scope),
-        body=readiness_body(view(ctx, setup, row, evaluation)), labels=labels,
-        state="closed" if row.status == "promoted" else "open",
-        state_reason="completed" if row.status == "promoted" else None,
-        installation_id=setup.installation_id, org=setup.org, person_id=row.person_id,
-    ), dry_run=setup.dry_run)
+    plan(
+        ctx.db,
+        Issue(
+            repo=row.community_repo,
+            name=row.key,
+            title=title(row.login, row.level, row.scope),
+            body=readiness_body(view(ctx, setup, row, evaluation)),
+            labels=labels,
+            state="closed" if row.status == "promoted" else "open",
+            state_reason="completed" if row.status == "promoted" else None,
+            installation_id=setup.installation_id,
+            org=setup.org,
+            person_id=row.person_id,
+        ),
+        dry_run=setup.dry_run,
+    )
 
 
 def _is_member_level(setup: OrgSetup, level: str) -> bool:
@@ -151,7 +193,9 @@ def view(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict) -> Rea
         Sponsor(login, bool(eligible), reason, company, url)
         for login, eligible, reason, company, url in ctx.db.execute(
             "SELECT sponsor_login, eligible, reason, company, comment_url FROM sponsorships"
-            " WHERE readiness_key = ? ORDER BY at", [row.key])
+            " WHERE readiness_key = ? ORDER BY at",
+            [row.key],
+        )
     ]
     scope = parse_scope(row.scope)
     level = setup.ladder.level(row.level)
@@ -177,8 +221,9 @@ def view(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict) -> Rea
 MAX_LISTED = 12  # who-may lists in an issue body; beyond this the rule says enough
 
 
-def holders(ctx: Context, setup: OrgSetup, levels: list[str], scope, *, org_wide: bool = False,
-            exclude: int | None = None) -> list[str]:
+def holders(
+    ctx: Context, setup: OrgSetup, levels: list[str], scope, *, org_wide: bool = False, exclude: int | None = None
+) -> list[str]:
     """Logins who hold one of `levels` (or higher) over `scope` (anywhere in the org when `org_wide`)."""
     ladder = setup.ladder
     excluded = None

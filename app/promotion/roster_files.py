@@ -7,8 +7,8 @@ is how several promotions gather on one open pull request without conflicts.
 
 from __future__ import annotations
 
-from ladder_rules.owners_edit import add_to_alias, add_to_list, alias_group_for
 from ladder_rules.facts import Scope
+from ladder_rules.owners_edit import add_to_alias, add_to_list, alias_group_for
 
 EDITOR = "owners"
 

@@ -42,13 +42,15 @@ class OrgSetup:
         return [c for c in self.config.cohorts if login.lower() in (m.lower() for m in c.mentees)]
 
 
-async def org_setup(ctx: Context, org: str, installation_id: int | None = None, *,
-                    refresh: bool = False) -> OrgSetup | None:
+async def org_setup(
+    ctx: Context, org: str, installation_id: int | None = None, *, refresh: bool = False
+) -> OrgSetup | None:
     """The organisation's setup from its `ladder.yml` (cached; loaded from GitHub when unknown or when
     `refresh`). None when the organisation has no usable configuration: nothing is planned for it."""
     if installation_id is None:
-        row = ctx.db.execute("SELECT id FROM installations WHERE account_login = ? COLLATE NOCASE"
-                             " AND deleted_at IS NULL", [org]).fetchone()
+        row = ctx.db.execute(
+            "SELECT id FROM installations WHERE account_login = ? COLLATE NOCASE AND deleted_at IS NULL", [org]
+        ).fetchone()
         installation_id = row[0] if row else None
     loaded, fresh = None, False
     if (refresh or not has_cached_config(ctx.db, org)) and ctx.github is not None and installation_id:
@@ -63,8 +65,14 @@ async def org_setup(ctx: Context, org: str, installation_id: int | None = None, 
         row = ctx.db.execute("SELECT installation_id FROM org_configs WHERE org = ?", [org]).fetchone()
         installation_id = row[0] if row else None
     config = loaded.config
-    setup = OrgSetup(org=org, installation_id=installation_id, config=config, ladder=loaded.ladder,
-                     definitions=config.rule_definitions(org), dry_run=ctx.dry_run or config.dry_run)
+    setup = OrgSetup(
+        org=org,
+        installation_id=installation_id,
+        config=config,
+        ladder=loaded.ladder,
+        definitions=config.rule_definitions(org),
+        dry_run=ctx.dry_run or config.dry_run,
+    )
     if fresh:
         await refresh_rosters(ctx, setup)
     return setup
@@ -79,8 +87,7 @@ async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
 
     gh = await ctx.github.for_installation(setup.installation_id)
     peribolos = (setup.config.peribolos.repo, setup.config.peribolos.path) if setup.config.peribolos else None
-    await sync_membership(gh, ctx.db, setup.org, members_since=dict(setup.config.members_since),
-                          peribolos=peribolos)
+    await sync_membership(gh, ctx.db, setup.org, members_since=dict(setup.config.members_since), peribolos=peribolos)
     for scope in {setup.cohort_scope(c) for c in setup.config.cohorts}:
         await sync_owners_scope(gh, ctx.db, setup.ladder, scope)
     if ctx.evaluator is not None:

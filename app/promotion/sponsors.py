@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from app.context import Context
+from app.evaluations import member_level
 from app.promotion import readiness
 from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup
-from app.evaluations import member_level
 from app.store.facts import holdings_by_login, parse_scope
 from ladder_rules.evaluate import check_sponsors
 from ladder_rules.facts import Person
@@ -26,11 +26,21 @@ async def public_company(ctx: Context, setup: OrgSetup, login: str) -> str | Non
     return company
 
 
-async def sponsor(ctx: Context, setup: OrgSetup, row: Readiness, *, sponsor_id: int, login: str,
-                  comment_id: int, comment_url: str | None, at: str) -> str | None:
+async def sponsor(
+    ctx: Context,
+    setup: OrgSetup,
+    row: Readiness,
+    *,
+    sponsor_id: int,
+    login: str,
+    comment_id: int,
+    comment_url: str | None,
+    at: str,
+) -> str | None:
     """Record a sponsorship; returns a reply for the sponsor when it does not count, else None."""
-    if ctx.db.execute("SELECT 1 FROM sponsorships WHERE readiness_key = ? AND sponsor_id = ?",
-                      [row.key, sponsor_id]).fetchone():
+    if ctx.db.execute(
+        "SELECT 1 FROM sponsorships WHERE readiness_key = ? AND sponsor_id = ?", [row.key, sponsor_id]
+    ).fetchone():
         return None  # said before: one sponsorship per person
     level = setup.ladder.level(row.level)
     needs_company = any(rule.distinct_companies for rule in level.sponsors)
@@ -44,11 +54,14 @@ async def sponsor(ctx: Context, setup: OrgSetup, row: Readiness, *, sponsor_id: 
     ctx.db.execute(
         "INSERT INTO sponsorships (readiness_key, sponsor_id, sponsor_login, comment_id, comment_url, at,"
         " eligible, reason, company) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [row.key, sponsor_id, login, comment_id, comment_url, at, int(eligible), reason, company])
+        [row.key, sponsor_id, login, comment_id, comment_url, at, int(eligible), reason, company],
+    )
     readiness.plan_issue(ctx, setup, row)
     if eligible:
         return None
     view = readiness.view(ctx, setup, row, readiness.current_evaluation(ctx, row) or {"sponsors": []})
     who = ", ".join(f"@{s}" for s in view.may_sponsor) or "people who hold the level the rule names"
-    return (f"Thank you, @{login}. Your sponsorship is noted but does not count toward the rule: you "
-            f"{reason}. Who qualifies: {who}.")
+    return (
+        f"Thank you, @{login}. Your sponsorship is noted but does not count toward the rule: you "
+        f"{reason}. Who qualifies: {who}."
+    )

@@ -1,9 +1,9 @@
 """Rosters: who holds which level, and since when.
 
-    rows = await sync_owners_scope(gh, db, ladder, scope)            # OWNERS / OWNERS_ALIASES -> holdings
-    when = await entered_at(gh, repo, path, login, list_name=...)    # one login's entry date
-    result = await sync_membership(gh, db, org, members_since=..., peribolos=(repo, path))
-    member = await is_org_member(gh, org, login)
+rows = await sync_owners_scope(gh, db, ladder, scope)            # OWNERS / OWNERS_ALIASES -> holdings
+when = await entered_at(gh, repo, path, login, list_name=...)    # one login's entry date
+result = await sync_membership(gh, db, org, members_since=..., peribolos=(repo, path))
+member = await is_org_member(gh, org, login)
 """
 
 from .files import Calls
@@ -11,5 +11,14 @@ from .membership import MemberRow, MembershipSync, PeribolosError, is_org_member
 from .owners_sync import HoldingRow, sync_owners_scope
 from .tenure import entered_at
 
-__all__ = ["Calls", "HoldingRow", "MemberRow", "MembershipSync", "PeribolosError", "entered_at", "is_org_member",
-           "sync_membership", "sync_owners_scope"]
+__all__ = [
+    "Calls",
+    "HoldingRow",
+    "MemberRow",
+    "MembershipSync",
+    "PeribolosError",
+    "entered_at",
+    "is_org_member",
+    "sync_membership",
+    "sync_owners_scope",
+]

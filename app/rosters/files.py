@@ -68,8 +68,9 @@ async def read_text(gh, repo: str, path: str, *, ref: str | None = None, calls: 
     return raw.decode("utf-8", errors="replace")
 
 
-async def file_commits(gh, repo: str, path: str, *, ref: str | None = None,
-                       calls: Calls | None = None) -> list[FileCommit]:
+async def file_commits(
+    gh, repo: str, path: str, *, ref: str | None = None, calls: Calls | None = None
+) -> list[FileCommit]:
     """Every commit on `ref` (default branch) that touched `path`, OLDEST first.
 
     One request per 100 commits. GitHub's `?path=` does not follow renames: history before a rename is

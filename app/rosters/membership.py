@@ -18,7 +18,8 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as clock, timezone
+from datetime import date, datetime, timezone
+from datetime import time as clock
 
 import gidgethub
 import sqlite_utils
@@ -145,8 +146,9 @@ async def is_org_member(gh, org: str, login: str, *, calls: Calls | None = None)
     return True
 
 
-async def resolve_ids(gh, db: sqlite_utils.Database, org: str, logins: Mapping[str, str],
-                      calls: Calls) -> dict[str, int]:
+async def resolve_ids(
+    gh, db: sqlite_utils.Database, org: str, logins: Mapping[str, str], calls: Calls
+) -> dict[str, int]:
     """User ids for compared logins: from the ledger, then the org's member list, then one look-up each."""
     ids: dict[str, int] = {}
     for key in logins:
@@ -173,10 +175,16 @@ async def resolve_ids(gh, db: sqlite_utils.Database, org: str, logins: Mapping[s
     return ids
 
 
-async def sync_membership(gh, db: sqlite_utils.Database, org: str, *,
-                          members_since: Mapping[str, date | datetime | str] | None = None,
-                          peribolos: tuple[str, str] | None = None, now: str | None = None,
-                          calls: Calls | None = None) -> MembershipSync:
+async def sync_membership(
+    gh,
+    db: sqlite_utils.Database,
+    org: str,
+    *,
+    members_since: Mapping[str, date | datetime | str] | None = None,
+    peribolos: tuple[str, str] | None = None,
+    now: str | None = None,
+    calls: Calls | None = None,
+) -> MembershipSync:
     """Bring `org_members` of `org` up to date from org.yaml and `members_since` (deliveries win).
 
     `peribolos` is (repository, path); "{org}" in the path is filled in ("config/{org}/org.yaml").
@@ -214,7 +222,8 @@ async def sync_membership(gh, db: sqlite_utils.Database, org: str, *,
     existing = {
         user_id: (since, source, removed_at)
         for user_id, since, source, removed_at in db.execute(
-            "SELECT user_id, since, source, removed_at FROM org_members WHERE org = ?", [org])
+            "SELECT user_id, since, source, removed_at FROM org_members WHERE org = ?", [org]
+        )
     }
     writes: list[tuple[int, str | None, str]] = []
     for key, user_id in sorted(ids.items()):
@@ -231,8 +240,11 @@ async def sync_membership(gh, db: sqlite_utils.Database, org: str, *,
         if key in configured:
             writes.append((user_id, stamp(configured[key]), MEMBERS_SINCE))
     still = {ids[key] for key in (listed.keys() | configured.keys()) if key in ids}
-    gone = [user_id for user_id, (_, source, removed_at) in existing.items()
-            if source == ORG_YAML and removed_at is None and history is not None and user_id not in still]
+    gone = [
+        user_id
+        for user_id, (_, source, removed_at) in existing.items()
+        if source == ORG_YAML and removed_at is None and history is not None and user_id not in still
+    ]
 
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")

@@ -173,8 +173,9 @@ class Dater:
         if condition not in self.dates:
             history = self.histories.get(condition.path)
             if history is None:
-                history = self.histories[condition.path] = FileHistory(self.gh, self.repo, condition.path,
-                                                                       calls=self.calls)
+                history = self.histories[condition.path] = FileHistory(
+                    self.gh, self.repo, condition.path, calls=self.calls
+                )
             # the person is on the roster in the file just read, so the newest commit need not be read
             entry = await find_entry(history, condition.name, condition.reader, assume_present=True)
             self.dates[condition] = None if entry is None else entry.at
@@ -201,8 +202,9 @@ def owners_levels(ladder: Ladder) -> list[Level]:
     return [lv for lv in ladder.levels if lv.roster is not None and lv.roster.kind in OWNERS_KINDS]
 
 
-async def sync_owners_scope(gh, db: sqlite_utils.Database, ladder: Ladder, scope: Scope, *,
-                            now: str | None = None, calls: Calls | None = None) -> list[HoldingRow]:
+async def sync_owners_scope(
+    gh, db: sqlite_utils.Database, ladder: Ladder, scope: Scope, *, now: str | None = None, calls: Calls | None = None
+) -> list[HoldingRow]:
     """Refresh `holdings` for every OWNERS level of `ladder` over `scope`; returns the rows now held there.
 
     A scope without a repository has no OWNERS file: nothing is read and nothing is returned.
@@ -244,8 +246,18 @@ async def sync_owners_scope(gh, db: sqlite_utils.Database, ladder: Ladder, scope
                 since, source = parse_github_time(kept[1]), kept[2] if kept[2] in sources else sources[0]
             else:
                 since, source = await dater.since(holder)
-            rows.append(HoldingRow(kept[0] if kept else holder.display, _person_id(db, key), scope.org,
-                                   level.name, scope_text, since, source, now))
+            rows.append(
+                HoldingRow(
+                    kept[0] if kept else holder.display,
+                    _person_id(db, key),
+                    scope.org,
+                    level.name,
+                    scope_text,
+                    since,
+                    source,
+                    now,
+                )
+            )
         stale.append((level.name, scope_text, [login for k, (login, _, _) in existing.items() if k not in holders]))
 
     conn = db.conn
@@ -263,8 +275,7 @@ async def sync_owners_scope(gh, db: sqlite_utils.Database, ladder: Ladder, scope
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login, level, scope) DO UPDATE SET"
                 " person_id = coalesce(excluded.person_id, person_id), since = excluded.since,"
                 " source = excluded.source, updated_at = excluded.updated_at",
-                [row.login, row.person_id, row.org, row.level, row.scope, stamp(row.since), row.source,
-                 row.updated_at],
+                [row.login, row.person_id, row.org, row.level, row.scope, stamp(row.since), row.source, row.updated_at],
             )
         conn.execute("COMMIT")
     except BaseException:
@@ -276,4 +287,3 @@ async def sync_owners_scope(gh, db: sqlite_utils.Database, ladder: Ladder, scope
 def _person_id(db: sqlite_utils.Database, login_key: str) -> int | None:
     row = db.execute("SELECT id FROM people WHERE login = ? COLLATE NOCASE", [login_key]).fetchone()
     return None if row is None else row[0]
-

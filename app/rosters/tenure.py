@@ -116,8 +116,7 @@ class Entry:
     probes: tuple[str, ...] = field(default=(), compare=False)  # shas read, in order
 
 
-async def find_entry(history: FileHistory, login: str, reader: Reader, *,
-                     assume_present: bool = False) -> Entry | None:
+async def find_entry(history: FileHistory, login: str, reader: Reader, *, assume_present: bool = False) -> Entry | None:
     """The latest commit at which `login` appears in `reader`'s roster after being absent (or at the
     file's first commit). None when the login is not on the roster at the newest commit.
 
@@ -146,9 +145,17 @@ async def find_entry(history: FileHistory, login: str, reader: Reader, *,
     return Entry(login, commits[hi].sha, commits[hi].at, tuple(probes))
 
 
-async def entered_at(gh, repo: str, path: str, login: str, *, list_name: str | None = None,
-                     group: str | None = None, ref: str | None = None,
-                     calls: Calls | None = None) -> datetime | None:
+async def entered_at(
+    gh,
+    repo: str,
+    path: str,
+    login: str,
+    *,
+    list_name: str | None = None,
+    group: str | None = None,
+    ref: str | None = None,
+    calls: Calls | None = None,
+) -> datetime | None:
     """When `login` entered `list_name` of the OWNERS file at `path` (reviewers or approvers when None),
     or alias `group` of the OWNERS_ALIASES file at `path`. None when the login is not on it now.
 

@@ -8,11 +8,11 @@ import logging
 from aiohttp import web
 
 from app import handlers
-from app.context import Context
-from app.outbox import OutboxSender
-from app.evaluations import Evaluator
-from app.promotion.progress import after_import
 from app.backfill.runner import HistoryRunner
+from app.context import Context
+from app.evaluations import Evaluator
+from app.outbox import OutboxSender
+from app.promotion.progress import after_import
 from app.server.intake import Intake
 from app.server.metrics import Metrics
 from app.server.signature import signature_valid
@@ -98,9 +98,7 @@ async def healthz(request: web.Request) -> web.Response:
         "database": "ok",
         "dry_run": request.app[SETTINGS].dry_run,
         "queue_depth": stats.pending,
-        "oldest_pending_age_seconds": None
-        if stats.oldest_pending_age is None
-        else round(stats.oldest_pending_age, 3),
+        "oldest_pending_age_seconds": None if stats.oldest_pending_age is None else round(stats.oldest_pending_age, 3),
         "failed_deliveries": stats.failed,
         "processed_deliveries": stats.done,
     }
@@ -119,8 +117,9 @@ async def metrics_page(request: web.Request) -> web.Response:
         lines = service.metrics_lines()
         if lines:
             text += "\n".join(lines) + "\n"
-    return web.Response(text=text, content_type="text/plain", charset="utf-8",
-                        headers={"X-Content-Type-Options": "nosniff"})
+    return web.Response(
+        text=text, content_type="text/plain", charset="utf-8", headers={"X-Content-Type-Options": "nosniff"}
+    )
 
 
 def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> web.Application:
@@ -138,8 +137,7 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     evaluator = Evaluator(work_db)
 
     def make_context(delivery_id: str) -> Context:
-        return Context(db=work_db, settings=settings, github=github, delivery_id=delivery_id,
-                       evaluator=evaluator)
+        return Context(db=work_db, settings=settings, github=github, delivery_id=delivery_id, evaluator=evaluator)
 
     app[WORKER] = Worker(work_db, handlers.router, make_context, metrics)
     # Started in this order, stopped in reverse. Other services append themselves here.

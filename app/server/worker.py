@@ -75,9 +75,7 @@ class Worker:
                     pass
 
     def _seconds_until_due(self) -> float:
-        due = self.db.execute(
-            "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'"
-        ).fetchone()[0]
+        due = self.db.execute("SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'").fetchone()[0]
         if due is None:
             return self.idle_wait
         return min(self.idle_wait, max(0.01, due - self.clock()))
@@ -99,8 +97,11 @@ class Worker:
             self.metrics.processed[(delivery.event, "retry" if status == "pending" else "failed")] += 1
             log.warning(
                 "delivery %s (%s) failed on attempt %d (%s): %s",
-                delivery.id, delivery.event, delivery.attempts,
-                "will retry" if status == "pending" else "kept as failed", message,
+                delivery.id,
+                delivery.event,
+                delivery.attempts,
+                "will retry" if status == "pending" else "kept as failed",
+                message,
             )
         else:
             deliveries.mark_done(self.db, delivery.id, now=self.clock())

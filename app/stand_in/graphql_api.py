@@ -10,7 +10,8 @@ RATE_LIMITED. Execution walks plain dicts built from the state; asking for a fie
 not model is a violation too, so a backfill never silently reads nulls.
 
 Modelled: `repository(owner, name)` with `pullRequests(first, after, last, before, states, orderBy,
-labels, baseRefName, headRefName)`, `pullRequest(number)` and, on each pull request, `author`, `labels`, `files`, `reviews`
+labels, baseRefName, headRefName)`, `pullRequest(number)` and, on each pull request, `author`, `labels`,
+`files`, `reviews`
 (with their `comments`), `comments`, `reviewThreads`, `timelineItems` (comments, reviews and review
 threads only) and the usual scalars; `organization(login)` with `repositories`; `user(login)`;
 `node(id)` for review threads; `rateLimit`.
@@ -95,11 +96,18 @@ def query_cost(document: graphql.DocumentNode, operation_name: str | None, varia
                     args = {a.name.value: value_from_ast_untyped(a.value, values) for a in sel.arguments or ()}
                     size = args.get("first") if args.get("first") is not None else args.get("last")
                     lists_nodes = sel.selection_set is not None and any(
-                        isinstance(c, FieldNode) and c.name.value in ("nodes", "edges") for c in sel.selection_set.selections or ())
+                        isinstance(c, FieldNode) and c.name.value in ("nodes", "edges")
+                        for c in sel.selection_set.selections or ()
+                    )
                     if size is None and lists_nodes:
-                        problems.append(f"You must provide a `first` or `last` value to properly paginate the `{name}` connection.")
+                        problems.append(
+                            f"You must provide a `first` or `last` value to properly paginate the `{name}` connection."
+                        )
                     elif size is not None and size > MAX_PAGE:
-                        problems.append(f"Requesting {size} records on the `{name}` connection exceeds the `first` limit of {MAX_PAGE} records.")
+                        problems.append(
+                            f"Requesting {size} records on the `{name}` connection exceeds the `first` limit"
+                            f" of {MAX_PAGE} records."
+                        )
                     requests += multiplier
                     child = multiplier * (size or 0)
                 if sel.selection_set is not None:
@@ -148,8 +156,12 @@ def connection(items: list, args: dict, make_node: Callable[[Any], dict]) -> dic
     window = items[lo:hi]
     return {
         "totalCount": len(items),
-        "pageInfo": {"hasNextPage": hi < len(items), "hasPreviousPage": lo > 0,
-                     "startCursor": _cursor(lo) if window else None, "endCursor": _cursor(hi - 1) if window else None},
+        "pageInfo": {
+            "hasNextPage": hi < len(items),
+            "hasPreviousPage": lo > 0,
+            "startCursor": _cursor(lo) if window else None,
+            "endCursor": _cursor(hi - 1) if window else None,
+        },
         "nodes": lambda info: [make_node(x) for x in window],
         "edges": lambda info: [{"cursor": _cursor(lo + i), "node": make_node(x)} for i, x in enumerate(window)],
     }
@@ -168,41 +180,71 @@ class Shapes:
             return None  # GitHub: the author of a deleted account is null
         kind = "Bot" if user.type == "Bot" else "Organization" if user.type == "Organization" else "User"
         login = user.login.removesuffix("[bot]") if kind == "Bot" else user.login
-        return {"__typename": kind, "login": login, "databaseId": user.id, "id": node_id(kind, user.id),
-                "url": f"{self.state.html_url}/{login}", "avatarUrl": f"https://avatars.githubusercontent.com/u/{user.id}",
-                "name": user.name, "company": user.company, "resourcePath": f"/{login}"}
+        return {
+            "__typename": kind,
+            "login": login,
+            "databaseId": user.id,
+            "id": node_id(kind, user.id),
+            "url": f"{self.state.html_url}/{login}",
+            "avatarUrl": f"https://avatars.githubusercontent.com/u/{user.id}",
+            "name": user.name,
+            "company": user.company,
+            "resourcePath": f"/{login}",
+        }
 
     def user(self, info, login: str) -> dict | None:
         user = self.state.user(login)
         if user is None:
-            raise GraphQLError(f"Could not resolve to a User with the login of '{login}'.", extensions={"type": "NOT_FOUND"})
+            raise GraphQLError(
+                f"Could not resolve to a User with the login of '{login}'.", extensions={"type": "NOT_FOUND"}
+            )
         return self.actor(user.id)
 
     def repository(self, info, owner: str, name: str, followRenames: bool = True) -> dict:
         repo = self.state.find_repo(owner, name)
         if repo is None or not self.installation.covers(repo):
-            raise GraphQLError(f"Could not resolve to a Repository with the name '{owner}/{name}'.",
-                               extensions={"type": "NOT_FOUND"})
+            raise GraphQLError(
+                f"Could not resolve to a Repository with the name '{owner}/{name}'.", extensions={"type": "NOT_FOUND"}
+            )
         return self.repo(repo)
 
     def organization(self, info, login: str) -> dict:
         org = self.state.user(login)
         if org is None or org.type != "Organization":
-            raise GraphQLError(f"Could not resolve to an Organization with the login of '{login}'.",
-                               extensions={"type": "NOT_FOUND"})
-        repos = sorted((r for r in self.state.repos.values() if r.owner.lower() == login.lower()
-                        and self.installation.covers(r)), key=lambda r: r.name.lower())
-        return {"__typename": "Organization", "login": org.login, "databaseId": org.id, "id": node_id("Organization", org.id),
-                "name": org.name, "url": f"{self.state.html_url}/{org.login}",
-                "repositories": lambda info, **a: connection(repos, a, self.repo)}
+            raise GraphQLError(
+                f"Could not resolve to an Organization with the login of '{login}'.", extensions={"type": "NOT_FOUND"}
+            )
+        repos = sorted(
+            (r for r in self.state.repos.values() if r.owner.lower() == login.lower() and self.installation.covers(r)),
+            key=lambda r: r.name.lower(),
+        )
+        return {
+            "__typename": "Organization",
+            "login": org.login,
+            "databaseId": org.id,
+            "id": node_id("Organization", org.id),
+            "name": org.name,
+            "url": f"{self.state.html_url}/{org.login}",
+            "repositories": lambda info, **a: connection(repos, a, self.repo),
+        }
 
     def repo(self, repo: Repo) -> dict:
         return {
-            "__typename": "Repository", "id": node_id("Repository", repo.id), "databaseId": repo.id,
-            "name": repo.name, "nameWithOwner": repo.full_name, "url": f"{self.state.html_url}/{repo.full_name}",
-            "isPrivate": repo.private, "isArchived": False, "isFork": False,
-            "owner": {"__typename": "Organization", "login": repo.owner, "id": node_id("Organization", 0),
-                      "url": f"{self.state.html_url}/{repo.owner}"},
+            "__typename": "Repository",
+            "id": node_id("Repository", repo.id),
+            "databaseId": repo.id,
+            "name": repo.name,
+            "nameWithOwner": repo.full_name,
+            "url": f"{self.state.html_url}/{repo.full_name}",
+            "isPrivate": repo.private,
+            "isArchived": False,
+            "isFork": False,
+            "owner": {
+                "__typename": "Organization",
+                "login": repo.owner,
+                "id": node_id("Organization", 0),
+                "url": f"{self.state.html_url}/{repo.owner}",
+            },
             "defaultBranchRef": {"name": repo.default_branch, "id": node_id("Ref", repo.id), "prefix": "refs/heads/"},
             "pullRequests": lambda info, **a: connection(self.sorted_pulls(repo, a), a, lambda pr: self.pull(repo, pr)),
             "pullRequest": lambda info, number: self.pull_by_number(repo, number),
@@ -211,15 +253,24 @@ class Shapes:
     def pull_by_number(self, repo: Repo, number: int) -> dict:
         pr = repo.issues.get(number)
         if pr is None or pr.pull is None:
-            raise GraphQLError(f"Could not resolve to a PullRequest with the number of {number}.",
-                               extensions={"type": "NOT_FOUND"})
+            raise GraphQLError(
+                f"Could not resolve to a PullRequest with the number of {number}.", extensions={"type": "NOT_FOUND"}
+            )
         return self.pull(repo, pr)
 
     def sorted_pulls(self, repo: Repo, args: dict) -> list[Issue]:
         order = args.get("orderBy") or {"field": "CREATED_AT", "direction": "ASC"}
         states = tuple(sorted(args.get("states") or ()))
-        key = (repo.id, repo.version, order["field"], order["direction"], states, tuple(args.get("labels") or ()),
-               args.get("baseRefName"), args.get("headRefName"))
+        key = (
+            repo.id,
+            repo.version,
+            order["field"],
+            order["direction"],
+            states,
+            tuple(args.get("labels") or ()),
+            args.get("baseRefName"),
+            args.get("headRefName"),
+        )
         # Per state: repository ids and versions repeat across stand-ins (each counts ids from 100001).
         cache = self.state.__dict__.setdefault("_sorted_pulls", LRUCache(maxsize=256))
         cached = cache.get(key)
@@ -244,25 +295,57 @@ class Shapes:
         html = f"{self.state.html_url}/{repo.full_name}/pull/{pr.number}"
         files = lambda: self.state.pull_files(repo, pr)  # noqa: E731 - computed only when asked for
         return {
-            "__typename": "PullRequest", "id": node_id("PullRequest", pr.pull_id), "databaseId": pr.pull_id,
-            "number": pr.number, "url": html, "permalink": html, "resourcePath": f"/{repo.full_name}/pull/{pr.number}",
-            "title": pr.title, "body": pr.body or "", "author": self.actor(pr.user_id),
-            "createdAt": iso(pr.created_at), "updatedAt": iso(pr.updated_at), "closedAt": iso(pr.closed_at),
-            "mergedAt": iso(info.merged_at), "merged": info.merged_at is not None, "closed": pr.state == "closed",
-            "state": _pr_state(pr), "isDraft": info.draft, "headRefName": info.head_ref, "baseRefName": info.base_ref,
+            "__typename": "PullRequest",
+            "id": node_id("PullRequest", pr.pull_id),
+            "databaseId": pr.pull_id,
+            "number": pr.number,
+            "url": html,
+            "permalink": html,
+            "resourcePath": f"/{repo.full_name}/pull/{pr.number}",
+            "title": pr.title,
+            "body": pr.body or "",
+            "author": self.actor(pr.user_id),
+            "createdAt": iso(pr.created_at),
+            "updatedAt": iso(pr.updated_at),
+            "closedAt": iso(pr.closed_at),
+            "mergedAt": iso(info.merged_at),
+            "merged": info.merged_at is not None,
+            "closed": pr.state == "closed",
+            "state": _pr_state(pr),
+            "isDraft": info.draft,
+            "headRefName": info.head_ref,
+            "baseRefName": info.base_ref,
             "mergedBy": self.actor(info.merged_by_id),
             "additions": info.additions or sum(f.additions for f in files()) if info.files is None else info.additions,
             "deletions": info.deletions or sum(f.deletions for f in files()) if info.files is None else info.deletions,
             "changedFiles": lambda info_: len(files()),
             "repository": lambda info_: self.repo(repo),
-            "labels": lambda info_, **a: connection(pr.labels, a, lambda n: {"__typename": "Label", "name": n,
-                                                                              "id": node_id("Label", hash(n) % 10**9), "color": "ededed"}),
-            "files": lambda info_, **a: connection(files(), a, lambda f: {
-                "__typename": "PullRequestChangedFile", "path": f.path, "additions": f.additions,
-                "deletions": f.deletions, "changeType": f.status.upper().replace("REMOVED", "DELETED")}),
+            "labels": lambda info_, **a: connection(
+                pr.labels,
+                a,
+                lambda n: {
+                    "__typename": "Label",
+                    "name": n,
+                    "id": node_id("Label", hash(n) % 10**9),
+                    "color": "ededed",
+                },
+            ),
+            "files": lambda info_, **a: connection(
+                files(),
+                a,
+                lambda f: {
+                    "__typename": "PullRequestChangedFile",
+                    "path": f.path,
+                    "additions": f.additions,
+                    "deletions": f.deletions,
+                    "changeType": f.status.upper().replace("REMOVED", "DELETED"),
+                },
+            ),
             "reviews": lambda info_, **a: connection(self.reviews(pr, a), a, lambda r: self.review(repo, r)),
             "comments": lambda info_, **a: connection(pr.comments, a, lambda c: self.comment(repo, pr, c)),
-            "timelineItems": lambda info_, **a: connection(self.timeline(pr, a), a, lambda item: self.timeline_item(repo, pr, item)),
+            "timelineItems": lambda info_, **a: connection(
+                self.timeline(pr, a), a, lambda item: self.timeline_item(repo, pr, item)
+            ),
             "reviewThreads": lambda info_, **a: connection(self.threads(pr), a, lambda t: self.thread(repo, pr, *t)),
         }
 
@@ -297,9 +380,15 @@ class Shapes:
         return [(r, c) for r in pr.pull.reviews for c in r.comments]
 
     def thread(self, repo: Repo, pr: Issue, review: Review, first: ReviewComment) -> dict:
-        return {"__typename": "PullRequestReviewThread", "id": node_id("PullRequestReviewThread", first.id),
-                "path": first.path, "isResolved": False, "isOutdated": False, "isCollapsed": False,
-                "comments": lambda info_, **a: connection([first], a, lambda c: self.review_comment(repo, c, review))}
+        return {
+            "__typename": "PullRequestReviewThread",
+            "id": node_id("PullRequestReviewThread", first.id),
+            "path": first.path,
+            "isResolved": False,
+            "isOutdated": False,
+            "isCollapsed": False,
+            "comments": lambda info_, **a: connection([first], a, lambda c: self.review_comment(repo, c, review)),
+        }
 
     def node(self, info, id: str) -> dict | None:
         """`node(id:)` for review threads (what the history import asks for by id)."""
@@ -310,7 +399,9 @@ class Shapes:
                 repo, pr, review, comment = found
                 if self.installation.covers(repo):
                     return self.thread(repo, pr, review, comment)
-        raise GraphQLError(f"Could not resolve to a node with the global id of '{id}'", extensions={"type": "NOT_FOUND"})
+        raise GraphQLError(
+            f"Could not resolve to a node with the global id of '{id}'", extensions={"type": "NOT_FOUND"}
+        )
 
     def _review_comment(self, comment_id: int):
         """Where a review comment lives; the index is rebuilt when a comment is not in it (added since)."""
@@ -319,7 +410,7 @@ class Shapes:
             index.clear()
             for repo in self.state.repos.values():
                 for pr in repo.issues.values():
-                    for review in (pr.pull.reviews if pr.pull is not None else ()):
+                    for review in pr.pull.reviews if pr.pull is not None else ():
                         for comment in review.comments:
                             index[comment.id] = (repo, pr, review, comment)
         return index.get(comment_id)
@@ -329,33 +420,63 @@ class Shapes:
         if args.get("states"):
             reviews = [r for r in reviews if r.state in args["states"]]
         if args.get("author"):
-            reviews = [r for r in reviews if (u := self.state.users.get(r.user_id)) and u.login.lower() == args["author"].lower()]
+            reviews = [
+                r
+                for r in reviews
+                if (u := self.state.users.get(r.user_id)) and u.login.lower() == args["author"].lower()
+            ]
         return reviews
 
     def review(self, repo: Repo, review: Review) -> dict:
         html = f"{self.state.html_url}/{repo.full_name}/pull/{review.pull_number}#pullrequestreview-{review.id}"
         return {
-            "__typename": "PullRequestReview", "id": node_id("PullRequestReview", review.id), "databaseId": review.id,
-            "author": self.actor(review.user_id), "state": review.state, "body": review.body,
-            "submittedAt": iso(review.submitted_at), "createdAt": iso(review.submitted_at),
-            "publishedAt": iso(review.submitted_at), "updatedAt": iso(review.submitted_at), "url": html,
-            "comments": lambda info_, **a: connection(review.comments, a, lambda c: self.review_comment(repo, c, review)),
+            "__typename": "PullRequestReview",
+            "id": node_id("PullRequestReview", review.id),
+            "databaseId": review.id,
+            "author": self.actor(review.user_id),
+            "state": review.state,
+            "body": review.body,
+            "submittedAt": iso(review.submitted_at),
+            "createdAt": iso(review.submitted_at),
+            "publishedAt": iso(review.submitted_at),
+            "updatedAt": iso(review.submitted_at),
+            "url": html,
+            "comments": lambda info_, **a: connection(
+                review.comments, a, lambda c: self.review_comment(repo, c, review)
+            ),
         }
 
     def review_comment(self, repo: Repo, c: ReviewComment, review: Review | None = None) -> dict:
-        return {"pullRequestReview": lambda info_: self.review(repo, review) if review is not None else None,"__typename": "PullRequestReviewComment", "id": node_id("PullRequestReviewComment", c.id),
-                "databaseId": c.id, "author": self.actor(c.user_id), "body": c.body, "path": c.path,
-                "createdAt": iso(c.created_at), "updatedAt": iso(c.created_at), "publishedAt": iso(c.created_at),
-                "url": f"{self.state.html_url}/{repo.full_name}/pull/{c.pull_number}#discussion_r{c.id}"}
+        return {
+            "pullRequestReview": lambda info_: self.review(repo, review) if review is not None else None,
+            "__typename": "PullRequestReviewComment",
+            "id": node_id("PullRequestReviewComment", c.id),
+            "databaseId": c.id,
+            "author": self.actor(c.user_id),
+            "body": c.body,
+            "path": c.path,
+            "createdAt": iso(c.created_at),
+            "updatedAt": iso(c.created_at),
+            "publishedAt": iso(c.created_at),
+            "url": f"{self.state.html_url}/{repo.full_name}/pull/{c.pull_number}#discussion_r{c.id}",
+        }
 
     def comment(self, repo: Repo, issue: Issue, c: IssueComment) -> dict:
         kind = "pull" if issue.pull else "issues"
         edited = c.updated_at != c.created_at
-        return {"__typename": "IssueComment", "id": node_id("IssueComment", c.id), "databaseId": c.id,
-                "author": self.actor(c.user_id), "body": c.body, "createdAt": iso(c.created_at),
-                "updatedAt": iso(c.updated_at), "publishedAt": iso(c.created_at),
-                "lastEditedAt": iso(c.updated_at) if edited else None, "includesCreatedEdit": edited,
-                "url": f"{self.state.html_url}/{repo.full_name}/{kind}/{issue.number}#issuecomment-{c.id}"}
+        return {
+            "__typename": "IssueComment",
+            "id": node_id("IssueComment", c.id),
+            "databaseId": c.id,
+            "author": self.actor(c.user_id),
+            "body": c.body,
+            "createdAt": iso(c.created_at),
+            "updatedAt": iso(c.updated_at),
+            "publishedAt": iso(c.created_at),
+            "lastEditedAt": iso(c.updated_at) if edited else None,
+            "includesCreatedEdit": edited,
+            "url": f"{self.state.html_url}/{repo.full_name}/{kind}/{issue.number}#issuecomment-{c.id}",
+        }
 
 
 TIMELINE_KINDS = ("ISSUE_COMMENT", "PULL_REQUEST_REVIEW", "PULL_REQUEST_REVIEW_THREAD")
@@ -366,7 +487,7 @@ def _decode_node_id(text: str) -> tuple[str, int]:
     try:
         body = base64.b64decode(text + "=" * (-len(text) % 4)).decode().split(":", 1)[1]
         kind = body.rstrip("0123456789")
-        return kind, int(body[len(kind):])
+        return kind, int(body[len(kind) :])
     except (ValueError, IndexError, UnicodeDecodeError):
         return "", 0
 
@@ -380,8 +501,13 @@ def _pr_state(pr: Issue) -> str:
 # ---------------------------------------------------------------------------------------------- endpoint
 def _rate_headers(state: State, installation: Installation) -> dict[str, str]:
     b = state.budget("graphql", installation.id)
-    return {"x-ratelimit-limit": str(b.limit), "x-ratelimit-remaining": str(max(b.limit - b.used, 0)),
-            "x-ratelimit-reset": str(int(b.reset_at)), "x-ratelimit-used": str(b.used), "x-ratelimit-resource": "graphql"}
+    return {
+        "x-ratelimit-limit": str(b.limit),
+        "x-ratelimit-remaining": str(max(b.limit - b.used, 0)),
+        "x-ratelimit-reset": str(int(b.reset_at)),
+        "x-ratelimit-used": str(b.used),
+        "x-ratelimit-resource": "graphql",
+    }
 
 
 def _errors(messages, kind: str | None = None) -> dict:
@@ -391,8 +517,11 @@ def _errors(messages, kind: str | None = None) -> dict:
 def answer(state: State, body: Any, installation: Installation) -> Result:
     """Answer one POST /graphql body for `installation`."""
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-        return Result(400, {"message": "Problems parsing JSON", "documentation_url": "https://docs.github.com/graphql"},
-                      problems=["the body is not a JSON object with a `query` string"])
+        return Result(
+            400,
+            {"message": "Problems parsing JSON", "documentation_url": "https://docs.github.com/graphql"},
+            problems=["the body is not a JSON object with a `query` string"],
+        )
     query, variables = body["query"], body.get("variables") or {}
     document, errors = parse_and_validate(query)
     if errors:
@@ -410,8 +539,12 @@ def answer(state: State, body: Any, installation: Installation) -> Result:
         headers = _rate_headers(state, installation)
         headers["x-ratelimit-remaining"] = "0"
         message = f"API rate limit already exceeded for installation ID {installation.id}."
-        return Result(200, {"errors": [{"type": "RATE_LIMITED", "code": "graphql_rate_limit", "message": message}]},
-                      headers, fault=fault is not None)
+        return Result(
+            200,
+            {"errors": [{"type": "RATE_LIMITED", "code": "graphql_rate_limit", "message": message}]},
+            headers,
+            fault=fault is not None,
+        )
     state.spend("graphql", installation.id, cost)
 
     shapes = Shapes(state, installation)
@@ -422,8 +555,13 @@ def answer(state: State, body: Any, installation: Installation) -> Result:
         "user": shapes.user,
         "node": shapes.node,
         "rateLimit": lambda info, dryRun=False: {
-            "cost": cost, "limit": budget.limit, "remaining": max(budget.limit - budget.used, 0),
-            "used": budget.used, "resetAt": iso(utc(budget.reset_at)), "nodeCount": 0},
+            "cost": cost,
+            "limit": budget.limit,
+            "remaining": max(budget.limit - budget.used, 0),
+            "used": budget.used,
+            "resetAt": iso(utc(budget.reset_at)),
+            "nodeCount": 0,
+        },
     }
     unmodelled: list[str] = []
 
@@ -436,8 +574,14 @@ def answer(state: State, body: Any, installation: Installation) -> Result:
             return value(info, **args) if callable(value) else value
         return getattr(source, info.field_name, None)
 
-    result = graphql.execute(schema(), document, root_value=root, variable_values=variables,
-                             operation_name=body.get("operationName"), field_resolver=resolve)
+    result = graphql.execute(
+        schema(),
+        document,
+        root_value=root,
+        variable_values=variables,
+        operation_name=body.get("operationName"),
+        field_resolver=resolve,
+    )
     payload: dict[str, Any] = {"data": result.data}
     problems = [f"the stand-in does not model {name}" for name in sorted(set(unmodelled))]
     if result.errors:

@@ -14,8 +14,19 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 from .state import (
-    ChangedFile, Commit, Installation, Issue, IssueComment, Repo, Review, ReviewComment, State, User,
-    decode_b64, iso, node_id,
+    ChangedFile,
+    Commit,
+    Installation,
+    Issue,
+    IssueComment,
+    Repo,
+    Review,
+    ReviewComment,
+    State,
+    User,
+    decode_b64,
+    iso,
+    node_id,
 )
 
 DOCS = "https://docs.github.com/rest"
@@ -43,8 +54,11 @@ class Reply(Exception):
 
     def __init__(self, status: int, message: str, errors: list | None = None) -> None:
         super().__init__(message)
-        self.answer = Answer(status, {"message": message, "documentation_url": DOCS, "status": str(status)}
-                             | ({"errors": errors} if errors else {}))
+        self.answer = Answer(
+            status,
+            {"message": message, "documentation_url": DOCS, "status": str(status)}
+            | ({"errors": errors} if errors else {}),
+        )
 
 
 def not_found() -> Reply:
@@ -59,13 +73,24 @@ def user_json(state: State, user: User | None) -> dict | None:
         user = User(id=10137, login="ghost")  # GitHub's placeholder for deleted accounts
     api = f"{state.api_url}/users/{user.login}"
     return {
-        "login": user.login, "id": user.id, "node_id": node_id("User", user.id),
-        "avatar_url": f"https://avatars.githubusercontent.com/u/{user.id}?v=4", "gravatar_id": "",
-        "url": api, "html_url": f"{state.html_url}/{user.login}", "followers_url": f"{api}/followers",
-        "following_url": f"{api}/following{{/other_user}}", "gists_url": f"{api}/gists{{/gist_id}}",
-        "starred_url": f"{api}/starred{{/owner}}{{/repo}}", "subscriptions_url": f"{api}/subscriptions",
-        "organizations_url": f"{api}/orgs", "repos_url": f"{api}/repos", "events_url": f"{api}/events{{/privacy}}",
-        "received_events_url": f"{api}/received_events", "type": user.type, "site_admin": False,
+        "login": user.login,
+        "id": user.id,
+        "node_id": node_id("User", user.id),
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{user.id}?v=4",
+        "gravatar_id": "",
+        "url": api,
+        "html_url": f"{state.html_url}/{user.login}",
+        "followers_url": f"{api}/followers",
+        "following_url": f"{api}/following{{/other_user}}",
+        "gists_url": f"{api}/gists{{/gist_id}}",
+        "starred_url": f"{api}/starred{{/owner}}{{/repo}}",
+        "subscriptions_url": f"{api}/subscriptions",
+        "organizations_url": f"{api}/orgs",
+        "repos_url": f"{api}/repos",
+        "events_url": f"{api}/events{{/privacy}}",
+        "received_events_url": f"{api}/received_events",
+        "type": user.type,
+        "site_admin": False,
         "user_view_type": "public",
     }
 
@@ -73,9 +98,20 @@ def user_json(state: State, user: User | None) -> dict | None:
 def profile_json(state: State, user: User) -> dict:
     stamp = "2020-01-01T00:00:00Z"
     return user_json(state, user) | {
-        "name": user.name, "company": user.company, "blog": "", "location": None, "email": user.email,
-        "hireable": None, "bio": None, "twitter_username": None, "public_repos": 0, "public_gists": 0,
-        "followers": 0, "following": 0, "created_at": stamp, "updated_at": stamp,
+        "name": user.name,
+        "company": user.company,
+        "blog": "",
+        "location": None,
+        "email": user.email,
+        "hireable": None,
+        "bio": None,
+        "twitter_username": None,
+        "public_repos": 0,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "created_at": stamp,
+        "updated_at": stamp,
     }
 
 
@@ -87,14 +123,28 @@ def repo_json(state: State, repo: Repo) -> dict:
     api = f"{state.api_url}/repos/{repo.full_name}"
     owner = state.user(repo.owner) or User(id=0, login=repo.owner, type="Organization")
     return {
-        "id": repo.id, "node_id": node_id("Repository", repo.id), "name": repo.name, "full_name": repo.full_name,
-        "private": repo.private, "owner": user_json(state, owner), "html_url": f"{state.html_url}/{repo.full_name}",
-        "description": None, "fork": False, "url": api, "default_branch": repo.default_branch,
-        "visibility": "private" if repo.private else "public", "archived": False, "disabled": False,
-        "issues_url": f"{api}/issues{{/number}}", "pulls_url": f"{api}/pulls{{/number}}",
-        "contents_url": f"{api}/contents/{{+path}}", "commits_url": f"{api}/commits{{/sha}}",
-        "git_refs_url": f"{api}/git/refs{{/sha}}", "comments_url": f"{api}/comments{{/number}}",
-        "issue_comment_url": f"{api}/issues/comments{{/number}}", "labels_url": f"{api}/labels{{/name}}",
+        "id": repo.id,
+        "node_id": node_id("Repository", repo.id),
+        "name": repo.name,
+        "full_name": repo.full_name,
+        "private": repo.private,
+        "owner": user_json(state, owner),
+        "html_url": f"{state.html_url}/{repo.full_name}",
+        "description": None,
+        "fork": False,
+        "url": api,
+        "default_branch": repo.default_branch,
+        "visibility": "private" if repo.private else "public",
+        "archived": False,
+        "disabled": False,
+        "issues_url": f"{api}/issues{{/number}}",
+        "pulls_url": f"{api}/pulls{{/number}}",
+        "contents_url": f"{api}/contents/{{+path}}",
+        "commits_url": f"{api}/commits{{/sha}}",
+        "git_refs_url": f"{api}/git/refs{{/sha}}",
+        "comments_url": f"{api}/comments{{/number}}",
+        "issue_comment_url": f"{api}/issues/comments{{/number}}",
+        "labels_url": f"{api}/labels{{/name}}",
     }
 
 
@@ -102,38 +152,71 @@ def issue_json(state: State, repo: Repo, issue: Issue) -> dict:
     api = f"{state.api_url}/repos/{repo.full_name}/issues/{issue.number}"
     kind = "pull" if issue.pull else "issues"
     data = {
-        "id": issue.id, "node_id": node_id("Issue", issue.id), "url": api,
-        "repository_url": f"{state.api_url}/repos/{repo.full_name}", "labels_url": f"{api}/labels{{/name}}",
-        "comments_url": f"{api}/comments", "events_url": f"{api}/events",
-        "html_url": f"{state.html_url}/{repo.full_name}/{kind}/{issue.number}", "number": issue.number,
-        "state": issue.state, "state_reason": issue.state_reason, "title": issue.title, "body": issue.body,
-        "user": _by_id(state, issue.user_id), "labels": [label_json(state, repo, n) for n in issue.labels],
-        "assignee": None, "assignees": [], "milestone": None, "locked": False, "active_lock_reason": None,
-        "comments": len(issue.comments), "closed_at": iso(issue.closed_at), "created_at": iso(issue.created_at),
-        "updated_at": iso(issue.updated_at), "author_association": "NONE", "closed_by": None,
+        "id": issue.id,
+        "node_id": node_id("Issue", issue.id),
+        "url": api,
+        "repository_url": f"{state.api_url}/repos/{repo.full_name}",
+        "labels_url": f"{api}/labels{{/name}}",
+        "comments_url": f"{api}/comments",
+        "events_url": f"{api}/events",
+        "html_url": f"{state.html_url}/{repo.full_name}/{kind}/{issue.number}",
+        "number": issue.number,
+        "state": issue.state,
+        "state_reason": issue.state_reason,
+        "title": issue.title,
+        "body": issue.body,
+        "user": _by_id(state, issue.user_id),
+        "labels": [label_json(state, repo, n) for n in issue.labels],
+        "assignee": None,
+        "assignees": [],
+        "milestone": None,
+        "locked": False,
+        "active_lock_reason": None,
+        "comments": len(issue.comments),
+        "closed_at": iso(issue.closed_at),
+        "created_at": iso(issue.created_at),
+        "updated_at": iso(issue.updated_at),
+        "author_association": "NONE",
+        "closed_by": None,
     }
     if issue.pull:
         pulls = f"{state.api_url}/repos/{repo.full_name}/pulls/{issue.number}"
-        data["pull_request"] = {"url": pulls, "html_url": data["html_url"], "diff_url": data["html_url"] + ".diff",
-                                "patch_url": data["html_url"] + ".patch", "merged_at": iso(issue.pull.merged_at)}
+        data["pull_request"] = {
+            "url": pulls,
+            "html_url": data["html_url"],
+            "diff_url": data["html_url"] + ".diff",
+            "patch_url": data["html_url"] + ".patch",
+            "merged_at": iso(issue.pull.merged_at),
+        }
     return data
 
 
 def label_json(state: State, repo: Repo, name: str) -> dict:
     lid = abs(hash((repo.id, name))) % 10**9
-    return {"id": lid, "node_id": node_id("Label", lid), "url": f"{state.api_url}/repos/{repo.full_name}/labels/{name}",
-            "name": name, "color": "ededed", "default": False, "description": None}
+    return {
+        "id": lid,
+        "node_id": node_id("Label", lid),
+        "url": f"{state.api_url}/repos/{repo.full_name}/labels/{name}",
+        "name": name,
+        "color": "ededed",
+        "default": False,
+        "description": None,
+    }
 
 
 def comment_json(state: State, repo: Repo, comment: IssueComment) -> dict:
     kind = "pull" if repo.issues[comment.issue_number].pull else "issues"
     return {
-        "id": comment.id, "node_id": node_id("IssueComment", comment.id),
+        "id": comment.id,
+        "node_id": node_id("IssueComment", comment.id),
         "url": f"{state.api_url}/repos/{repo.full_name}/issues/comments/{comment.id}",
         "html_url": f"{state.html_url}/{repo.full_name}/{kind}/{comment.issue_number}#issuecomment-{comment.id}",
         "issue_url": f"{state.api_url}/repos/{repo.full_name}/issues/{comment.issue_number}",
-        "body": comment.body, "user": _by_id(state, comment.user_id), "created_at": iso(comment.created_at),
-        "updated_at": iso(comment.updated_at), "author_association": "NONE",
+        "body": comment.body,
+        "user": _by_id(state, comment.user_id),
+        "created_at": iso(comment.created_at),
+        "updated_at": iso(comment.updated_at),
+        "author_association": "NONE",
     }
 
 
@@ -146,76 +229,146 @@ def pull_json(state: State, repo: Repo, pr: Issue) -> dict:
     files = state.pull_files(repo, pr)
 
     def branch(ref: str, commit: Commit | None) -> dict:
-        return {"label": f"{repo.owner}:{ref}", "ref": ref, "sha": commit.sha if commit else "0" * 40,
-                "user": user_json(state, state.user(repo.owner)), "repo": repo_json(state, repo)}
+        return {
+            "label": f"{repo.owner}:{ref}",
+            "ref": ref,
+            "sha": commit.sha if commit else "0" * 40,
+            "user": user_json(state, state.user(repo.owner)),
+            "repo": repo_json(state, repo),
+        }
 
     merged = info.merged_at is not None
     return {
-        "url": api, "id": pr.pull_id, "node_id": node_id("PullRequest", pr.pull_id), "html_url": html,
-        "diff_url": html + ".diff", "patch_url": html + ".patch",
-        "issue_url": f"{state.api_url}/repos/{repo.full_name}/issues/{pr.number}", "number": pr.number,
-        "state": pr.state, "locked": False, "title": pr.title, "user": _by_id(state, pr.user_id), "body": pr.body,
-        "labels": [label_json(state, repo, n) for n in pr.labels], "milestone": None, "active_lock_reason": None,
-        "created_at": iso(pr.created_at), "updated_at": iso(pr.updated_at), "closed_at": iso(pr.closed_at),
-        "merged_at": iso(info.merged_at), "merge_commit_sha": info.merge_commit_sha, "assignee": None,
-        "assignees": [], "requested_reviewers": [], "requested_teams": [],
-        "commits_url": f"{api}/commits", "review_comments_url": f"{api}/comments",
+        "url": api,
+        "id": pr.pull_id,
+        "node_id": node_id("PullRequest", pr.pull_id),
+        "html_url": html,
+        "diff_url": html + ".diff",
+        "patch_url": html + ".patch",
+        "issue_url": f"{state.api_url}/repos/{repo.full_name}/issues/{pr.number}",
+        "number": pr.number,
+        "state": pr.state,
+        "locked": False,
+        "title": pr.title,
+        "user": _by_id(state, pr.user_id),
+        "body": pr.body,
+        "labels": [label_json(state, repo, n) for n in pr.labels],
+        "milestone": None,
+        "active_lock_reason": None,
+        "created_at": iso(pr.created_at),
+        "updated_at": iso(pr.updated_at),
+        "closed_at": iso(pr.closed_at),
+        "merged_at": iso(info.merged_at),
+        "merge_commit_sha": info.merge_commit_sha,
+        "assignee": None,
+        "assignees": [],
+        "requested_reviewers": [],
+        "requested_teams": [],
+        "commits_url": f"{api}/commits",
+        "review_comments_url": f"{api}/comments",
         "review_comment_url": f"{state.api_url}/repos/{repo.full_name}/pulls/comments{{/number}}",
         "comments_url": f"{state.api_url}/repos/{repo.full_name}/issues/{pr.number}/comments",
         "statuses_url": f"{state.api_url}/repos/{repo.full_name}/statuses/{head.sha if head else ''}",
-        "head": branch(info.head_ref, head), "base": branch(info.base_ref, base),
-        "author_association": "NONE", "auto_merge": None, "draft": info.draft, "merged": merged,
-        "mergeable": None if merged else True, "merged_by": _by_id(state, info.merged_by_id),
-        "comments": len(pr.comments), "review_comments": sum(len(r.comments) for r in info.reviews),
-        "commits": 1, "additions": info.additions or sum(f.additions for f in files),
-        "deletions": info.deletions or sum(f.deletions for f in files), "changed_files": len(files),
+        "head": branch(info.head_ref, head),
+        "base": branch(info.base_ref, base),
+        "author_association": "NONE",
+        "auto_merge": None,
+        "draft": info.draft,
+        "merged": merged,
+        "mergeable": None if merged else True,
+        "merged_by": _by_id(state, info.merged_by_id),
+        "comments": len(pr.comments),
+        "review_comments": sum(len(r.comments) for r in info.reviews),
+        "commits": 1,
+        "additions": info.additions or sum(f.additions for f in files),
+        "deletions": info.deletions or sum(f.deletions for f in files),
+        "changed_files": len(files),
         "maintainer_can_modify": False,
         "_links": {"self": {"href": api}, "html": {"href": html}},
     }
 
 
 def file_json(state: State, repo: Repo, f: ChangedFile) -> dict:
-    return {"sha": "0" * 40, "filename": f.path, "status": f.status, "additions": f.additions,
-            "deletions": f.deletions, "changes": f.additions + f.deletions,
-            "blob_url": f"{state.html_url}/{repo.full_name}/blob/HEAD/{f.path}",
-            "raw_url": f"{state.html_url}/{repo.full_name}/raw/HEAD/{f.path}",
-            "contents_url": f"{state.api_url}/repos/{repo.full_name}/contents/{f.path}"}
+    return {
+        "sha": "0" * 40,
+        "filename": f.path,
+        "status": f.status,
+        "additions": f.additions,
+        "deletions": f.deletions,
+        "changes": f.additions + f.deletions,
+        "blob_url": f"{state.html_url}/{repo.full_name}/blob/HEAD/{f.path}",
+        "raw_url": f"{state.html_url}/{repo.full_name}/raw/HEAD/{f.path}",
+        "contents_url": f"{state.api_url}/repos/{repo.full_name}/contents/{f.path}",
+    }
 
 
 def review_json(state: State, repo: Repo, review: Review) -> dict:
     html = f"{state.html_url}/{repo.full_name}/pull/{review.pull_number}#pullrequestreview-{review.id}"
-    return {"id": review.id, "node_id": node_id("PullRequestReview", review.id),
-            "user": _by_id(state, review.user_id), "body": review.body, "state": review.state,
-            "html_url": html, "pull_request_url": f"{state.api_url}/repos/{repo.full_name}/pulls/{review.pull_number}",
-            "submitted_at": iso(review.submitted_at), "commit_id": "0" * 40, "author_association": "NONE",
-            "_links": {"html": {"href": html},
-                       "pull_request": {"href": f"{state.api_url}/repos/{repo.full_name}/pulls/{review.pull_number}"}}}
+    return {
+        "id": review.id,
+        "node_id": node_id("PullRequestReview", review.id),
+        "user": _by_id(state, review.user_id),
+        "body": review.body,
+        "state": review.state,
+        "html_url": html,
+        "pull_request_url": f"{state.api_url}/repos/{repo.full_name}/pulls/{review.pull_number}",
+        "submitted_at": iso(review.submitted_at),
+        "commit_id": "0" * 40,
+        "author_association": "NONE",
+        "_links": {
+            "html": {"href": html},
+            "pull_request": {"href": f"{state.api_url}/repos/{repo.full_name}/pulls/{review.pull_number}"},
+        },
+    }
 
 
 def review_comment_json(state: State, repo: Repo, c: ReviewComment) -> dict:
     api = f"{state.api_url}/repos/{repo.full_name}/pulls/comments/{c.id}"
     html = f"{state.html_url}/{repo.full_name}/pull/{c.pull_number}#discussion_r{c.id}"
-    return {"id": c.id, "node_id": node_id("PullRequestReviewComment", c.id), "url": api,
-            "pull_request_review_id": c.review_id, "path": c.path, "body": c.body,
-            "user": _by_id(state, c.user_id), "created_at": iso(c.created_at), "updated_at": iso(c.created_at),
-            "html_url": html, "pull_request_url": f"{state.api_url}/repos/{repo.full_name}/pulls/{c.pull_number}",
-            "author_association": "NONE", "diff_hunk": "", "commit_id": "0" * 40, "original_commit_id": "0" * 40,
-            "_links": {"self": {"href": api}, "html": {"href": html}, "pull_request": {"href": api}}}
+    return {
+        "id": c.id,
+        "node_id": node_id("PullRequestReviewComment", c.id),
+        "url": api,
+        "pull_request_review_id": c.review_id,
+        "path": c.path,
+        "body": c.body,
+        "user": _by_id(state, c.user_id),
+        "created_at": iso(c.created_at),
+        "updated_at": iso(c.created_at),
+        "html_url": html,
+        "pull_request_url": f"{state.api_url}/repos/{repo.full_name}/pulls/{c.pull_number}",
+        "author_association": "NONE",
+        "diff_hunk": "",
+        "commit_id": "0" * 40,
+        "original_commit_id": "0" * 40,
+        "_links": {"self": {"href": api}, "html": {"href": html}, "pull_request": {"href": api}},
+    }
 
 
 def commit_json(state: State, repo: Repo, commit: Commit, *, with_files: bool = False) -> dict:
     api = f"{state.api_url}/repos/{repo.full_name}/commits/{commit.sha}"
     author = state.user(commit.author_login) if commit.author_login else None
-    person = {"name": commit.author_login or "GitHub", "email": f"{commit.author_login or 'noreply'}@users.noreply.github.com",
-              "date": iso(commit.date)}
+    person = {
+        "name": commit.author_login or "GitHub",
+        "email": f"{commit.author_login or 'noreply'}@users.noreply.github.com",
+        "date": iso(commit.date),
+    }
     data = {
-        "sha": commit.sha, "node_id": node_id("Commit", int(commit.sha[:8], 16)), "url": api,
+        "sha": commit.sha,
+        "node_id": node_id("Commit", int(commit.sha[:8], 16)),
+        "url": api,
         "html_url": f"{state.html_url}/{repo.full_name}/commit/{commit.sha}",
         "comments_url": f"{api}/comments",
-        "commit": {"url": f"{state.api_url}/repos/{repo.full_name}/git/commits/{commit.sha}", "author": person,
-                   "committer": person, "message": commit.message, "comment_count": 0,
-                   "tree": {"sha": commit.sha, "url": f"{state.api_url}/repos/{repo.full_name}/git/trees/{commit.sha}"}},
-        "author": user_json(state, author), "committer": user_json(state, author),
+        "commit": {
+            "url": f"{state.api_url}/repos/{repo.full_name}/git/commits/{commit.sha}",
+            "author": person,
+            "committer": person,
+            "message": commit.message,
+            "comment_count": 0,
+            "tree": {"sha": commit.sha, "url": f"{state.api_url}/repos/{repo.full_name}/git/trees/{commit.sha}"},
+        },
+        "author": user_json(state, author),
+        "committer": user_json(state, author),
         "parents": [{"sha": p, "url": f"{state.api_url}/repos/{repo.full_name}/commits/{p}"} for p in commit.parents],
     }
     if with_files:
@@ -227,36 +380,65 @@ def commit_json(state: State, repo: Repo, commit: Commit, *, with_files: bool = 
 def content_json(state: State, repo: Repo, path: str, data: bytes, ref: str) -> dict:
     api = f"{state.api_url}/repos/{repo.full_name}/contents/{path}?ref={ref}"
     from .state import blob_sha
+
     sha = blob_sha(data)
-    return {"type": "file", "encoding": "base64", "size": len(data), "name": path.rsplit("/", 1)[-1],
-            "path": path, "content": base64.encodebytes(data).decode(), "sha": sha, "url": api,
-            "git_url": f"{state.api_url}/repos/{repo.full_name}/git/blobs/{sha}",
-            "html_url": f"{state.html_url}/{repo.full_name}/blob/{ref}/{path}",
-            "download_url": f"https://raw.githubusercontent.com/{repo.full_name}/{ref}/{path}",
-            "_links": {"self": api, "git": f"{state.api_url}/repos/{repo.full_name}/git/blobs/{sha}",
-                       "html": f"{state.html_url}/{repo.full_name}/blob/{ref}/{path}"}}
+    return {
+        "type": "file",
+        "encoding": "base64",
+        "size": len(data),
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "content": base64.encodebytes(data).decode(),
+        "sha": sha,
+        "url": api,
+        "git_url": f"{state.api_url}/repos/{repo.full_name}/git/blobs/{sha}",
+        "html_url": f"{state.html_url}/{repo.full_name}/blob/{ref}/{path}",
+        "download_url": f"https://raw.githubusercontent.com/{repo.full_name}/{ref}/{path}",
+        "_links": {
+            "self": api,
+            "git": f"{state.api_url}/repos/{repo.full_name}/git/blobs/{sha}",
+            "html": f"{state.html_url}/{repo.full_name}/blob/{ref}/{path}",
+        },
+    }
 
 
 def installation_json(state: State, inst: Installation) -> dict:
     account = state.user(inst.account)
-    return {"id": inst.id, "account": user_json(state, account), "app_id": state.app_id, "app_slug": state.app_slug,
-            "target_id": account.id if account else 0, "target_type": inst.account_type,
-            "repository_selection": "all" if inst.repositories is None else "selected",
-            "access_tokens_url": f"{state.api_url}/app/installations/{inst.id}/access_tokens",
-            "repositories_url": f"{state.api_url}/installation/repositories",
-            "html_url": f"{state.html_url}/organizations/{inst.account}/settings/installations/{inst.id}",
-            "permissions": {"contents": "write", "issues": "write", "pull_requests": "write", "members": "read",
-                            "metadata": "read"},
-            "events": ["issue_comment", "issues", "pull_request", "pull_request_review", "push"],
-            "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
-            "single_file_name": None, "suspended_at": None, "suspended_by": None}
+    return {
+        "id": inst.id,
+        "account": user_json(state, account),
+        "app_id": state.app_id,
+        "app_slug": state.app_slug,
+        "target_id": account.id if account else 0,
+        "target_type": inst.account_type,
+        "repository_selection": "all" if inst.repositories is None else "selected",
+        "access_tokens_url": f"{state.api_url}/app/installations/{inst.id}/access_tokens",
+        "repositories_url": f"{state.api_url}/installation/repositories",
+        "html_url": f"{state.html_url}/organizations/{inst.account}/settings/installations/{inst.id}",
+        "permissions": {
+            "contents": "write",
+            "issues": "write",
+            "pull_requests": "write",
+            "members": "read",
+            "metadata": "read",
+        },
+        "events": ["issue_comment", "issues", "pull_request", "pull_request_review", "push"],
+        "created_at": "2024-01-01T00:00:00Z",
+        "updated_at": "2024-01-01T00:00:00Z",
+        "single_file_name": None,
+        "suspended_at": None,
+        "suspended_by": None,
+    }
 
 
 def ref_json(state: State, repo: Repo, branch: str) -> dict:
     sha = repo.branches[branch]
-    return {"ref": f"refs/heads/{branch}", "node_id": node_id("Ref", abs(hash((repo.id, branch))) % 10**9),
-            "url": f"{state.api_url}/repos/{repo.full_name}/git/refs/heads/{branch}",
-            "object": {"sha": sha, "type": "commit", "url": f"{state.api_url}/repos/{repo.full_name}/git/commits/{sha}"}}
+    return {
+        "ref": f"refs/heads/{branch}",
+        "node_id": node_id("Ref", abs(hash((repo.id, branch))) % 10**9),
+        "url": f"{state.api_url}/repos/{repo.full_name}/git/refs/heads/{branch}",
+        "object": {"sha": sha, "type": "commit", "url": f"{state.api_url}/repos/{repo.full_name}/git/commits/{sha}"},
+    }
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -265,7 +447,7 @@ def paginate(state: State, call: Call, items: list) -> Answer:
     per_page = min(int(call.query.get("per_page", 30)), 100) or 30
     page = max(int(call.query.get("page", 1)), 1)
     last = max(math.ceil(len(items) / per_page), 1)
-    chunk = items[(page - 1) * per_page: page * per_page]
+    chunk = items[(page - 1) * per_page : page * per_page]
     links = []
 
     def url(n: int) -> str:
@@ -307,11 +489,23 @@ def _author(state: State, call: Call) -> User:
 # ---------------------------------------------------------------------------------------------- app
 def get_app(state: State, call: Call) -> Answer:
     owner = next(iter(state.installations.values()), None)
-    return Answer(200, {"id": state.app_id, "slug": state.app_slug, "node_id": node_id("App", state.app_id),
-                        "name": state.app_slug, "owner": user_json(state, state.user(owner.account)) if owner else None,
-                        "description": "", "external_url": "https://example.invalid", "html_url": f"{state.html_url}/apps/{state.app_slug}",
-                        "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
-                        "permissions": {}, "events": []})
+    return Answer(
+        200,
+        {
+            "id": state.app_id,
+            "slug": state.app_slug,
+            "node_id": node_id("App", state.app_id),
+            "name": state.app_slug,
+            "owner": user_json(state, state.user(owner.account)) if owner else None,
+            "description": "",
+            "external_url": "https://example.invalid",
+            "html_url": f"{state.html_url}/apps/{state.app_slug}",
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+            "permissions": {},
+            "events": [],
+        },
+    )
 
 
 def list_installations(state: State, call: Call) -> Answer:
@@ -335,9 +529,16 @@ def create_access_token(state: State, call: Call) -> Answer:
         raise Reply(403, "This installation has been suspended")
     token, expires_at = state.issue_token(inst.id)
     from .state import utc
-    return Answer(201, {"token": token, "expires_at": iso(utc(expires_at)),
-                        "permissions": installation_json(state, inst)["permissions"],
-                        "repository_selection": "all" if inst.repositories is None else "selected"})
+
+    return Answer(
+        201,
+        {
+            "token": token,
+            "expires_at": iso(utc(expires_at)),
+            "permissions": installation_json(state, inst)["permissions"],
+            "repository_selection": "all" if inst.repositories is None else "selected",
+        },
+    )
 
 
 def list_installation_repos(state: State, call: Call) -> Answer:
@@ -367,7 +568,12 @@ def rate_limit(state: State, call: Call) -> Answer:
     resources = {}
     for name in ("core", "graphql"):
         b = state.budget("rest" if name == "core" else "graphql", iid)
-        resources[name] = {"limit": b.limit, "used": b.used, "remaining": max(b.limit - b.used, 0), "reset": int(b.reset_at)}
+        resources[name] = {
+            "limit": b.limit,
+            "used": b.used,
+            "remaining": max(b.limit - b.used, 0),
+            "reset": int(b.reset_at),
+        }
     return Answer(200, {"resources": resources, "rate": resources["core"]})
 
 
@@ -417,7 +623,7 @@ def get_content(state: State, call: Call) -> Answer:
     if path in commit.tree:
         return Answer(200, content_json(state, repo, path, repo.blobs[commit.tree[path]], ref))
     prefix = path + "/" if path else ""
-    children = sorted({p[len(prefix):].split("/", 1)[0] for p in commit.tree if p.startswith(prefix)})
+    children = sorted({p[len(prefix) :].split("/", 1)[0] for p in commit.tree if p.startswith(prefix)})
     if not children:
         raise not_found()
     entries = []
@@ -441,18 +647,23 @@ def put_content(state: State, call: Call) -> Answer:
     path = call.params["path"].strip("/")
     current = repo.file(path, branch)
     from .state import blob_sha
+
     if current is not None:
         if "sha" not in body:
-            raise Reply(422, "Invalid request.\n\n\"sha\" wasn't supplied.")
+            raise Reply(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
         if body["sha"] != blob_sha(current):
             raise Reply(409, f"{path} does not match {body['sha']}")
     data = decode_b64(body["content"])
-    commit = state.commit(repo.full_name, branch, {path: data}, message=body["message"],
-                          author=_author(state, call).login)
-    return Answer(200 if current is not None else 201, {
-        "content": content_json(state, repo, path, data, branch),
-        "commit": commit_json(state, repo, commit)["commit"] | {"sha": commit.sha},
-    })
+    commit = state.commit(
+        repo.full_name, branch, {path: data}, message=body["message"], author=_author(state, call).login
+    )
+    return Answer(
+        200 if current is not None else 201,
+        {
+            "content": content_json(state, repo, path, data, branch),
+            "commit": commit_json(state, repo, commit)["commit"] | {"sha": commit.sha},
+        },
+    )
 
 
 def get_ref(state: State, call: Call) -> Answer:
@@ -530,8 +741,11 @@ def list_issues(state: State, call: Call) -> Answer:
         issues = [i for i in issues if want <= set(i.labels)]
     if q.get("since"):
         issues = [i for i in issues if iso(i.updated_at) >= q["since"]]
-    key = {"created": lambda i: (i.created_at, i.number), "updated": lambda i: (i.updated_at, i.number),
-           "comments": lambda i: (len(i.comments), i.number)}[q.get("sort", "created")]
+    key = {
+        "created": lambda i: (i.created_at, i.number),
+        "updated": lambda i: (i.updated_at, i.number),
+        "comments": lambda i: (len(i.comments), i.number),
+    }[q.get("sort", "created")]
     issues.sort(key=key, reverse=q.get("direction", "desc") == "desc")
     return paginate(state, call, [issue_json(state, repo, i) for i in issues])
 
@@ -540,8 +754,9 @@ def create_issue(state: State, call: Call) -> Answer:
     repo = _repo(state, call)
     b = call.body
     labels = [l if isinstance(l, str) else l.get("name", "") for l in b.get("labels") or []]
-    issue = state.add_issue(repo.full_name, title=str(b["title"]), body=b.get("body"), labels=labels,
-                            author=_author(state, call).login)
+    issue = state.add_issue(
+        repo.full_name, title=str(b["title"]), body=b.get("body"), labels=labels, author=_author(state, call).login
+    )
     return Answer(201, issue_json(state, repo, issue))
 
 
@@ -636,12 +851,19 @@ def list_pulls(state: State, call: Call) -> Answer:
     pulls = [p for p in repo.pulls() if wanted_state == "all" or p.state == wanted_state]
     if q.get("head"):
         owner, _, ref = q["head"].partition(":")
-        pulls = [p for p in pulls if p.pull.head_ref == ref and p.pull.head_owner.lower() in (owner.lower(), repo.owner.lower())]
+        pulls = [
+            p
+            for p in pulls
+            if p.pull.head_ref == ref and p.pull.head_owner.lower() in (owner.lower(), repo.owner.lower())
+        ]
     if q.get("base"):
         pulls = [p for p in pulls if p.pull.base_ref == q["base"]]
-    key = {"created": lambda p: (p.created_at, p.number), "updated": lambda p: (p.updated_at, p.number),
-           "popularity": lambda p: (len(p.comments), p.number),
-           "long-running": lambda p: (p.created_at, p.number)}[q.get("sort", "created")]
+    key = {
+        "created": lambda p: (p.created_at, p.number),
+        "updated": lambda p: (p.updated_at, p.number),
+        "popularity": lambda p: (len(p.comments), p.number),
+        "long-running": lambda p: (p.created_at, p.number),
+    }[q.get("sort", "created")]
     default_direction = "asc" if q.get("sort") == "long-running" else "desc"
     pulls.sort(key=key, reverse=q.get("direction", default_direction) == "desc")
     return paginate(state, call, [pull_json(state, repo, p) for p in pulls])
@@ -660,14 +882,32 @@ def create_pull(state: State, call: Call) -> Answer:
     if problems:
         raise Reply(422, "Validation Failed", problems)
     if repo.branches[head] == repo.branches[base] or not state.diff(repo, base, head):
-        raise Reply(422, "Validation Failed",
-                    [{"resource": "PullRequest", "code": "custom", "message": f"No commits between {base} and {head}"}])
+        raise Reply(
+            422,
+            "Validation Failed",
+            [{"resource": "PullRequest", "code": "custom", "message": f"No commits between {base} and {head}"}],
+        )
     if any(p.state == "open" and p.pull.head_ref == head and p.pull.base_ref == base for p in repo.pulls()):
-        raise Reply(422, "Validation Failed",
-                    [{"resource": "PullRequest", "code": "custom",
-                      "message": f"A pull request already exists for {repo.owner}:{head}."}])
-    pr = state.open_pull_request(repo.full_name, head=head, base=base, title=b.get("title") or head,
-                                 body=b.get("body"), author=_author(state, call).login, draft=bool(b.get("draft")))
+        raise Reply(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": f"A pull request already exists for {repo.owner}:{head}.",
+                }
+            ],
+        )
+    pr = state.open_pull_request(
+        repo.full_name,
+        head=head,
+        base=base,
+        title=b.get("title") or head,
+        body=b.get("body"),
+        author=_author(state, call).login,
+        draft=bool(b.get("draft")),
+    )
     pr.pull.head_owner = repo.owner
     return Answer(201, pull_json(state, repo, pr))
 

@@ -138,7 +138,9 @@ class RestSpec:
         for name, value in query.items():
             schema = op.query_params.get(name)
             if schema is None:
-                problems.append(f"query parameter {name!r} is not one of {op.operation_id}'s: {sorted(op.query_params)}")
+                problems.append(
+                    f"query parameter {name!r} is not one of {op.operation_id}'s: {sorted(op.query_params)}"
+                )
                 continue
             kind = schema.get("type")
             if kind == "integer" and not value.lstrip("-").isdigit():

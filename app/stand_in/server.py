@@ -61,6 +61,7 @@ class StandIn:
 
     def requests_to(self, method: str, path_glob: str = "*") -> list[RecordedRequest]:
         import fnmatch
+
         return [r for r in self.requests if r.method == method.upper() and fnmatch.fnmatchcase(r.path, path_glob)]
 
     async def close(self) -> None:
@@ -70,8 +71,9 @@ class StandIn:
 
 
 def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"message": message, "documentation_url": "https://docs.github.com/rest",
-                              "status": str(status)}, status=status)
+    return web.json_response(
+        {"message": message, "documentation_url": "https://docs.github.com/rest", "status": str(status)}, status=status
+    )
 
 
 def _bearer(request: web.Request) -> tuple[str, str]:
@@ -84,7 +86,9 @@ def _check_app_jwt(state: State, credential: str) -> str | None:
     if state.public_key is None:
         return "the stand-in has no App public key to check JWTs with"
     try:
-        claims = jwt.decode(credential, state.public_key, algorithms=["RS256"], options={"require": ["iat", "exp", "iss"]})
+        claims = jwt.decode(
+            credential, state.public_key, algorithms=["RS256"], options={"require": ["iat", "exp", "iss"]}
+        )
     except jwt.PyJWTError as exc:
         return f"App JWT rejected: {exc}"
     if str(claims["iss"]) != str(state.app_id):
@@ -128,7 +132,10 @@ def make_app(stand_in: StandIn) -> web.Application:
         except ValueError:
             decoded_body = raw.decode(errors="replace")
         record = RecordedRequest(
-            request.method, request.path, dict(request.query), decoded_body,
+            request.method,
+            request.path,
+            dict(request.query),
+            decoded_body,
             {k.lower(): v for k, v in request.headers.items() if k.lower() != "authorization"},
         )
         stand_in.requests.append(record)
@@ -167,7 +174,11 @@ def make_app(stand_in: StandIn) -> web.Application:
         installation = None
         if op.path == "/app" or op.path.startswith("/app/"):
             scheme, credential = _bearer(request)
-            problem = "an /app endpoint needs 'Authorization: Bearer <App JWT>'" if scheme != "bearer" else _check_app_jwt(state, credential)
+            problem = (
+                "an /app endpoint needs 'Authorization: Bearer <App JWT>'"
+                if scheme != "bearer"
+                else _check_app_jwt(state, credential)
+            )
             if problem:
                 return violation(401, problem)
         else:
@@ -178,8 +189,11 @@ def make_app(stand_in: StandIn) -> web.Application:
         fault = state.take_fault(state.faults, request.method, request.path)
         if fault is not None and not fault.delay:
             record.status, record.fault = fault.status, True
-            return web.json_response({"message": fault.message, "documentation_url": "https://docs.github.com/rest"},
-                                     status=fault.status, headers=fault.headers)
+            return web.json_response(
+                {"message": fault.message, "documentation_url": "https://docs.github.com/rest"},
+                status=fault.status,
+                headers=fault.headers,
+            )
         if fault is not None and not fault.apply:
             await asyncio.sleep(fault.delay)
             record.status, record.fault = 504, True
@@ -211,9 +225,13 @@ def make_app(stand_in: StandIn) -> web.Application:
             if not ok:
                 record.status = 403
                 return web.json_response(
-                    {"message": f"API rate limit exceeded for installation ID {installation.id}.",
-                     "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"},
-                    status=403, headers=headers)
+                    {
+                        "message": f"API rate limit exceeded for installation ID {installation.id}.",
+                        "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+                    },
+                    status=403,
+                    headers=headers,
+                )
         if request.method != "GET" and answer.status < 300 and installation is not None:  # not token requests
             state.writes.append((request.method, request.path))
         headers.update(answer.headers)
@@ -222,16 +240,23 @@ def make_app(stand_in: StandIn) -> web.Application:
         record.status = answer.status
         if answer.status == 204:
             return web.Response(status=204, headers=headers)
-        return web.Response(body=payload, status=answer.status, headers=headers,
-                            content_type="application/json", charset="utf-8")
+        return web.Response(
+            body=payload, status=answer.status, headers=headers, content_type="application/json", charset="utf-8"
+        )
 
     app = web.Application(client_max_size=30 * 1024 * 1024)
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
 
 
-async def start_stand_in(host: str = "127.0.0.1", port: int = 0, *, state: State | None = None,
-                         app_id: int = 1, public_key: str | None = None) -> StandIn:
+async def start_stand_in(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    state: State | None = None,
+    app_id: int = 1,
+    public_key: str | None = None,
+) -> StandIn:
     """Start the stand-in on `host:port` (0 = any free port) and return it; `await close()` when done."""
     state = state or State(app_id=app_id, public_key=public_key)
     stand_in = StandIn(state=state)

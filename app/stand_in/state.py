@@ -208,8 +208,9 @@ class Budget:
 class State:
     """All of the stand-in's data. Methods that seed data return the created object."""
 
-    def __init__(self, *, app_id: int = 1, app_slug: str = "ladder", public_key: str | None = None,
-                 clock=time.time) -> None:
+    def __init__(
+        self, *, app_id: int = 1, app_slug: str = "ladder", public_key: str | None = None, clock=time.time
+    ) -> None:
         self.app_id = app_id
         self.app_slug = app_slug
         self.public_key = public_key  # PEM; JWTs on /app endpoints are verified with it
@@ -239,10 +240,19 @@ class State:
         return next(self._ids)
 
     # ------------------------------------------------------------------ people
-    def add_user(self, login: str, *, id: int | None = None, type: str = "User", name: str | None = None,
-                 company: str | None = None, email: str | None = None) -> User:
-        user = User(id=id if id is not None else self.new_id(), login=login, type=type, name=name,
-                    company=company, email=email)
+    def add_user(
+        self,
+        login: str,
+        *,
+        id: int | None = None,
+        type: str = "User",
+        name: str | None = None,
+        company: str | None = None,
+        email: str | None = None,
+    ) -> User:
+        user = User(
+            id=id if id is not None else self.new_id(), login=login, type=type, name=name, company=company, email=email
+        )
         self.users[user.id] = user
         self._logins[login.lower()] = user.id
         return user
@@ -269,8 +279,14 @@ class State:
         return login.lower() in self.org_members.get(org.lower(), set())
 
     # ------------------------------------------------------------------ installations and tokens
-    def add_installation(self, installation_id: int, account: str, *, account_type: str = "Organization",
-                         repositories: list[str] | None = None) -> Installation:
+    def add_installation(
+        self,
+        installation_id: int,
+        account: str,
+        *,
+        account_type: str = "Organization",
+        repositories: list[str] | None = None,
+    ) -> Installation:
         if self.user(account) is None:
             self.add_user(account, type=account_type)
         inst = Installation(installation_id, account, account_type, repositories)
@@ -307,13 +323,26 @@ class State:
         return self.spend(resource, installation_id, 0)
 
     # ------------------------------------------------------------------ repositories, files, commits
-    def add_repo(self, full_name: str, *, default_branch: str = "main", files: dict[str, str | bytes] | None = None,
-                 private: bool = False, id: int | None = None, at: datetime | None = None) -> Repo:
+    def add_repo(
+        self,
+        full_name: str,
+        *,
+        default_branch: str = "main",
+        files: dict[str, str | bytes] | None = None,
+        private: bool = False,
+        id: int | None = None,
+        at: datetime | None = None,
+    ) -> Repo:
         owner, name = full_name.split("/")
         if self.user(owner) is None:
             self.add_user(owner, type="Organization")
-        repo = Repo(id=id if id is not None else self.new_id(), owner=owner, name=name,
-                    default_branch=default_branch, private=private)
+        repo = Repo(
+            id=id if id is not None else self.new_id(),
+            owner=owner,
+            name=name,
+            default_branch=default_branch,
+            private=private,
+        )
         self.repos[full_name.lower()] = repo
         self.commit(full_name, default_branch, files or {}, message="Initial commit", at=at)
         return repo
@@ -327,8 +356,16 @@ class State:
     def find_repo(self, owner: str, name: str) -> Repo | None:
         return self.repos.get(f"{owner}/{name}".lower())
 
-    def commit(self, full_name: str, branch: str, files: dict[str, str | bytes | None], *,
-               message: str = "Update files", author: str | None = None, at: datetime | None = None) -> Commit:
+    def commit(
+        self,
+        full_name: str,
+        branch: str,
+        files: dict[str, str | bytes | None],
+        *,
+        message: str = "Update files",
+        author: str | None = None,
+        at: datetime | None = None,
+    ) -> Commit:
         """Commit `files` (path -> new content, None deletes) on top of `branch` (created if new)."""
         repo = self.repo(full_name)
         parent = repo.commit_for(branch) if branch in repo.branches else None
@@ -342,10 +379,15 @@ class State:
             repo.blobs[sha] = data
             tree[path] = sha
         at = at or self.now()
-        seed = f"{full_name}\n{branch}\n{parent.sha if parent else ''}\n{sorted(tree.items())}\n{message}\n{at}\n{self.new_id()}"
-        commit = Commit(sha=hashlib.sha1(seed.encode()).hexdigest(), tree=tree,
-                        parents=[parent.sha] if parent else [], message=message,
-                        author_login=author, date=at)
+        seed = f"{full_name}\n{branch}\n{parent.sha if parent else ''}\n{sorted(tree.items())}\n{message}\n{at}\n{self.new_id()}"  # noqa: E501
+        commit = Commit(
+            sha=hashlib.sha1(seed.encode()).hexdigest(),
+            tree=tree,
+            parents=[parent.sha] if parent else [],
+            message=message,
+            author_login=author,
+            date=at,
+        )
         repo.commits[commit.sha] = commit
         repo.branches[branch] = commit.sha
         return commit
@@ -384,7 +426,9 @@ class State:
             after = repo.blobs[new_tree[path]].decode(errors="replace").splitlines() if path in new_tree else []
             status = "added" if path not in old_tree else "removed" if path not in new_tree else "modified"
             common = len(set(before) & set(after))
-            files.append(ChangedFile(path, additions=len(after) - common, deletions=len(before) - common, status=status))
+            files.append(
+                ChangedFile(path, additions=len(after) - common, deletions=len(before) - common, status=status)
+            )
         return files
 
     # ------------------------------------------------------------------ issues, pull requests, comments
@@ -392,22 +436,53 @@ class State:
         issue.updated_at = max(issue.updated_at, at or self.now())
         repo.version += 1
 
-    def add_issue(self, full_name: str, *, title: str, author: str, body: str | None = None,
-                  labels: list[str] | None = None, at: datetime | None = None, number: int | None = None) -> Issue:
+    def add_issue(
+        self,
+        full_name: str,
+        *,
+        title: str,
+        author: str,
+        body: str | None = None,
+        labels: list[str] | None = None,
+        at: datetime | None = None,
+        number: int | None = None,
+    ) -> Issue:
         repo = self.repo(full_name)
         at = at or self.now()
-        issue = Issue(id=self.new_id(), number=number or repo.next_number(), title=title, body=body,
-                      user_id=self.ensure_user(author).id, created_at=at, updated_at=at, labels=list(labels or []))
+        issue = Issue(
+            id=self.new_id(),
+            number=number or repo.next_number(),
+            title=title,
+            body=body,
+            user_id=self.ensure_user(author).id,
+            created_at=at,
+            updated_at=at,
+            labels=list(labels or []),
+        )
         repo.issues[issue.number] = issue
         repo.version += 1
         return issue
 
     def add_pull_request(
-        self, full_name: str, *, author: str, title: str = "A change", body: str | None = None,
-        number: int | None = None, id: int | None = None, created_at: datetime | None = None,
-        updated_at: datetime | None = None, merged_at: datetime | None = None, closed_at: datetime | None = None,
-        additions: int = 1, deletions: int = 0, labels: list[str] | None = None, files: list[str] | None = None,
-        head_ref: str | None = None, base_ref: str | None = None, draft: bool = False,
+        self,
+        full_name: str,
+        *,
+        author: str,
+        title: str = "A change",
+        body: str | None = None,
+        number: int | None = None,
+        id: int | None = None,
+        created_at: datetime | None = None,
+        updated_at: datetime | None = None,
+        merged_at: datetime | None = None,
+        closed_at: datetime | None = None,
+        additions: int = 1,
+        deletions: int = 0,
+        labels: list[str] | None = None,
+        files: list[str] | None = None,
+        head_ref: str | None = None,
+        base_ref: str | None = None,
+        draft: bool = False,
     ) -> Issue:
         """A pull request with its facts given directly (history for backfill tests and benchmarks).
 
@@ -418,52 +493,97 @@ class State:
         closed = merged_at or closed_at
         user = self.ensure_user(author)
         issue = Issue(
-            id=self.new_id(), number=number, title=title, body=body, user_id=user.id, created_at=created_at,
-            updated_at=updated_at or closed or created_at, labels=list(labels or []),
-            state="closed" if closed else "open", closed_at=closed,
-            pull=PullInfo(head_ref=head_ref or f"{author}-patch-{number}", base_ref=base_ref or repo.default_branch,
-                          head_owner=author, draft=draft, merged_at=merged_at, additions=additions,
-                          deletions=deletions,
-                          files=None if files is None else [ChangedFile(p, additions, deletions) for p in files]),
+            id=self.new_id(),
+            number=number,
+            title=title,
+            body=body,
+            user_id=user.id,
+            created_at=created_at,
+            updated_at=updated_at or closed or created_at,
+            labels=list(labels or []),
+            state="closed" if closed else "open",
+            closed_at=closed,
+            pull=PullInfo(
+                head_ref=head_ref or f"{author}-patch-{number}",
+                base_ref=base_ref or repo.default_branch,
+                head_owner=author,
+                draft=draft,
+                merged_at=merged_at,
+                additions=additions,
+                deletions=deletions,
+                files=None if files is None else [ChangedFile(p, additions, deletions) for p in files],
+            ),
             pull_id=id if id is not None else self.new_id(),
         )
         repo.issues[number] = issue
         repo.version += 1
         return issue
 
-    def add_review(self, full_name: str, number: int, *, author: str, state: str = "APPROVED", body: str = "",
-                   at: datetime | None = None, comments: list[tuple[str, str]] | None = None,
-                   id: int | None = None) -> Review:
+    def add_review(
+        self,
+        full_name: str,
+        number: int,
+        *,
+        author: str,
+        state: str = "APPROVED",
+        body: str = "",
+        at: datetime | None = None,
+        comments: list[tuple[str, str]] | None = None,
+        id: int | None = None,
+    ) -> Review:
         """A submitted review; `comments` are (path, body) inline comments in it."""
         repo = self.repo(full_name)
         pr = repo.issues[number]
         at = at or self.now()
         user = self.ensure_user(author)
-        review = Review(id=id if id is not None else self.new_id(), pull_number=number, user_id=user.id,
-                        state=state, body=body, submitted_at=at)
+        review = Review(
+            id=id if id is not None else self.new_id(),
+            pull_number=number,
+            user_id=user.id,
+            state=state,
+            body=body,
+            submitted_at=at,
+        )
         for path, text in comments or []:
             review.comments.append(ReviewComment(self.new_id(), review.id, number, user.id, text, path, at))
         pr.pull.reviews.append(review)
         self.touch(repo, pr, at)
         return review
 
-    def add_comment(self, full_name: str, number: int, *, author: str, body: str, at: datetime | None = None,
-                    id: int | None = None) -> IssueComment:
+    def add_comment(
+        self, full_name: str, number: int, *, author: str, body: str, at: datetime | None = None, id: int | None = None
+    ) -> IssueComment:
         repo = self.repo(full_name)
         issue = repo.issues[number]
         at = at or self.now()
-        comment = IssueComment(id=id if id is not None else self.new_id(), issue_number=number,
-                               user_id=self.ensure_user(author).id, body=body, created_at=at, updated_at=at)
+        comment = IssueComment(
+            id=id if id is not None else self.new_id(),
+            issue_number=number,
+            user_id=self.ensure_user(author).id,
+            body=body,
+            created_at=at,
+            updated_at=at,
+        )
         issue.comments.append(comment)
         repo.comments[comment.id] = comment
         self.touch(repo, issue, at)
         return comment
 
-    def open_pull_request(self, full_name: str, *, head: str, base: str, title: str, body: str | None,
-                          author: str, draft: bool = False) -> Issue:
+    def open_pull_request(
+        self, full_name: str, *, head: str, base: str, title: str, body: str | None, author: str, draft: bool = False
+    ) -> Issue:
         """What `POST /pulls` does: a pull request from branch `head` into `base`."""
-        return self.add_pull_request(full_name, author=author, title=title, body=body, head_ref=head,
-                                     base_ref=base, draft=draft, additions=0, deletions=0)
+        return self.add_pull_request(
+            full_name,
+            author=author,
+            title=title,
+            body=body,
+            head_ref=head,
+            base_ref=base,
+            draft=draft,
+            additions=0,
+            deletions=0,
+        )
 
     def pull_files(self, repo: Repo, pr: Issue) -> list[ChangedFile]:
         if pr.pull.files is not None:
@@ -473,8 +593,9 @@ class State:
             return self.diff(repo, merged.parents[0], merged.sha)
         return self.diff(repo, pr.pull.base_ref, pr.pull.head_ref)
 
-    def merge_pull_request(self, full_name: str, number: int, *, merged_by: str | None = None,
-                           at: datetime | None = None) -> dict:
+    def merge_pull_request(
+        self, full_name: str, number: int, *, merged_by: str | None = None, at: datetime | None = None
+    ) -> dict:
         """Merge a pull request made from a branch: its files land on the base branch in one commit.
 
         Returns the `push` delivery payload GitHub would send for the base branch."""
@@ -488,8 +609,14 @@ class State:
         before = repo.branches[pr.pull.base_ref]
         changes = {f.path: (None if f.status == "removed" else repo.blobs[head.tree[f.path]]) for f in files}
         merger = self.ensure_user(merged_by or pr.pull.head_owner)
-        commit = self.commit(full_name, pr.pull.base_ref, changes, message=f"Merge pull request #{number}: {pr.title}",
-                             author=merger.login, at=at)
+        commit = self.commit(
+            full_name,
+            pr.pull.base_ref,
+            changes,
+            message=f"Merge pull request #{number}: {pr.title}",
+            author=merger.login,
+            at=at,
+        )
         pr.pull.merged_at = at
         pr.pull.merged_by_id = merger.id
         pr.pull.merge_commit_sha = commit.sha
@@ -499,26 +626,40 @@ class State:
         self.touch(repo, pr, at)
         return self.push_payload(repo, pr.pull.base_ref, before, commit, files, merger)
 
-    def push_payload(self, repo: Repo, branch: str, before: str, commit: Commit, files: list[ChangedFile],
-                     pusher: User) -> dict:
+    def push_payload(
+        self, repo: Repo, branch: str, before: str, commit: Commit, files: list[ChangedFile], pusher: User
+    ) -> dict:
         from .rest_api import repo_json, user_json  # the REST shapes; imported late (rest_api imports state)
 
         inst = self.installation_for_repo(repo)
         head = {
-            "id": commit.sha, "tree_id": hashlib.sha1(str(sorted(commit.tree.items())).encode()).hexdigest(),
-            "distinct": True, "message": commit.message, "timestamp": iso(commit.date),
+            "id": commit.sha,
+            "tree_id": hashlib.sha1(str(sorted(commit.tree.items())).encode()).hexdigest(),
+            "distinct": True,
+            "message": commit.message,
+            "timestamp": iso(commit.date),
             "url": f"{self.html_url}/{repo.full_name}/commit/{commit.sha}",
-            "author": {"name": pusher.login, "email": f"{pusher.login}@users.noreply.github.com", "username": pusher.login},
+            "author": {
+                "name": pusher.login,
+                "email": f"{pusher.login}@users.noreply.github.com",
+                "username": pusher.login,
+            },
             "committer": {"name": "GitHub", "email": "noreply@github.com", "username": "web-flow"},
             "added": [f.path for f in files if f.status == "added"],
             "removed": [f.path for f in files if f.status == "removed"],
             "modified": [f.path for f in files if f.status == "modified"],
         }
         payload = {
-            "ref": f"refs/heads/{branch}", "before": before, "after": commit.sha, "created": False,
-            "deleted": False, "forced": False, "base_ref": None,
+            "ref": f"refs/heads/{branch}",
+            "before": before,
+            "after": commit.sha,
+            "created": False,
+            "deleted": False,
+            "forced": False,
+            "base_ref": None,
             "compare": f"{self.html_url}/{repo.full_name}/compare/{before[:12]}...{commit.sha[:12]}",
-            "commits": [head], "head_commit": head,
+            "commits": [head],
+            "head_commit": head,
             "repository": repo_json(self, repo),
             "pusher": {"name": pusher.login, "email": f"{pusher.login}@users.noreply.github.com"},
             "sender": user_json(self, pusher),
@@ -528,9 +669,17 @@ class State:
         return payload
 
     # ------------------------------------------------------------------ fault injection
-    def fail_next(self, n: int = 1, *, status: int = 502, method: str | None = None, path_glob: str = "*",
-                  retry_after: float | None = None, headers: dict[str, str] | None = None,
-                  message: str | None = None) -> None:
+    def fail_next(
+        self,
+        n: int = 1,
+        *,
+        status: int = 502,
+        method: str | None = None,
+        path_glob: str = "*",
+        retry_after: float | None = None,
+        headers: dict[str, str] | None = None,
+        message: str | None = None,
+    ) -> None:
         """The next `n` matching REST requests fail with `status` (502, 403, 429, ...).
 
         `retry_after` adds that header; a 403 without it names a secondary rate limit in its message,
@@ -539,18 +688,22 @@ class State:
         if retry_after is not None:
             hdrs["retry-after"] = str(int(retry_after))
         if message is None:
-            message = {403: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-                       429: "Too Many Requests"}.get(status, "Server Error")
+            message = {
+                403: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                429: "Too Many Requests",
+            }.get(status, "Server Error")
         self.faults.append(Fault(status, n, method.upper() if method else None, path_glob, hdrs, message))
 
-    def delay_next(self, n: int = 1, *, seconds: float, method: str | None = None, path_glob: str = "*",
-                   apply: bool = False) -> None:
+    def delay_next(
+        self, n: int = 1, *, seconds: float, method: str | None = None, path_glob: str = "*", apply: bool = False
+    ) -> None:
         """The next `n` matching REST requests answer after `seconds` (let the client time out).
 
         With `apply=True` the request is carried out first, as when GitHub did the work but the answer
         was lost; otherwise nothing happens and the late answer is a 504."""
-        self.faults.append(Fault(504, n, method.upper() if method else None, path_glob, {}, "Timeout",
-                                 delay=seconds, apply=apply))
+        self.faults.append(
+            Fault(504, n, method.upper() if method else None, path_glob, {}, "Timeout", delay=seconds, apply=apply)
+        )
 
     def graphql_rate_limited_next(self, n: int = 1) -> None:
         """The next `n` GraphQL queries get HTTP 200 with a RATE_LIMITED error, like GitHub's."""
@@ -567,8 +720,9 @@ class State:
     def count_writes(self, method: str | None = None, path_glob: str = "*") -> int:
         """How many writes (non-GET requests made with an installation token that succeeded) match;
         for "exactly once" checks. Access-token requests are not writes."""
-        return sum(1 for m, p in self.writes
-                   if (method is None or m == method.upper()) and fnmatch.fnmatchcase(p, path_glob))
+        return sum(
+            1 for m, p in self.writes if (method is None or m == method.upper()) and fnmatch.fnmatchcase(p, path_glob)
+        )
 
 
 def node_id(kind: str, number: int) -> str:

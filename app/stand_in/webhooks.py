@@ -10,8 +10,16 @@ stand-in answers with when the service calls back.
 
 from __future__ import annotations
 
-from .rest_api import (comment_json, installation_json, issue_json, pull_json, repo_json, review_comment_json,
-                       review_json, user_json)
+from .rest_api import (
+    comment_json,
+    installation_json,
+    issue_json,
+    pull_json,
+    repo_json,
+    review_comment_json,
+    review_json,
+    user_json,
+)
 from .state import IssueComment, Review, State, node_id
 
 
@@ -33,7 +41,9 @@ def _login(state: State, user_id: int) -> str:
     return state.users[user_id].login
 
 
-def pull_request(state: State, full_name: str, number: int, action: str, *, sender: str | None = None) -> tuple[str, dict]:
+def pull_request(
+    state: State, full_name: str, number: int, action: str, *, sender: str | None = None
+) -> tuple[str, dict]:
     repo = state.repo(full_name)
     pr = repo.issues[number]
     payload = {"action": action, "number": number, "pull_request": pull_json(state, repo, pr)}
@@ -54,8 +64,11 @@ def review_comments(state: State, full_name: str, number: int, review: Review) -
     repo = state.repo(full_name)
     out = []
     for c in review.comments:
-        payload = {"action": "created", "comment": review_comment_json(state, repo, c),
-                   "pull_request": pull_json(state, repo, repo.issues[number])}
+        payload = {
+            "action": "created",
+            "comment": review_comment_json(state, repo, c),
+            "pull_request": pull_json(state, repo, repo.issues[number]),
+        }
         payload |= _common(state, full_name, _login(state, c.user_id))
         out.append(("pull_request_review_comment", payload))
     return out
@@ -64,14 +77,14 @@ def review_comments(state: State, full_name: str, number: int, review: Review) -
 def issue_comment(state: State, full_name: str, comment: IssueComment, *, action: str = "created") -> tuple[str, dict]:
     repo = state.repo(full_name)
     issue = repo.issues[comment.issue_number]
-    payload = {"action": action, "issue": issue_json(state, repo, issue),
-               "comment": comment_json(state, repo, comment)}
+    payload = {"action": action, "issue": issue_json(state, repo, issue), "comment": comment_json(state, repo, comment)}
     payload |= _common(state, full_name, _login(state, comment.user_id))
     return "issue_comment", payload
 
 
-def issues(state: State, full_name: str, number: int, action: str, *, sender: str,
-           changes: dict | None = None) -> tuple[str, dict]:
+def issues(
+    state: State, full_name: str, number: int, action: str, *, sender: str, changes: dict | None = None
+) -> tuple[str, dict]:
     repo = state.repo(full_name)
     payload = {"action": action, "issue": issue_json(state, repo, repo.issues[number])}
     if changes is not None:
@@ -86,8 +99,16 @@ def installation_created(state: State, installation_id: int, *, sender: str) -> 
     payload = {
         "action": "created",
         "installation": installation_json(state, inst),
-        "repositories": [{"id": r.id, "node_id": node_id("Repository", r.id), "name": r.name,
-                          "full_name": r.full_name, "private": r.private} for r in repos],
+        "repositories": [
+            {
+                "id": r.id,
+                "node_id": node_id("Repository", r.id),
+                "name": r.name,
+                "full_name": r.full_name,
+                "private": r.private,
+            }
+            for r in repos
+        ],
         "sender": user_json(state, state.ensure_user(sender)),
     }
     return "installation", payload
@@ -97,9 +118,13 @@ def member_added(state: State, org: str, login: str, *, sender: str) -> tuple[st
     owner = state.user(org)
     payload = {
         "action": "member_added",
-        "membership": {"url": f"{state.api_url}/orgs/{org}/memberships/{login}", "state": "active",
-                       "role": "member", "organization_url": f"{state.api_url}/orgs/{org}",
-                       "user": user_json(state, state.ensure_user(login))},
+        "membership": {
+            "url": f"{state.api_url}/orgs/{org}/memberships/{login}",
+            "state": "active",
+            "role": "member",
+            "organization_url": f"{state.api_url}/orgs/{org}",
+            "user": user_json(state, state.ensure_user(login)),
+        },
         "organization": {"login": org, "id": owner.id if owner else 0},
         "sender": user_json(state, state.ensure_user(sender)),
     }

@@ -10,9 +10,7 @@ import sqlite_utils
 from app.store.migrations import migrate
 
 
-def open_database(
-    path: str | Path, *, migrate_schema: bool = True, durable: bool = True
-) -> sqlite_utils.Database:
+def open_database(path: str | Path, *, migrate_schema: bool = True, durable: bool = True) -> sqlite_utils.Database:
     """Open (creating if needed) the database file and apply pending migrations.
 
     WAL lets the dashboard and the CLI read while the service writes. A `durable` connection

@@ -98,8 +98,7 @@ def get(db: sqlite_utils.Database, delivery_id: str) -> Delivery | None:
 
 def mark_done(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = None) -> None:
     db.execute(
-        "UPDATE deliveries SET status = 'done', processed_at = ?, lease_until = NULL, last_error = NULL"
-        " WHERE id = ?",
+        "UPDATE deliveries SET status = 'done', processed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
         [time.time() if now is None else now, delivery_id],
     )
 
@@ -109,9 +108,7 @@ def backoff_seconds(attempts: int) -> float:
     return min(5.0 * 2 ** (attempts - 1), 1800.0)
 
 
-def mark_failed_attempt(
-    db: sqlite_utils.Database, delivery: Delivery, error: str, *, now: float | None = None
-) -> str:
+def mark_failed_attempt(db: sqlite_utils.Database, delivery: Delivery, error: str, *, now: float | None = None) -> str:
     """Record a failed attempt: schedule a retry, or keep it as failed after the last one. Returns the status."""
     now = time.time() if now is None else now
     if delivery.attempts >= MAX_ATTEMPTS:
@@ -132,8 +129,7 @@ def requeue(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = 
     """Put a delivery (usually a failed one) back in the queue for a fresh set of attempts."""
     now = time.time() if now is None else now
     cursor = db.execute(
-        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL"
-        " WHERE id = ?",
+        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL WHERE id = ?",
         [now, delivery_id],
     )
     return cursor.rowcount == 1
@@ -157,9 +153,7 @@ class QueueStats:
 def stats(db: sqlite_utils.Database, *, now: float | None = None) -> QueueStats:
     now = time.time() if now is None else now
     counts = dict(db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall())
-    oldest = db.execute(
-        "SELECT min(received_at) FROM deliveries WHERE status = 'pending'"
-    ).fetchone()[0]
+    oldest = db.execute("SELECT min(received_at) FROM deliveries WHERE status = 'pending'").fetchone()[0]
     return QueueStats(
         pending=counts.get(PENDING, 0),
         failed=counts.get(FAILED, 0),

@@ -13,8 +13,16 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from ladder_rules import facts as f
-from ladder_rules.facts import (Contribution, Facts, Holding, Person, PullRequestFacts, PullRequestSignal,
-                                Repository, Scope)
+from ladder_rules.facts import (
+    Contribution,
+    Facts,
+    Holding,
+    Person,
+    PullRequestFacts,
+    PullRequestSignal,
+    Repository,
+    Scope,
+)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -24,10 +32,9 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def parse_scope(text: str) -> Scope:
-    """"org", "org/repo" or "org/repo/path/inside" → Scope."""
+    """ "org", "org/repo" or "org/repo/path/inside" → Scope."""
     parts = text.split("/", 2)
-    return Scope(org=parts[0], repo=parts[1] if len(parts) > 1 else None,
-                 path=parts[2] if len(parts) > 2 else None)
+    return Scope(org=parts[0], repo=parts[1] if len(parts) > 1 else None, path=parts[2] if len(parts) > 2 else None)
 
 
 _ORG_REPOS = "repo_id IN (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)"
@@ -46,7 +53,8 @@ def _signals(
         by_pr[(repo_id, number)].append(PullRequestSignal(person, parse_time(at), f.REVIEW, url or "", state))
     for repo_id, number, person, at, url in db.execute(
         f"SELECT repo_id, pr_number, author_id, created_at, html_url FROM review_comments"
-        f" WHERE {where.format(number='pr_number')} AND author_id IS NOT NULL AND deleted_at IS NULL", params
+        f" WHERE {where.format(number='pr_number')} AND author_id IS NOT NULL AND deleted_at IS NULL",
+        params,
     ):
         by_pr[(repo_id, number)].append(PullRequestSignal(person, parse_time(at), f.REVIEW_COMMENT, url or ""))
     for repo_id, number, person, at, url, lgtm, approve in db.execute(
@@ -57,10 +65,12 @@ def _signals(
         at_time, url = parse_time(at), url or ""
         if lgtm:
             by_pr[(repo_id, number)].append(
-                PullRequestSignal(person, at_time, f.LGTM if lgtm > 0 else f.LGTM_CANCEL, url))
+                PullRequestSignal(person, at_time, f.LGTM if lgtm > 0 else f.LGTM_CANCEL, url)
+            )
         if approve:
             by_pr[(repo_id, number)].append(
-                PullRequestSignal(person, at_time, f.APPROVE if approve > 0 else f.APPROVE_CANCEL, url))
+                PullRequestSignal(person, at_time, f.APPROVE if approve > 0 else f.APPROVE_CANCEL, url)
+            )
         if not lgtm and not approve:
             by_pr[(repo_id, number)].append(PullRequestSignal(person, at_time, f.COMMENT, url))
     for signals in by_pr.values():
@@ -96,7 +106,8 @@ def load_pull_request(db: sqlite_utils.Database, repo_id: int, number: int) -> P
     """One pull request with its signals, as `load_facts` would read it (for incremental updates)."""
     row = db.execute(
         f"SELECT {_PR_COLUMNS} FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
-        " WHERE p.repo_id = ? AND p.number = ? AND p.created_at IS NOT NULL", [repo_id, number]
+        " WHERE p.repo_id = ? AND p.number = ? AND p.created_at IS NOT NULL",
+        [repo_id, number],
     ).fetchone()
     if row is None:
         return None
@@ -131,22 +142,34 @@ def load_facts(
     files: dict[int, list[str]] = defaultdict(list)
     for pr_id, path in db.execute(
         "SELECT pr_id, path FROM pull_request_files WHERE pr_id IN (SELECT p.id FROM pull_requests p"
-        " JOIN repositories r ON r.id = p.repo_id WHERE r.owner = ? COLLATE NOCASE)", [org]
+        " JOIN repositories r ON r.id = p.repo_id WHERE r.owner = ? COLLATE NOCASE)",
+        [org],
     ):
         files[pr_id].append(path)
 
     signals = _signals(db, _ORG_REPOS, [org])
     for row in db.execute(
         f"SELECT {_PR_COLUMNS} FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
-        " WHERE r.owner = ? COLLATE NOCASE AND p.created_at IS NOT NULL", [org]
+        " WHERE r.owner = ? COLLATE NOCASE AND p.created_at IS NOT NULL",
+        [org],
     ):
         pr_id, repo_id, number = row[0], row[1], row[3]
         facts.pull_requests[pr_id] = _pull_request(row, files.get(pr_id), signals.get((repo_id, number), []))
 
-    issues = _contributions(db, org, repos, "SELECT author_id, repo_id, number, created_at, html_url FROM issues"
-                            " WHERE is_pull_request = 0 AND created_at IS NOT NULL")
-    comments = _contributions(db, org, repos, "SELECT author_id, repo_id, issue_number, created_at, html_url"
-                              " FROM issue_comments WHERE is_pull_request = 0 AND deleted_at IS NULL")
+    issues = _contributions(
+        db,
+        org,
+        repos,
+        "SELECT author_id, repo_id, number, created_at, html_url FROM issues"
+        " WHERE is_pull_request = 0 AND created_at IS NOT NULL",
+    )
+    comments = _contributions(
+        db,
+        org,
+        repos,
+        "SELECT author_id, repo_id, issue_number, created_at, html_url"
+        " FROM issue_comments WHERE is_pull_request = 0 AND deleted_at IS NULL",
+    )
 
     ids = {login.lower(): person_id for person_id, login in db.execute("SELECT id, login FROM people")}
     holdings: dict[int, list[Holding]] = {}
@@ -165,7 +188,9 @@ def load_facts(
     ):
         if person_id in known:
             facts.people[person_id] = Person(
-                id=person_id, login=login, company=company,
+                id=person_id,
+                login=login,
+                company=company,
                 holdings=tuple(holdings.get(person_id, ())),
                 issues=tuple(issues.get(person_id, ())),
                 comments=tuple(comments.get(person_id, ())),
@@ -183,8 +208,9 @@ def _contributions(db: sqlite_utils.Database, org: str, repos: dict, select: str
     return out
 
 
-def holdings_by_login(db: sqlite_utils.Database, org: str, *, member_level: str | None = "member"
-                      ) -> dict[str, tuple[str, list[Holding]]]:
+def holdings_by_login(
+    db: sqlite_utils.Database, org: str, *, member_level: str | None = "member"
+) -> dict[str, tuple[str, list[Holding]]]:
     """Everyone who holds a level in `org`, by lower-cased login: (login as written, holdings).
 
     Read from the rosters directly, so people who hold a level but never acted are included."""
@@ -196,7 +222,8 @@ def holdings_by_login(db: sqlite_utils.Database, org: str, *, member_level: str 
     if member_level:
         for login, since in db.execute(
             "SELECT p.login, m.since FROM org_members m JOIN people p ON p.id = m.user_id"
-            " WHERE m.org = ? AND m.removed_at IS NULL", [org]
+            " WHERE m.org = ? AND m.removed_at IS NULL",
+            [org],
         ):
             entry = out.setdefault(login.lower(), (login, []))
             if not any(h.level == member_level for h in entry[1]):

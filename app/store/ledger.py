@@ -111,8 +111,7 @@ def write(conn, activity: Activity, now: str) -> None:
         conn.executemany(
             _REPOSITORIES,
             [
-                (r.id, r.full_name, r.owner, r.name, r.installation_id, r.default_branch,
-                 r.private, r.created_at)
+                (r.id, r.full_name, r.owner, r.name, r.installation_id, r.default_branch, r.private, r.created_at)
                 for r in activity.repositories
             ],
         )
@@ -133,13 +132,9 @@ def write(conn, activity: Activity, now: str) -> None:
     if activity.issue_comments:
         conn.executemany(_ISSUE_COMMENTS, [astuple(c) for c in activity.issue_comments])
     for comment_id in activity.deleted_review_comments:
-        conn.execute(
-            "UPDATE review_comments SET deleted_at = coalesce(deleted_at, ?) WHERE id = ?", [now, comment_id]
-        )
+        conn.execute("UPDATE review_comments SET deleted_at = coalesce(deleted_at, ?) WHERE id = ?", [now, comment_id])
     for comment_id in activity.deleted_issue_comments:
-        conn.execute(
-            "UPDATE issue_comments SET deleted_at = coalesce(deleted_at, ?) WHERE id = ?", [now, comment_id]
-        )
+        conn.execute("UPDATE issue_comments SET deleted_at = coalesce(deleted_at, ?) WHERE id = ?", [now, comment_id])
     for member in activity.org_members:
         if member.removed:
             conn.execute(
@@ -174,17 +169,13 @@ def record_installation(db: sqlite_utils.Database, payload: dict, *, now: str | 
     elif action == "suspend":
         db.execute("UPDATE installations SET suspended_at = ? WHERE id = ?", [now, inst["id"]])
     elif action in ("unsuspend", "created"):
-        db.execute(
-            "UPDATE installations SET suspended_at = NULL, deleted_at = NULL WHERE id = ?", [inst["id"]]
-        )
+        db.execute("UPDATE installations SET suspended_at = NULL, deleted_at = NULL WHERE id = ?", [inst["id"]])
 
 
 def remove_repositories(db: sqlite_utils.Database, repo_ids: list[int], *, now: str | None = None) -> None:
     """An installation lost access: the repositories' history stays, marked as no longer followed."""
     now = now or _stamp()
-    db.conn.executemany(
-        "UPDATE repositories SET removed_at = ? WHERE id = ?", [(now, repo_id) for repo_id in repo_ids]
-    )
+    db.conn.executemany("UPDATE repositories SET removed_at = ? WHERE id = ?", [(now, repo_id) for repo_id in repo_ids])
 
 
 def record_paths(db: sqlite_utils.Database, pr_id: int, paths: list[str]) -> None:

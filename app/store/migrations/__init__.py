@@ -19,9 +19,7 @@ class SchemaTooNew(Exception):
 
 
 def _load() -> list[str]:
-    files = sorted(
-        (f for f in resources.files(__package__).iterdir() if f.name.endswith(".sql")), key=lambda f: f.name
-    )
+    files = sorted((f for f in resources.files(__package__).iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     for number, f in enumerate(files, start=1):
         if not f.name.startswith(f"{number:04d}_"):
             raise RuntimeError(f"migration {f.name} is out of sequence: expected number {number:04d}")
