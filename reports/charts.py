@@ -59,7 +59,10 @@ BAR_HEIGHT = 12
 
 def progress_chart(requirements: Sequence[Requirement], title: str = "Progress per requirement") -> Markup:
     """A bar per requirement with a have/need number; requirements for people (sponsors) and
-    alternatives (one of …) are not numbers and are left out — the page lists them as text."""
+    alternatives (one of …) are not numbers and are left out — the page lists them as text.
+    Nothing at all (empty markup) when no requirement has a number."""
+    if not any(req.measured for req in requirements):
+        return Markup("")
     bars, y = [], 0.0
     for req in requirements:
         if not req.measured:

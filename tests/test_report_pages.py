@@ -233,3 +233,37 @@ def test_csv_cells_are_not_formulas():
     table = Table("People", ["Person", "Note"], [['=HYPERLINK("http://x")', "-3"], ["@SUM(A1)", 7]])
     out = render(Report("r", tables=[table]), "csv")
     assert out.splitlines() == ["Person,Note", '"\'=HYPERLINK(""http://x"")",\'-3', "'@SUM(A1),7"]
+
+
+def test_reports_draw_their_charts_with_the_org_and_time_in_the_header(tmp_path):
+    from app.store import open_database
+    from reports.cohort import cohort_report
+    from reports.person import person_report
+    from tests.read_side_db import build
+
+    db = open_database(build(tmp_path / "ladder.db"))
+    now = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    page = render(cohort_report(db, "api-reviewers", now=now), "html")
+    # alice graduated, bob is ready, dora has no activity.
+    assert re.findall(r'data-stage="(\w+)" data-count="(\d+)"', page) == [
+        ("working", "3"),
+        ("ready", "2"),
+        ("promoted", "1"),
+    ]
+    assert (
+        '<span class="org">acme</span> · generated <time class="generated" datetime="2026-11-20T09:30:00+00:00">'
+        in page
+    )
+    page = render(person_report(db, "alice"), "html")
+    # alice's working evaluation (approver) is drawn; the level she was promoted to is not.
+    assert [(g["label"], g["have"], g["need"]) for g in groups(page, "requirement")] == [
+        ("Reviewer for 3 months", "10", "92"),
+        ("Primary reviewer for at least 10 PRs to acme/api", "4", "10"),
+    ]
+    assert '<span class="org">acme</span>' in page
+
+
+def test_no_progress_chart_without_a_number():
+    assert progress_chart([Requirement("Sponsored by 2 approvers", "sponsors", None, None, None)]) == ""
+    page = person_html(person_page())
+    assert page.count('<svg class="chart progress"') == 1  # the promoted level has no requirement to draw
