@@ -141,7 +141,7 @@ def activity_chart(
 
     Events before `start` or after `end` are not counted: the chart is about the range. The x axis
     runs from the beginning of `start` to the end of `end`; an event is drawn at the beginning of its
-    day, and the lines stop at the end of today."""
+    day, and the lines stop at the end of today (or of a later event)."""
     if end < start:
         raise ValueError(f"the range ends ({end}) before it starts ({start})")
     left, top, plot_h = PLOT["left"], PLOT["top"], PLOT["height"]
@@ -152,7 +152,6 @@ def activity_chart(
     def x(d: date) -> float:
         return left + plot_w * (d - start).days / span
 
-    drawn_until = min(today, end)
     running = [_running(s.dates, start, end) for s in series]
     largest = max((r[-1][1] for r in running if r), default=0)
     step = _nice_step(max(largest, 1))
@@ -167,8 +166,10 @@ def activity_chart(
         path = [f"M{number(x(start))} {number(y(0))}"]
         for d, total in points:
             path.append(f"H{number(x(d))}V{number(y(total))}")
-        if drawn_until >= start:
-            path.append(f"H{number(x(drawn_until + timedelta(days=1)))}")  # to the end of that day
+        # On to the end of today, or of the last event when the data runs past today; never past the range.
+        until = min(end, max([today, *(d for d, _ in points)]))
+        if until >= start:
+            path.append(f"H{number(x(until + timedelta(days=1)))}")
         column = i % 2
         legend = (left + column * plot_w / 2, legend_y + (i // 2) * LINE)
         lines.append(

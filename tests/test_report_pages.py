@@ -8,6 +8,8 @@ import re
 from datetime import date, datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reports.charts import activity_chart, funnel_chart, progress_chart
 from reports.formats import Link, Progress, Report, Table, render
@@ -108,8 +110,8 @@ def test_activity_chart_points_path_and_marks():
 def test_activity_chart_before_the_term_and_a_bad_range():
     svg = activity_chart([Series("alice", (date(2026, 9, 3),))], START, END, date(2026, 8, 1))
     assert '<g class="today"' not in svg  # today is outside the range: no mark
-    # One event on 3 Sep (day 2: 34 + 358·2/91), scale 0–1; nothing is drawn past it.
-    assert re.findall(r'<path d="([^"]+)"', svg) == ["M34 172H41.87V22"]
+    # One event on 3 Sep (day 2: 34 + 358·2/91), scale 0–1; the line stops at the end of its day.
+    assert re.findall(r'<path d="([^"]+)"', svg) == ["M34 172H41.87V22H45.8"]
     with pytest.raises(ValueError, match="ends"):
         activity_chart([], END, START, TODAY)
 
@@ -267,3 +269,34 @@ def test_no_progress_chart_without_a_number():
     assert progress_chart([Requirement("Sponsored by 2 approvers", "sponsors", None, None, None)]) == ""
     page = person_html(person_page())
     assert page.count('<svg class="chart progress"') == 1  # the promoted level has no requirement to draw
+
+
+@given(
+    st.lists(st.dates(min_value=date(2026, 7, 1), max_value=date(2027, 1, 31)), max_size=40),
+    st.dates(min_value=date(2026, 7, 1), max_value=date(2027, 1, 31)),
+)
+def test_activity_chart_counts_every_event_in_the_range_once(dates, today):
+    svg = activity_chart([Series("alice", tuple(dates))], START, END, today)
+    series = groups(svg, "series")[0]
+    points = [(date.fromisoformat(d), int(n)) for d, n in (p.split(":") for p in series["points"].split())]
+    inside = sorted(d for d in dates if START <= d <= END)
+    assert [d for d, _ in points] == sorted(set(inside))
+    assert [n for _, n in points] == [sum(1 for d in inside if d <= day) for day, _ in points]
+    assert int(series["total"]) == len(inside)
+    # The step line never goes back in time or down, and stays inside the plot.
+    path = re.search(r'<g class="series".*?<path d="([^"]+)"', svg, re.S).group(1)
+    xs = [float(v) for v in re.findall(r"[MH]([\d.]+)", path)]
+    ys = [float(v) for v in re.findall(r"(?:M[\d.]+ |V)([\d.]+)", path)]
+    assert xs == sorted(xs) and all(34 <= x <= 392 for x in xs)
+    assert ys == sorted(ys, reverse=True) and all(22 <= y <= 172 for y in ys)
+
+
+@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 500), st.text(max_size=120)), min_size=1, max_size=8))
+def test_progress_chart_draws_what_it_is_given(bars):
+    requirements = [Requirement(text, "count", have, need, have >= need) for have, need, text in bars]
+    svg = progress_chart(requirements)
+    drawn = groups(svg, "requirement")
+    assert [(int(g["have"]), int(g["need"])) for g in drawn] == [(have, need) for have, need, _ in bars]
+    fills = [float(attrs(t)["width"]) for t in re.findall(r'<rect class="fill"[^>]*>', svg)]
+    assert fills == [pytest.approx(300 * min(have, need) / need, abs=0.005) for have, need, _ in bars]
+    assert "<script" not in svg
