@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
+from reports.markdown import day
 from reports.templating import markup, number
 from reports.views import Funnel, Requirement, Series
 
@@ -110,6 +111,7 @@ class _Tick:
     anchor: str  # text-anchor
 
 
+AXIS_FONT = 11
 LEGEND_CHARS = 22  # a legend entry is half the width, with its count after the label
 PLOT = {"left": 34.0, "right": 8.0, "top": 22.0, "height": 150.0}
 
@@ -185,14 +187,8 @@ def activity_chart(
             )
         )
     y_ticks = [(y(v), str(v)) for v in range(0, y_max + 1, step)]
-    x_ticks = [_Tick(left, _short_day(start), "start"), _Tick(left + plot_w, _short_day(end), "end")]
-    month = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    while month <= end:
-        at = x(month)
-        # A month is labelled when it is clear of the labels at the ends (about 44 units each).
-        if at - left > 60 and left + plot_w - at > 60:
-            x_ticks.append(_Tick(at, f"{month:%b}", "middle"))
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    x_ticks = [_Tick(left, day(start), "start"), _Tick(left + plot_w, day(end), "end")]
+    x_ticks += _between(start, end, x, free=(left + _width(day(start)), left + plot_w - _width(day(end))))
     today_x = x(today + timedelta(days=1)) if start <= today <= end else None  # where the lines stop
     rows = (len(series) + 1) // 2
     return markup(
@@ -209,13 +205,30 @@ def activity_chart(
         x_ticks=x_ticks,
         today=today,
         today_x=today_x,
+        axis_font=AXIS_FONT,
         start=start,
         end=end,
     )
 
 
-def _short_day(d: date) -> str:
-    return f"{d.day} {d:%b}"
+def _width(label: str) -> float:
+    return 0.6 * AXIS_FONT * len(label)  # roughly, for the system sans at AXIS_FONT
+
+
+def _between(start: date, end: date, x, free: tuple[float, float]) -> list[_Tick]:
+    """Labels between the range's ends: the first of each month (of each year on a range longer
+    than eight months), each where it keeps clear of the labels before and after it."""
+    yearly = (end - start).days > 240
+    out, clear_from = [], free[0] + 6
+    when = date(start.year + 1, 1, 1) if yearly else date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    while when <= end:
+        label = str(when.year) if yearly else (f"{when:%b}" if when.month != 1 else f"{when:%b %Y}")
+        at, half = x(when), _width(label) / 2
+        if at - half >= clear_from and at + half <= free[1] - 6:
+            out.append(_Tick(at, label, "middle"))
+            clear_from = at + half + 6
+        when = date(when.year + 1, 1, 1) if yearly else date(when.year + when.month // 12, when.month % 12 + 1, 1)
+    return out
 
 
 # --- the cohort funnel -------------------------------------------------------------------------------

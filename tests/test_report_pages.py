@@ -98,13 +98,19 @@ def test_activity_chart_points_path_and_marks():
     ]
     x_labels = re.findall(r'<text class="x-label" x="([\d.]+)" y="188" text-anchor="(\w+)"[^>]*>([^<]*)</text>', svg)
     assert x_labels == [
-        ("34", "start", "1 Sep"),
-        ("392", "end", "30 Nov"),
+        ("34", "start", "1 Sep 2026"),
+        ("392", "end", "30 Nov 2026"),
         ("152.02", "middle", "Oct"),
         ("273.98", "middle", "Nov"),
     ]
     today = re.search(r'<g class="today" data-date="2026-11-20">\s*<line x1="([\d.]+)"', svg)
     assert today.group(1) == "352.66"
+
+
+def test_activity_chart_labels_years_on_a_long_range():
+    svg = activity_chart([], date(2024, 1, 5), END, TODAY)
+    labels = re.findall(r'<text class="x-label"[^>]*>([^<]*)</text>', svg)
+    assert labels == ["5 Jan 2024", "30 Nov 2026", "2025", "2026"]
 
 
 def test_activity_chart_before_the_term_and_a_bad_range():
