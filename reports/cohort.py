@@ -17,9 +17,11 @@ from datetime import date, datetime, timezone
 
 import sqlite_utils
 
+from reports.charts import funnel_chart
 from reports.formats import Progress, Report, Table
 from reports.markdown import day
 from reports.person import activity, checkins, evaluations, find_person, met_count, parse_time, readiness_rows
+from reports.views import Funnel
 
 RETENTION_MONTHS = (3, 6, 12)
 
@@ -231,4 +233,6 @@ def cohort_report(
     }
     for m in data["mentees"]:
         m["active_after"] = {str(k): v for k, v in m["active_after"].items()}
-    return Report(f"Cohort {cohort['name']}", summary, [table], data=data)
+    reached_ready = sum(1 for m in mentees if m["graduated"] or m["state"] in ("ready", "approved", "promoted"))
+    funnel = funnel_chart(Funnel(total, reached_ready, len(graduates)), f"{cohort['name']}: working → ready → promoted")
+    return Report(f"Cohort {cohort['name']}", summary, [table], data=data, org=org, generated_at=now, charts=[funnel])

@@ -3,8 +3,10 @@
 Every report (cohort, person, org) is built once as a `Report` — a title, summary facts, tables and
 the structured data behind them — and each writer turns that into one format:
 
-- `md`: headings, a summary list and Markdown tables (for a GitHub issue or a wiki page);
-- `html`: one standalone page, no scripts, no external files;
+- `md`: headings, a summary list and Markdown tables (for a GitHub issue or a wiki page); every value
+  goes through `app.user_text` (no raw HTML, marker or @mention from people's text; links only to http(s));
+- `html`: one standalone page from `templates/report.html` (autoescaped; no scripts, no external files;
+  tables reflow on a phone), with the report's charts;
 - `csv`: the report's first table (one row per mentee / requirement / person), for spreadsheets;
 - `json`: `Report.data`, the full structured result, for other programs.
 """
@@ -15,8 +17,14 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from html import escape
+from datetime import datetime, timezone
 from typing import Any
+
+from markupsafe import Markup
+
+from app.user_text import markdown_link, user_text
+from reports import templating
+from reports.views import Header
 
 FORMATS = ("md", "html", "csv", "json")
 
@@ -58,6 +66,9 @@ class Report:
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)  # the JSON form
+    org: str | None = None  # the organisation(s) it is about, in the HTML page's header
+    generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    charts: list[Markup] = field(default_factory=list)  # SVG (reports.charts), drawn in HTML only
 
 
 def render(report: Report, fmt: str) -> str:
@@ -72,80 +83,60 @@ def _text(value: Any) -> str:
 
 
 def _md_cell(value: Any) -> str:
+    """A table cell or summary value: people's text shown as text, a link only to a web address."""
     if isinstance(value, Link):
-        text = f"[{value.text}]({value.url})"
-    else:
-        text = _text(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+        return markdown_link(value.text, value.url)
+    return user_text(value)
 
 
 def to_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", ""]
+    lines = [f"# {user_text(report.title)}", ""]
     if report.summary:
-        lines += [f"- **{label}:** {value}" for label, value in report.summary]
+        lines += [f"- **{user_text(label)}:** {_md_cell(value)}" for label, value in report.summary]
         lines.append("")
     for table in report.tables:
-        lines += [f"## {table.title}", ""]
+        lines += [f"## {user_text(table.title)}", ""]
         if not table.rows:
-            lines += [f"_{table.empty}_", ""]
+            lines += [f"_{user_text(table.empty)}_", ""]
             continue
-        lines.append("| " + " | ".join(table.columns) + " |")
+        lines.append("| " + " | ".join(user_text(c) for c in table.columns) + " |")
         lines.append("|" + "---|" * len(table.columns))
         lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in table.rows]
         lines.append("")
     if report.notes:
-        lines += [f"> {note}" for note in report.notes]
+        lines += [f"> {user_text(note)}" for note in report.notes]
         lines.append("")
     return "\n".join(lines)
 
 
-STYLE = """
-body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1100px;
-padding:20px 28px;color:#1f2328}
-h1{font-size:22px}h2{font-size:17px;margin-top:28px}dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}
-dt{color:#59636e}dd{margin:0}table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:6px 8px;border-top:1px solid #eaeef2;vertical-align:top}th{font-size:13px;color:#59636e}
-.bar{display:inline-block;width:90px;height:8px;background:#eaeef2;border-radius:4px;overflow:hidden;margin-left:6px}
-.bar i{display:block;height:100%;background:#1f883d}.muted{color:#59636e}blockquote{color:#59636e;margin:16px 0}
-"""
-
-
-def _html_cell(value: Any) -> str:
+def _html_cell(value: Any) -> tuple[str, Any]:
+    """(kind, value) for the template: a bar for a have/need, a link, or text."""
     if isinstance(value, Progress):
-        if value.have is None or not value.need:
-            return escape(str(value))
-        width = min(100, round(100 * max(0, min(value.have, value.need)) / value.need))
-        return (
-            f'{value.have}/{value.need}<span class=bar role=progressbar aria-valuenow="{value.have}" '
-            f'aria-valuemin="0" aria-valuemax="{value.need}"><i style="width:{width}%"></i></span>'
-        )
+        return ("progress", value)
     if isinstance(value, Link):
-        return f'<a href="{escape(value.url)}">{escape(value.text)}</a>'
-    return escape(_text(value))
+        return ("link", value)
+    return ("text", _text(value))
 
 
 def to_html(report: Report) -> str:
-    parts = [
-        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(report.title)}</title>"
-        f"<style>{STYLE}</style></head><body><h1>{escape(report.title)}</h1>"
+    """One standalone page: no script, no external file, every value escaped by the template."""
+    tables = [
+        {
+            "title": t.title,
+            "columns": t.columns,
+            "empty": t.empty,
+            "rows": [[_html_cell(v) for v in row] for row in t.rows],
+        }
+        for t in report.tables
     ]
-    if report.summary:
-        parts.append(
-            "<dl>"
-            + "".join(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in report.summary)
-            + "</dl>"
-        )
-    for table in report.tables:
-        parts.append(f"<h2>{escape(table.title)}</h2>")
-        if not table.rows:
-            parts.append(f"<p class=muted>{escape(table.empty)}</p>")
-            continue
-        parts.append("<table><tr>" + "".join(f"<th>{escape(c)}</th>" for c in table.columns) + "</tr>")
-        parts += ["<tr>" + "".join(f"<td>{_html_cell(v)}</td>" for v in row) + "</tr>" for row in table.rows]
-        parts.append("</table>")
-    parts += [f"<blockquote>{escape(note)}</blockquote>" for note in report.notes]
-    parts.append("</body></html>\n")
-    return "".join(parts)
+    header = Header(report.title, report.org, report.generated_at)
+    return templating.render("report.html", header=header, report=report, tables=tables, charts=report.charts)
+
+
+def _csv_cell(value: Any) -> str:
+    """Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is kept text with a `'`."""
+    text = _text(value)
+    return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def to_csv(report: Report) -> str:
@@ -153,8 +144,8 @@ def to_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     if report.tables:
         table = report.tables[0]
-        writer.writerow(table.columns)
-        writer.writerows([[_text(v) for v in row] for row in table.rows])
+        writer.writerow([_csv_cell(c) for c in table.columns])
+        writer.writerows([[_csv_cell(v) for v in row] for row in table.rows])
     return out.getvalue()
 
 

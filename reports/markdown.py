@@ -1,11 +1,15 @@
 """Markdown pieces shared by what Ladder writes on GitHub: requirement tables, evidence, dates.
 
 Everything here reads a stored evaluation (`Evaluation.to_dict()`), never the ledger or GitHub.
+Descriptions come from an organisation's ladder file and URLs from stored data: each goes through
+`app.user_text` (text shown as text; a link only to an http(s) address).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+
+from app.user_text import markdown_link, user_text
 
 EVIDENCE_SHOWN = 30  # links listed per requirement; the rest are counted
 
@@ -55,7 +59,7 @@ def progress_cell(req: dict) -> str:
         return "for people to confirm"
     if kind in ("any", "at_least"):
         parts = [
-            f"{check(c.get('met'))} {c['description']} ({c.get('have')}/{c.get('need')})"
+            f"{check(c.get('met'))} {user_text(c['description'])} ({c.get('have')}/{c.get('need')})"
             for c in req.get("children", [])
         ]
         return "<br>".join(parts)
@@ -67,7 +71,7 @@ def progress_cell(req: dict) -> str:
 def requirements_table(evaluation: dict) -> str:
     rows = ["| | Requirement | Progress |", "|---|---|---|"]
     for req in leaves(evaluation["requirements"]):
-        rows.append(f"| {check(req.get('met'))} | {req['description']} | {progress_cell(req)} |")
+        rows.append(f"| {check(req.get('met'))} | {user_text(req['description'])} | {progress_cell(req)} |")
     return "\n".join(rows)
 
 
@@ -77,19 +81,19 @@ def still_to_do(evaluation: dict) -> list[str]:
     for req in leaves(evaluation["requirements"]):
         if req.get("met") is not False:
             continue
-        have, need = req.get("have"), req.get("need")
+        have, need, words = req.get("have"), req.get("need"), req["description"]
         if req.get("kind") == "tenure":
-            out.append(f"{req['description']}: {progress_cell(req)}.")
+            out.append(f"{user_text(words)}: {progress_cell(req)}.")
         elif have is not None and need is not None and req.get("kind") == "count":
-            out.append(f"{need - have} more: {req['description'][0].lower()}{req['description'][1:]}.")
+            out.append(f"{need - have} more: {user_text(words[:1].lower() + words[1:])}.")
         else:
-            out.append(f"{req['description']}.")
+            out.append(f"{user_text(words)}.")
     return out
 
 
 def _evidence_link(item: dict) -> str:
     words = KIND_WORDS.get(item.get("kind"), item.get("kind") or "link")
-    return f"[{words}]({item['url']})" if item.get("url") else words
+    return markdown_link(words, item.get("url"))
 
 
 def evidence_section(evaluation: dict) -> str:
@@ -105,7 +109,7 @@ def evidence_section(evaluation: dict) -> str:
         lines = [f"- {_evidence_link(e)} · {day(e.get('date'))}" for e in items[:EVIDENCE_SHOWN]]
         if len(items) > EVIDENCE_SHOWN:
             lines.append(f"- … and {len(items) - EVIDENCE_SHOWN} more")
-        blocks.append(f"**{req['description']}** ({len(items)})\n\n" + "\n".join(lines))
+        blocks.append(f"**{user_text(req['description'])}** ({len(items)})\n\n" + "\n".join(lines))
     if not blocks:
         return ""
     return "<details><summary>Evidence: what was counted</summary>\n\n" + "\n\n".join(blocks) + "\n\n</details>"

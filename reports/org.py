@@ -130,4 +130,4 @@ def org_report(db: sqlite_utils.Database, org: str, *, now: datetime | None = No
         "outbox": outbox,
         "generated_at": now.isoformat(),
     }
-    return Report(name, summary, [people, cohorts, readiness], data=data)
+    return Report(name, summary, [people, cohorts, readiness], data=data, org=name, generated_at=now)

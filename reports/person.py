@@ -8,9 +8,11 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from reports.charts import progress_chart
 from reports.effects import effect_row
 from reports.formats import Link, Progress, Report, Table
 from reports.markdown import day, leaves
+from reports.views import requirements_of
 
 # (words, table, person column, time column, extra condition): what counts as activity in the ledger.
 ACTIVITY = (
@@ -205,7 +207,13 @@ def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = No
         "checkins": done_checkins,
         "effects": effects,
     }
-    return Report(f"@{login}", summary, [requirements, levels, checkin_table, effect_table], data=data)
+    charts = [
+        progress_chart(requirements_of(e), f"@{login}: progress toward {e['level']} in {e['scope']}")
+        for e in evals
+        if e["state"] != "promoted"
+    ]
+    tables = [requirements, levels, checkin_table, effect_table]
+    return Report(f"@{login}", summary, tables, data=data, org=", ".join(orgs) or None, charts=charts)
 
 
 def config_of(db: sqlite_utils.Database, org: str) -> dict:

@@ -268,7 +268,7 @@ async def test_an_organisation_in_dry_run_sees_every_planned_write_and_github_se
     assert out.count("dry-run: recorded, not sent") == 2
     async with world.service.session.get(world.service.url("/")) as resp:
         page = await resp.text()
-    assert page.count("<tr class=effect data-status=planned>") == 2
+    assert page.count('<tr class="effect" data-status="planned">') == 2
 
 
 async def test_a_command_refused_for_a_broken_ladder_yml_says_what_is_wrong(world):
