@@ -574,7 +574,9 @@ class _Reader(Reader):
         allowed = ROSTER_KEYS[kind]
         for key, line in node.key_lines.items():
             if key not in allowed and key in ("list", "group", "path"):
-                self.error(line, f"`{key}` does not apply to a `{kind}` roster (its keys: {', '.join(allowed)}).")
+                self.error(
+                    line, f"`{key}` does not apply to a roster of kind `{kind}` (its keys: {', '.join(allowed)})."
+                )
         self.check_keys(node, ("kind", "list", "group", "path"), what)
         if kind == "owners" and "list" not in node.value:
             self.error(node.line, f"{what} needs `list` (reviewers or approvers).")

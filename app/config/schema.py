@@ -325,10 +325,10 @@ class _Reader(Reader):
         if value is MISSING:
             return value
         if value.startswith("@"):
-            self.error(y.line, f"{what} `{value}`: write GitHub logins without the `@`.")
+            self.error(y.line, f"`{value}` in {what}: write GitHub logins without the `@`.")
             return MISSING
         if not _LOGIN.match(value):
-            self.error(y.line, f"{what} `{value}` is not a GitHub login (letters, digits and single hyphens).")
+            self.error(y.line, f"`{value}` in {what} is not a GitHub login (letters, digits and single hyphens).")
             return MISSING
         return value
 
@@ -344,7 +344,7 @@ class _Reader(Reader):
         out: list[tuple[str, int]] = []
         seen: dict[str, int] = {}
         for item in items:
-            value = self.login(item, f"Each of {what}")
+            value = self.login(item, what)
             if value is MISSING:
                 continue
             if value.lower() in seen:
