@@ -60,7 +60,11 @@ def test_the_five_built_in_ladders_load_and_cite_their_source():
 
 def test_kubernetes_numbers():
     assert levels("kubernetes") == {
-        "member": [("merged_prs", 1)],
+        "member": [
+            ("merged_prs", 1),
+            ("contributions", 10, "in the last 6 months"),
+            ("tenure", "first contribution", "1 month", None),
+        ],
         "reviewer": [
             ("tenure", "member", "3 months", None),
             ("primary_reviews", 5),
