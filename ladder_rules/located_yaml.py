@@ -31,6 +31,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml import nodes as yaml_nodes
 
 MAX_DEPTH = 50  # deeper than any of Ladder's files needs; guards the readers' recursion
+MAX_FLOW_DEPTH = 100  # `[[[…` deeper than this is refused before parsing: ruamel's cost grows as its square
 MAX_VALUES = 100_000  # values after expanding aliases; the largest real file has a few hundred
 MAX_TEXT = 400  # characters shown of a value in a message
 
@@ -136,6 +137,16 @@ def compose(text: str, filename: str) -> tuple[Node | None, list[LocatedError]]:
     """The document as `Node`s (None for an empty one), or its YAML syntax error, explained, at its line."""
     text = normalise_newlines(text)
     lines = _Lines(text)
+    too_deep = _flow_too_deep(text)
+    if too_deep is not None:
+        line = lines.of(too_deep)
+        return None, [
+            LocatedError(
+                filename,
+                line,
+                f"Line {line} nests `[` or `{{` more than {MAX_FLOW_DEPTH} levels deep, too deep to be read.",
+            )
+        ]
     try:
         with warnings.catch_warnings():  # a reused anchor is legal YAML; ruamel would print a warning
             warnings.simplefilter("ignore")
@@ -152,6 +163,37 @@ def compose(text: str, filename: str) -> tuple[Node | None, list[LocatedError]]:
     builder = _Builder(filename, lines)
     node = builder.build(root, 0, None)
     return node, builder.problems
+
+
+_FLOW_CHARS = re.compile(r"[\[\]{}'\"#]")
+
+
+def _flow_too_deep(text: str) -> int | None:
+    """Where `[`/`{` nesting first passes MAX_FLOW_DEPTH (skipping quoted text and comments), or None.
+    One pass over the text, so a hostile file costs no more than its length."""
+    depth = 0
+    i = 0
+    while True:
+        m = _FLOW_CHARS.search(text, i)
+        if m is None:
+            return None
+        char, at = m.group(), m.start()
+        before = text[at - 1] if at else "\n"
+        if char in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                return at
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        elif char == "#" and before in " \t\n":
+            end = text.find("\n", at)
+            i = len(text) if end < 0 else end
+            continue
+        elif char in "'\"" and before in " \t\n[{,:-":  # a quote opens a scalar only where a token starts
+            end = text.find(char, at + 1)
+            i = len(text) if end < 0 else end + 1
+            continue
+        i = at + 1
 
 
 class _Builder:
