@@ -741,7 +741,7 @@ def merge_parts(base: Parts, override: Parts) -> Parts:
             values[key] = value
         if key == "cohorts":
             targets = override.targets
-    return Parts(values, origin, None, True, invalid, targets)
+    return Parts(values, origin, None, base.readable and override.readable, invalid, targets)
 
 
 def build_config(
