@@ -1,7 +1,9 @@
 """The ladder file format: read a ladder YAML into a `Ladder`, or say where and why it is wrong.
 
-The format is documented in docs/ladder-format.md. Every error carries the file, the 1-based line and
-one sentence; `check_ladder_file` gathers all of them, `load_ladder` raises the first.
+The format is documented in docs/ladder-format.md. Every error is a `LadderError` (the located-YAML
+error of ladder_rules/located_yaml.py, shared with `ladder.yml`) with the file, the 1-based line and one
+sentence; `read_ladder` and `check_ladder_file` gather all of them in one pass, `load_ladder` raises the
+first.
 """
 
 from __future__ import annotations
@@ -11,8 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ladder_rules.located_yaml import (
+    MISSING,
+    Duration,
+    LocatedError,
+    Node,
+    Reader,
+    compose,
+    hint,
+    show,
+    sort_problems,
+)
 
 # Metrics a count requirement may name (their meaning: ladder_rules/metrics.py and docs/ladder-format.md).
 METRICS = (
@@ -29,37 +40,15 @@ METRICS = (
 )
 PR_METRICS = frozenset(METRICS) - {"issues", "comments", "contributions"}
 SCOPE_KINDS = ("org", "repository", "path")
-ROSTER_KINDS = ("org_members", "owners", "owners_alias", "codeowners", "file")
+# Roster kinds Ladder has a reader (and writer) for; a ladder naming another is a format error, never silence.
+ROSTER_KINDS = ("org_members", "owners", "owners_alias", "codeowners")
 OWNERS_LISTS = ("reviewers", "approvers")
 INACTIVITY_ACTIONS = ("remove", "emeritus")
 APPROVALS = ("one", "majority", "all")
 CHECK_FIRST_CONTRIBUTION = "first contribution"
 
 
-class LadderError(Exception):
-    """A ladder file is wrong at `line` (1-based) of `filename`, for the reason in `message`."""
-
-    def __init__(self, filename: str, line: int, message: str):
-        super().__init__(f"{filename}:{line}: {message}")
-        self.filename = filename
-        self.line = line
-        self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class Duration:
-    """A span written as "3 months", "1 year", "2 weeks" or "5 days"."""
-
-    months: int = 0
-    days: int = 0
-
-    def __str__(self) -> str:
-        if self.months:
-            if self.months % 12 == 0:
-                years = self.months // 12
-                return f"{years} year" + ("s" if years != 1 else "")
-            return f"{self.months} month" + ("s" if self.months != 1 else "")
-        return f"{self.days} day" + ("s" if self.days != 1 else "")
+LadderError = LocatedError  # the name ladder code has always used for a problem in a ladder file
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +174,10 @@ class Inactivity:
 class Roster:
     """Where holding the level is written down."""
 
-    kind: str  # org_members | owners | owners_alias | codeowners | file
+    kind: str  # one of ROSTER_KINDS
     list: str | None = None  # OWNERS list: reviewers | approvers
     group: str | None = None  # OWNERS_ALIASES group name, may contain {scope}
-    path: str | None = None  # file path (peribolos org.yaml, CODEOWNERS, a members file)
+    path: str | None = None  # file path (peribolos org.yaml, CODEOWNERS)
 
     def to_dict(self) -> dict:
         return {
@@ -241,311 +230,256 @@ class Ladder:
 
 # --- reading ---------------------------------------------------------------------------------------
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$", re.I)
-_WINDOW_MONTHS = re.compile(r"^\s*(?:last\s+)?(\d+)\s*(month|year)s?\s*$", re.I)
+_WINDOW_MONTHS = re.compile(r"(?:last +)?(\d{1,4}) *(month|year)s?", re.I)
+HEADS = (*METRICS, "tenure", "all", "any", "of", "sponsors")  # what a requirement is
+MODIFIERS = ("window", "substantial", "merged", "scope", "name", "at_least", "or_fraction_of_project_age")
+LADDER_KEYS = ("ladder", "title", "source", "notes", "levels")
+LEVEL_KEYS = ("title", "scope", "requires", "sponsors", "checklist", "decision", "stay", "inactivity", "roster")
+SPONSOR_KEYS = ("count", "level", "where", "distinct_companies", "phrases")
+DECISION_KEYS = ("by", "approvals", "objection_window_days", "all_approve_skips_window")
+# the keys each roster kind reads; any other is reported rather than ignored
+ROSTER_KEYS = {
+    "org_members": ("kind", "path"),  # peribolos org.yaml, `path` may hold {org}
+    "owners": ("kind", "list"),
+    "owners_alias": ("kind", "group", "list"),
+    "codeowners": ("kind", "path"),
+}
+_HEAD_TEXT = "a metric name, `tenure`, `all`, `any`, `at_least`/`of` or `sponsors`"
 
 
-class _Reader:
-    """Walks the parsed YAML, builds the model, and records every error with its line."""
+class _Reader(Reader):
+    """Walks the composed YAML, builds the model, and records every error with its line. The level names
+    are known before any level is read, so a rule naming a level is checked where it is written."""
 
     def __init__(self, filename: str):
-        self.filename = filename
-        self.errors: list[LadderError] = []
+        super().__init__(filename)
+        self.names: list[str] = []
+        self.current = 0  # index of the level being read
 
-    def error(self, line: int, message: str) -> None:
-        self.errors.append(LadderError(self.filename, line, message))
+    # --- names of levels ---
 
-    # line helpers: ruamel keeps 0-based (line, column) for keys, values and items
-    @staticmethod
-    def key_line(node: Any, key: Any, default: int) -> int:
-        try:
-            return node.lc.key(key)[0] + 1
-        except Exception:
-            return default
-
-    @staticmethod
-    def value_line(node: Any, key: Any, default: int) -> int:
-        try:
-            return node.lc.value(key)[0] + 1
-        except Exception:
-            return default
-
-    @staticmethod
-    def item_line(node: Any, index: int, default: int) -> int:
-        try:
-            return node.lc.item(index)[0] + 1
-        except Exception:
-            return default
-
-    @staticmethod
-    def node_line(node: Any, default: int) -> int:
-        try:
-            return node.lc.line + 1
-        except Exception:
-            return default
-
-    def check_keys(self, node: CommentedMap, allowed: set[str], where: str, line: int) -> None:
-        for key in node:
-            if key not in allowed:
-                self.error(
-                    self.key_line(node, key, line),
-                    f"Unknown key `{key}` in {where}; expected one of: {', '.join(sorted(allowed))}.",
-                )
-
-    def text(self, node: CommentedMap, key: str, where: str, line: int, required: bool = False) -> str | None:
-        if key not in node:
-            if required:
-                self.error(line, f"{where} needs `{key}`.")
-            return None
-        value = node[key]
-        if not isinstance(value, str) or not value.strip():
-            self.error(self.value_line(node, key, line), f"`{key}` in {where} must be a non-empty text.")
-            return None
-        return str(value)
-
-    def integer(self, node: CommentedMap, key: str, where: str, line: int, minimum: int = 0) -> int | None:
-        value = node[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+    def level_name(self, node: Node, what: str, *, below: bool = False) -> Any:
+        value = self.text(node, what)
+        if value is MISSING:
+            return value
+        if value not in self.names:
             self.error(
-                self.value_line(node, key, line),
-                f"`{key}` in {where} must be a whole number of at least {minimum}, not {value!r}.",
+                node.line,
+                f"{what} names level `{value}`, which this ladder does not have (levels: {', '.join(self.names)})."
+                f"{hint(value, self.names)}",
             )
-            return None
-        return int(value)
-
-    def boolean(self, node: CommentedMap, key: str, where: str, line: int) -> bool:
-        value = node.get(key, False)
-        if not isinstance(value, bool):
-            self.error(self.value_line(node, key, line), f"`{key}` in {where} must be true or false.")
-            return False
+            return MISSING
+        if below and self.names.index(value) >= self.current:
+            self.error(node.line, f"{what} must name a level below `{self.names[self.current]}`.")
+            return MISSING
         return value
 
-    def text_list(self, value: Any, key: str, where: str, line: int) -> tuple[str, ...]:
-        if isinstance(value, str):
-            return (value,)
-        if isinstance(value, list) and value and all(isinstance(x, (str, int)) and str(x) for x in value):
-            return tuple(str(x) for x in value)
-        self.error(line, f"`{key}` in {where} must be a text or a non-empty list of texts.")
-        return ()
+    def level_names(self, node: Node, what: str) -> Any:
+        """One level or a non-empty list of them."""
+        items = [node] if node.kind in ("str", "int") else node.value if node.kind == "seq" else None
+        if not items:
+            self.error(node.line, f"{what} must be a level or a non-empty list of levels, not {show(node)}.")
+            return MISSING
+        out = [self.level_name(item, what) for item in items]
+        return tuple(out) if MISSING not in out else MISSING
 
-    def duration(self, value: Any, where: str, line: int) -> Duration | None:
-        m = _DURATION.match(str(value)) if isinstance(value, str) else None
-        if not m:
-            self.error(line, f'{where} must be a duration such as "3 months", "1 year" or "5 days", not {value!r}.')
-            return None
-        n, unit = int(m.group(1)), m.group(2).lower()
-        if unit == "year":
-            return Duration(months=12 * n)
-        if unit == "month":
-            return Duration(months=n)
-        return Duration(days=7 * n if unit == "week" else n)
+    # --- small values ---
 
-    def window(self, value: Any, line: int) -> Window:
-        if isinstance(value, str):
-            text = value.strip().lower()
+    def window(self, node: Node) -> Any:
+        if node.kind == "str" and len(node.value) < 40:
+            text = " ".join(node.value.split()).lower()
             if text in ("all time", "all"):
                 return Window()
             if text in ("since promotion", "since the last promotion", "since last promotion"):
                 return Window("since_promotion")
-            m = _WINDOW_MONTHS.match(text)
+            m = _WINDOW_MONTHS.fullmatch(text)
             if m and int(m.group(1)) > 0:
-                n = int(m.group(1)) * (12 if m.group(2) == "year" else 1)
-                return Window("months", n)
-        self.error(line, f'`window` must be "all time", "since promotion" or a span like "12 months", not {value!r}.')
-        return Window()
+                return Window("months", int(m.group(1)) * (12 if m.group(2) == "year" else 1))
+        self.error(
+            node.line, f'`window` must be "all time", "since promotion" or a span like "12 months", not {show(node)}.'
+        )
+        return MISSING
+
+    def optional(self, node: Node, key: str, read, default: Any = None) -> Any:
+        """`read(value)` when `key` is in mapping `node`, else `default`."""
+        return read(node.value[key]) if key in node.value else default
 
     # --- requirements ---
 
-    def requirement_list(self, value: Any, where: str, line: int) -> tuple[Requirement, ...]:
-        if not isinstance(value, list) or not value:
-            self.error(line, f"{where} must be a non-empty list of requirements.")
-            return ()
-        out = []
-        for i, item in enumerate(value):
-            req = self.requirement(item, self.item_line(value, i, line))
-            if req is not None:
-                out.append(req)
-        return tuple(out)
+    def requirement_list(self, node: Node, where: str) -> tuple[Requirement, ...] | Any:
+        if not self.sequence(node, where, " of requirements", non_empty=True):
+            return MISSING
+        out = [self.requirement(item) for item in node.value]
+        return tuple(r for r in out if r is not None) if None not in out else MISSING
 
-    def requirement(self, node: Any, line: int) -> Requirement | None:
-        if not isinstance(node, CommentedMap) or not node:
-            self.error(line, "A requirement must be a mapping such as `merged_prs: 1` or `any: [...]`.")
-            return None
-        line = self.node_line(node, line)
-        name = self.text(node, "name", "a requirement", line)
-        heads = [k for k in node if k in METRICS or k in ("tenure", "all", "any", "of", "sponsors")]
-        if len(heads) != 1:
-            found = ", ".join(f"`{h}`" for h in heads) or "none"
+    def requirement(self, node: Node) -> Requirement | None:
+        if node.kind != "map" or not node.value:
             self.error(
-                line,
-                "A requirement needs exactly one of a metric name, `tenure`, `all`, `any`, "
-                f"`at_least`/`of` or `sponsors` (found {found}).",
+                node.line, f"A requirement must be a mapping such as `merged_prs: 1` or `any: [...]`, not {show(node)}."
             )
+            return None
+        keys = list(node.value)
+        heads = [k for k in keys if k in HEADS]
+        if len(heads) > 1:
+            self.error(
+                node.line,
+                f"A requirement has one head, and this one has {len(heads)} ({', '.join(f'`{h}`' for h in heads)}): "
+                f"write each as its own list item.",
+            )
+            return None
+        if not heads:
+            unknown = [k for k in keys if k not in MODIFIERS]
+            for key in unknown:
+                self.error(
+                    node.key_lines[key],
+                    f"Unknown key `{key[:80]}` in a requirement.{hint(key, HEADS + MODIFIERS)} A requirement starts "
+                    f"with {_HEAD_TEXT}.",
+                )
+            if not unknown:
+                if "at_least" in keys:
+                    self.error(node.line, "`at_least` needs `of: [...]` beside it (or `tenure: <level>` for time).")
+                else:
+                    found = ", ".join(f"`{k}`" for k in keys)
+                    self.error(node.line, f"A requirement needs {_HEAD_TEXT} (it has only {found}).")
             return None
         head = heads[0]
+        name = self.optional(node, "name", lambda y: self.text(y, "`name` of a requirement"))
         if head in ("all", "any"):
-            self.check_keys(node, {head, "name"}, f"`{head}`", line)
-            children = self.requirement_list(node[head], f"`{head}`", self.value_line(node, head, line))
-            return Group(head, children, name=name, line=line)
-        if head == "of":
-            self.check_keys(node, {"of", "at_least", "name"}, "`at_least` … `of`", line)
-            if "at_least" not in node:
-                self.error(line, "`of` needs `at_least: <how many>` beside it.")
+            self.check_keys(node, (head, "name"), f"`{head}`")
+            children = self.requirement_list(node.value[head], f"`{head}`")
+            if children is MISSING or name is MISSING:
                 return None
-            k = self.integer(node, "at_least", "`at_least` … `of`", line, minimum=1)
-            children = self.requirement_list(node["of"], "`of`", self.value_line(node, "of", line))
-            if k is not None and children and k > len(children):
-                self.error(
-                    self.value_line(node, "at_least", line),
-                    f"`at_least: {k}` asks for more than the {len(children)} requirement(s) listed.",
-                )
-            return Group("at_least", children, k=k or 1, name=name, line=line)
+            return Group(head, children, name=name, line=node.line)
+        if head == "of":
+            return self.at_least_of(node, name)
         if head == "tenure":
-            return self.tenure(node, name, line)
+            return self.tenure(node, name)
         if head == "sponsors":
-            self.check_keys(node, {"sponsors", "name"}, "`sponsors`", line)
-            rules = self.sponsor_rules(node["sponsors"], self.value_line(node, "sponsors", line))
-            return Sponsors(rules, name=name, line=line) if rules else None
-        return self.count(node, head, name, line)
+            self.check_keys(node, ("sponsors", "name"), "`sponsors`")
+            rules = self.sponsor_rules(node.value["sponsors"])
+            return Sponsors(rules, name=name, line=node.line) if rules is not MISSING and name is not MISSING else None
+        return self.count(node, head, name)
 
-    def count(self, node: CommentedMap, metric: str, name: str | None, line: int) -> Count | None:
-        where = f"the `{metric}` requirement"
-        self.check_keys(node, {metric, "window", "substantial", "merged", "scope", "name"}, where, line)
-        at_least = self.integer(node, metric, where, line, minimum=1)
-        window = self.window(node["window"], self.value_line(node, "window", line)) if "window" in node else Window()
-        substantial = self.boolean(node, "substantial", where, line)
-        merged = self.boolean(node, "merged", where, line)
-        if (substantial or merged) and metric not in PR_METRICS:
-            self.error(line, f"`substantial` and `merged` qualify pull requests; `{metric}` counts no pull requests.")
-        scope = node.get("scope", "level")
-        if scope not in ("level", "org", "repository"):
+    def at_least_of(self, node: Node, name: Any) -> Group | None:
+        self.check_keys(node, ("at_least", "of", "name"), "`at_least` … `of`")
+        children = self.requirement_list(node.value["of"], "`of`")
+        if "at_least" not in node.value:
+            self.error(node.line, "`of` needs `at_least: <how many>` beside it.")
+            return None
+        k = self.integer(node.value["at_least"], "`at_least` beside `of`", 1)
+        if k is not MISSING and children is not MISSING and k > len(children):
             self.error(
-                self.value_line(node, "scope", line),
-                f"`scope` in {where} must be level, org or repository, not {scope!r}.",
+                node.value["at_least"].line,
+                f"`at_least: {k}` asks for more than the {len(children)} requirement(s) listed.",
             )
-            scope = "level"
-        if at_least is None:
             return None
-        return Count(metric, at_least, window, substantial, merged, scope, name, line)
+        if k is MISSING or children is MISSING or name is MISSING:
+            return None
+        return Group("at_least", children, k=k, name=name, line=node.line)
 
-    def tenure(self, node: CommentedMap, name: str | None, line: int) -> Tenure | None:
-        where = "the `tenure` requirement"
-        self.check_keys(node, {"tenure", "at_least", "or_fraction_of_project_age", "name"}, where, line)
-        level = node["tenure"]
-        if not isinstance(level, str) or not level.strip():
-            self.error(self.value_line(node, "tenure", line), '`tenure` must name a level, or be "first contribution".')
+    def count(self, node: Node, metric: str, name: Any) -> Count | None:
+        where = f"the `{metric}` requirement"
+        self.check_keys(node, (metric, "window", "substantial", "merged", "scope", "name"), where)
+        at_least = self.integer(node.value[metric], f"`{metric}`", 1)
+        window = self.optional(node, "window", self.window, Window())
+        substantial = self.optional(node, "substantial", lambda y: self.boolean(y, f"`substantial` in {where}"), False)
+        merged = self.optional(node, "merged", lambda y: self.boolean(y, f"`merged` in {where}"), False)
+        if (substantial is True or merged is True) and metric not in PR_METRICS:
+            self.error(
+                node.line, f"`substantial` and `merged` qualify pull requests; `{metric}` counts no pull requests."
+            )
             return None
-        if "at_least" not in node:
-            self.error(line, "`tenure` needs `at_least: <duration>`, e.g. `at_least: 3 months`.")
-            return None
-        at_least = self.duration(node["at_least"], "`at_least` of `tenure`", self.value_line(node, "at_least", line))
-        fraction = None
-        if "or_fraction_of_project_age" in node:
-            value = node["or_fraction_of_project_age"]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
-                self.error(
-                    self.value_line(node, "or_fraction_of_project_age", line),
-                    "`or_fraction_of_project_age` must be a number between 0 and 1, e.g. 0.5.",
-                )
-            else:
-                fraction = float(value)
-        if at_least is None:
-            return None
-        level_name = None if level.strip().lower() == CHECK_FIRST_CONTRIBUTION else level
-        return Tenure(level_name, at_least, fraction, name, line)
-
-    def sponsor_rules(self, value: Any, line: int) -> tuple[SponsorRule, ...]:
-        if isinstance(value, CommentedMap) and "one_of" in value:
-            self.check_keys(value, {"one_of"}, "`sponsors`", line)
-            alts = value["one_of"]
-            if not isinstance(alts, list) or not alts:
-                self.error(
-                    self.value_line(value, "one_of", line), "`one_of` must be a non-empty list of sponsor rules."
-                )
-                return ()
-            rules = [self.sponsor_rule(a, self.item_line(alts, i, line)) for i, a in enumerate(alts)]
-            return tuple(r for r in rules if r is not None)
-        rule = self.sponsor_rule(value, line)
-        return (rule,) if rule else ()
-
-    def sponsor_rule(self, node: Any, line: int) -> SponsorRule | None:
-        where = "a sponsor rule"
-        if not isinstance(node, CommentedMap):
-            self.error(line, "A sponsor rule must be a mapping with `count` and `level`.")
-            return None
-        line = self.node_line(node, line)
-        self.check_keys(node, {"count", "level", "where", "distinct_companies", "phrases"}, where, line)
-        if "count" not in node or "level" not in node:
-            self.error(line, "A sponsor rule needs `count` and `level`.")
-            return None
-        count = self.integer(node, "count", where, line, minimum=1)
-        levels = self.text_list(node["level"], "level", where, self.value_line(node, "level", line))
-        where_value = node.get("where", "scope")
-        if where_value not in ("scope", "org"):
-            self.error(self.value_line(node, "where", line), "`where` in a sponsor rule must be scope or org.")
-        phrases = (
-            self.text_list(node["phrases"], "phrases", where, self.value_line(node, "phrases", line))
-            if "phrases" in node
-            else ("+1", "/sponsor")
+        scope = self.optional(
+            node, "scope", lambda y: self.choice(y, f"`scope` in {where}", ("level", "org", "repository")), "level"
         )
-        distinct = self.boolean(node, "distinct_companies", where, line)
-        if count is None or not levels:
+        values = (at_least, window, substantial, merged, scope, name)
+        if MISSING in values:
             return None
-        return SponsorRule(count, levels, str(where_value), distinct, phrases)
+        return Count(metric, at_least, window, substantial, merged, scope, name, node.line)
+
+    def tenure(self, node: Node, name: Any) -> Tenure | None:
+        where = "the `tenure` requirement"
+        self.check_keys(node, ("tenure", "at_least", "or_fraction_of_project_age", "name"), where)
+        level_node = node.value["tenure"]
+        if level_node.kind == "str" and level_node.value.strip().lower() == CHECK_FIRST_CONTRIBUTION:
+            level = None
+        else:
+            level = self.level_name(level_node, "`tenure`", below=True)
+        if "at_least" not in node.value:
+            self.error(node.line, "`tenure` needs `at_least: <duration>`, e.g. `at_least: 3 months`.")
+            return None
+        at_least = self.duration(node.value["at_least"], "`at_least` of `tenure`")
+        fraction = self.optional(
+            node,
+            "or_fraction_of_project_age",
+            lambda y: self.number(y, "`or_fraction_of_project_age`", 0, 1),
+        )
+        if MISSING in (level, at_least, fraction, name):
+            return None
+        return Tenure(level, at_least, fraction, name, node.line)
+
+    def sponsor_rules(self, node: Node) -> tuple[SponsorRule, ...] | Any:
+        if node.kind == "map" and "one_of" in node.value:
+            self.check_keys(node, ("one_of",), "`sponsors`")
+            alternatives = node.value["one_of"]
+            if not self.sequence(alternatives, "`one_of`", " of sponsor rules", non_empty=True):
+                return MISSING
+            rules = [self.sponsor_rule(item) for item in alternatives.value]
+            return tuple(rules) if MISSING not in rules else MISSING
+        rule = self.sponsor_rule(node)
+        return MISSING if rule is MISSING else (rule,)
+
+    def sponsor_rule(self, node: Node) -> SponsorRule | Any:
+        where = "a sponsor rule"
+        if not self.mapping(node, "A sponsor rule", " with `count` and `level`"):
+            return MISSING
+        self.check_keys(node, SPONSOR_KEYS, where)
+        missing = [k for k in ("count", "level") if k not in node.value]
+        if missing:
+            self.error(node.line, f"A sponsor rule needs `{'` and `'.join(missing)}`.")
+        count = self.optional(node, "count", lambda y: self.integer(y, "`count` of a sponsor rule", 1))
+        levels = self.optional(node, "level", lambda y: self.level_names(y, "`level` of a sponsor rule"))
+        where_value = self.optional(
+            node, "where", lambda y: self.choice(y, "`where` in a sponsor rule", ("scope", "org")), "scope"
+        )
+        distinct = self.optional(
+            node, "distinct_companies", lambda y: self.boolean(y, f"`distinct_companies` in {where}"), False
+        )
+        phrases = self.optional(
+            node, "phrases", lambda y: self.texts(y, f"`phrases` in {where}", non_empty=True), ("+1", "/sponsor")
+        )
+        if missing or MISSING in (count, levels, where_value, distinct, phrases):
+            return MISSING
+        return SponsorRule(count, levels, where_value, distinct, phrases)
 
     # --- levels ---
 
-    def level(self, name: str, node: Any, line: int) -> Level | None:
+    def level(self, name: str, key_line: int, node: Node) -> Level | None:
         where = f"level `{name}`"
-        if not isinstance(node, CommentedMap):
-            self.error(line, f"{where} must be a mapping with at least `requires`.")
+        if node.kind != "map":
+            self.error(key_line, f"{where} must be a mapping of its rules (`requires`, `roster`, …), not {show(node)}.")
             return None
-        line = self.node_line(node, line)
-        self.check_keys(
-            node,
-            {"title", "scope", "requires", "sponsors", "checklist", "decision", "stay", "inactivity", "roster"},
-            where,
-            line,
-        )
-        scope = node.get("scope", "org")
-        if scope not in SCOPE_KINDS:
-            self.error(
-                self.value_line(node, "scope", line),
-                f"`scope` of {where} must be one of {', '.join(SCOPE_KINDS)}, not {scope!r}.",
-            )
-            scope = "org"
-        if "requires" in node:
-            children = self.requirement_list(
-                node["requires"], f"`requires` of {where}", self.value_line(node, "requires", line)
-            )
-        else:
-            children = ()
-        sponsors = (
-            self.sponsor_rules(node["sponsors"], self.value_line(node, "sponsors", line)) if "sponsors" in node else ()
-        )
-        checklist = (
-            self.checklist(node["checklist"], self.value_line(node, "checklist", line)) if "checklist" in node else ()
-        )
-        decision = (
-            self.decision(node["decision"], self.value_line(node, "decision", line)) if "decision" in node else None
-        )
+        before = self.error_count()
+        self.check_keys(node, LEVEL_KEYS, where)
+        scope = self.optional(node, "scope", lambda y: self.choice(y, f"`scope` of {where}", SCOPE_KINDS), "org")
+        children = self.optional(node, "requires", lambda y: self.requirement_list(y, f"`requires` of {where}"), ())
+        sponsors = self.optional(node, "sponsors", self.sponsor_rules, ())
+        checklist = self.optional(node, "checklist", self.checklist, ())
+        decision = self.optional(node, "decision", self.decision)
         stay = None
-        if "stay" in node:
-            stay_children = self.requirement_list(
-                node["stay"], f"`stay` of {where}", self.value_line(node, "stay", line)
-            )
-            stay = Group("all", stay_children, line=self.value_line(node, "stay", line))
-        inactivity = (
-            self.inactivity(node["inactivity"], self.value_line(node, "inactivity", line))
-            if "inactivity" in node
-            else None
-        )
-        roster = self.roster(node["roster"], self.value_line(node, "roster", line)) if "roster" in node else None
-        title = self.text(node, "title", where, line)
+        if "stay" in node.value:
+            stay_children = self.requirement_list(node.value["stay"], f"`stay` of {where}")
+            if stay_children is not MISSING:
+                stay = Group("all", stay_children, line=node.value["stay"].line)
+        inactivity = self.optional(node, "inactivity", self.inactivity)
+        roster = self.optional(node, "roster", lambda y: self.roster(y, where))
+        title = self.optional(node, "title", lambda y: self.text(y, f"`title` of {where}"))
+        if self.error_count() > before:
+            return None
         return Level(
-            str(name),
-            str(scope),
-            Group("all", children, line=line),
+            name,
+            scope,
+            Group("all", children, line=key_line),
             title,
             sponsors,
             checklist,
@@ -553,173 +487,151 @@ class _Reader:
             stay,
             inactivity,
             roster,
-            line,
+            key_line,
         )
 
-    def checklist(self, value: Any, line: int) -> tuple[ChecklistItem, ...]:
-        if not isinstance(value, list):
-            self.error(line, "`checklist` must be a list of items (texts, or `{id: ..., text: ...}`).")
-            return ()
+    def checklist(self, node: Node) -> tuple[ChecklistItem, ...] | Any:
+        if not self.sequence(node, "`checklist`", " of items (texts, or `{id: ..., text: ...}`)"):
+            return MISSING
         items = []
-        for i, item in enumerate(value):
-            item_line = self.item_line(value, i, line)
-            if isinstance(item, str) and item.strip():
-                slug = re.sub(r"[^a-z0-9]+", "-", item.lower()).strip("-")[:40] or f"item-{i + 1}"
-                items.append(ChecklistItem(slug, item))
-            elif (
-                isinstance(item, CommentedMap) and isinstance(item.get("id"), str) and isinstance(item.get("text"), str)
-            ):
-                self.check_keys(item, {"id", "text"}, "a checklist item", item_line)
-                items.append(ChecklistItem(item["id"], item["text"]))
+        ids: dict[str, int] = {}
+        for i, item in enumerate(node.value):
+            if item.kind == "str" and item.value.strip():
+                slug = re.sub(r"[^a-z0-9]+", "-", item.value.lower()).strip("-")[:40] or f"item-{i + 1}"
+                entry = ChecklistItem(slug, item.value)
+            elif item.kind == "map" and {"id", "text"} <= set(item.value):
+                self.check_keys(item, ("id", "text"), "a checklist item")
+                id_, text = self.text(item.value["id"], "`id`"), self.text(item.value["text"], "`text`")
+                if MISSING in (id_, text):
+                    continue
+                entry = ChecklistItem(id_, text)
             else:
-                self.error(item_line, "A checklist item must be a text, or a mapping with `id` and `text`.")
-        ids = [item.id for item in items]
-        for dup in sorted({x for x in ids if ids.count(x) > 1}):
-            self.error(line, f"Checklist item id `{dup}` is used twice.")
+                self.error(item.line, "A checklist item must be a text, or a mapping with `id` and `text`.")
+                continue
+            if entry.id in ids:
+                self.error(item.line, f"Checklist item id `{entry.id}` is used twice (first on line {ids[entry.id]}).")
+                continue
+            ids[entry.id] = item.line
+            items.append(entry)
         return tuple(items)
 
-    def decision(self, node: Any, line: int) -> Decision | None:
+    def decision(self, node: Node) -> Decision | Any:
         where = "`decision`"
-        if not isinstance(node, CommentedMap):
-            self.error(line, "`decision` must be a mapping with `by`, `approvals`, `objection_window_days`.")
-            return None
-        self.check_keys(node, {"by", "approvals", "objection_window_days", "all_approve_skips_window"}, where, line)
-        by = self.text_list(node["by"], "by", where, self.value_line(node, "by", line)) if "by" in node else ()
-        approvals = node.get("approvals", "one")
-        if approvals not in APPROVALS:
-            self.error(
-                self.value_line(node, "approvals", line),
-                f"`approvals` must be one of {', '.join(APPROVALS)}, not {approvals!r}.",
-            )
-            approvals = "one"
-        days = self.integer(node, "objection_window_days", where, line) if "objection_window_days" in node else 0
-        skips = self.boolean(node, "all_approve_skips_window", where, line)
-        return Decision(by, str(approvals), days or 0, skips)
+        if not self.mapping(node, where, " with `by`, `approvals`, `objection_window_days`"):
+            return MISSING
+        self.check_keys(node, DECISION_KEYS, where)
+        by = self.optional(node, "by", lambda y: self.level_names(y, f"`by` of {where}"), ())
+        approvals = self.optional(node, "approvals", lambda y: self.choice(y, "`approvals`", APPROVALS), "one")
+        days = self.optional(node, "objection_window_days", lambda y: self.integer(y, "`objection_window_days`", 0), 0)
+        skips = self.optional(
+            node, "all_approve_skips_window", lambda y: self.boolean(y, "`all_approve_skips_window`"), False
+        )
+        if MISSING in (by, approvals, days, skips):
+            return MISSING
+        return Decision(by, approvals, days, skips)
 
-    def inactivity(self, node: Any, line: int) -> Inactivity | None:
+    def inactivity(self, node: Node) -> Inactivity | Any:
         where = "`inactivity`"
-        if not isinstance(node, CommentedMap) or "after" not in node:
-            self.error(line, "`inactivity` must be a mapping with `after: <duration>` and `then: remove|emeritus`.")
-            return None
-        self.check_keys(node, {"after", "then", "metric"}, where, line)
-        after = self.duration(node["after"], "`after` of `inactivity`", self.value_line(node, "after", line))
-        action = node.get("then", "remove")
-        if action not in INACTIVITY_ACTIONS:
-            self.error(self.value_line(node, "then", line), f"`then` must be remove or emeritus, not {action!r}.")
-        metric = node.get("metric", "contributions")
-        if metric not in METRICS:
-            self.error(self.value_line(node, "metric", line), f"`metric` must be one of {', '.join(METRICS)}.")
-        if after is None:
-            return None
-        months = after.months or max(1, round(after.days / 30))
-        return Inactivity(months, str(action), str(metric))
-
-    def roster(self, node: Any, line: int) -> Roster | None:
-        where = "`roster`"
-        if not isinstance(node, CommentedMap) or "kind" not in node:
-            self.error(line, f"`roster` must be a mapping with `kind` ({', '.join(ROSTER_KINDS)}).")
-            return None
-        self.check_keys(node, {"kind", "list", "group", "path"}, where, line)
-        kind = node["kind"]
-        if kind not in ROSTER_KINDS:
+        if node.kind != "map" or "after" not in node.value:
             self.error(
-                self.value_line(node, "kind", line),
-                f"roster `kind` must be one of {', '.join(ROSTER_KINDS)}, not {kind!r}.",
+                node.line,
+                f"{where} must be a mapping with `after: <duration>` and `then: remove|emeritus`, not {show(node)}.",
             )
-            return None
-        lst = self.text(node, "list", where, line, required=kind == "owners")
-        if lst is not None and lst not in OWNERS_LISTS:
-            self.error(self.value_line(node, "list", line), "roster `list` must be reviewers or approvers.")
-        group = self.text(node, "group", where, line, required=kind == "owners_alias")
-        path = self.text(node, "path", where, line, required=kind in ("file",))
-        return Roster(str(kind), lst, group, path)
+            return MISSING
+        self.check_keys(node, ("after", "then", "metric"), where)
+        after = self.duration(node.value["after"], "`after` of `inactivity`")
+        action = self.optional(node, "then", lambda y: self.choice(y, "`then`", INACTIVITY_ACTIONS), "remove")
+        metric = self.optional(node, "metric", lambda y: self.choice(y, "`metric`", METRICS), "contributions")
+        if MISSING in (after, action, metric):
+            return MISSING
+        months = after.months or max(1, round(after.days / 30))
+        return Inactivity(months, action, metric)
 
-    def ladder(self, doc: Any) -> Ladder | None:
-        if not isinstance(doc, CommentedMap):
-            self.error(1, "A ladder file must be a mapping with `ladder`, `source` and `levels`.")
-            return None
-        self.check_keys(doc, {"ladder", "title", "source", "notes", "levels"}, "the ladder", 1)
-        name = self.text(doc, "ladder", "the ladder", 1, required=True)
-        title = self.text(doc, "title", "the ladder", 1)
-        source = self.text(doc, "source", "the ladder", 1, required=True)
-        notes = self.text(doc, "notes", "the ladder", 1)
-        levels_node = doc.get("levels")
-        if not isinstance(levels_node, CommentedMap) or not levels_node:
+    def roster(self, node: Node, where: str) -> Roster | Any:
+        what = f"`roster` of {where}"
+        if node.kind != "map" or "kind" not in node.value:
             self.error(
-                self.value_line(doc, "levels", 1) if "levels" in doc else 1,
+                node.line, f"{what} must be a mapping with `kind` ({', '.join(ROSTER_KINDS)}), not {show(node)}."
+            )
+            return MISSING
+        kind_node = node.value["kind"]
+        kind = self.text(kind_node, f"`kind` of {what}")
+        if kind is MISSING:
+            return MISSING
+        if kind not in ROSTER_KINDS:
+            reason = (
+                "has no reader: Ladder can neither read who holds the level from such a file nor add people to it"
+                if kind == "file"
+                else "is not a roster kind Ladder reads"
+            )
+            self.error(
+                kind_node.line,
+                f"roster `kind: {kind[:60]}` {reason}. The kinds are org_members (a peribolos org.yaml, with "
+                f"`path`), owners, owners_alias and codeowners; without `roster`, people edit the roster by hand."
+                f"{hint(kind, ROSTER_KINDS)}",
+            )
+            return MISSING
+        allowed = ROSTER_KEYS[kind]
+        for key, line in node.key_lines.items():
+            if key not in allowed and key in ("list", "group", "path"):
+                self.error(
+                    line, f"`{key}` does not apply to a roster of kind `{kind}` (its keys: {', '.join(allowed)})."
+                )
+        self.check_keys(node, ("kind", "list", "group", "path"), what)
+        if kind == "owners" and "list" not in node.value:
+            self.error(node.line, f"{what} needs `list` (reviewers or approvers).")
+        if kind == "owners_alias" and "group" not in node.value:
+            self.error(node.line, f"{what} needs `group` (the OWNERS_ALIASES group, may hold {{repo}}).")
+        lst = self.optional(node, "list", lambda y: self.choice(y, f"`list` of {what}", OWNERS_LISTS))
+        group = self.optional(node, "group", lambda y: self.text(y, f"`group` of {what}"))
+        path = self.optional(node, "path", lambda y: self.text(y, f"`path` of {what}"))
+        if MISSING in (lst, group, path):
+            return MISSING
+        return Roster(kind, lst, group, path)
+
+    # --- the file ---
+
+    def ladder(self, doc: Node | None) -> Ladder | None:
+        if doc is None or doc.kind != "map":
+            line = doc.line if doc is not None else 1
+            shown = show(doc) if doc is not None else "an empty file"
+            self.error(line, f"A ladder file must be a mapping with `ladder`, `source` and `levels`, not {shown}.")
+            return None
+        self.check_keys(doc, LADDER_KEYS, "the ladder")
+        missing = [k for k in ("ladder", "source", "levels") if k not in doc.value]
+        if missing:
+            self.error(1, f"The ladder needs {' and '.join(f'`{k}`' for k in missing)}.")
+        name = self.optional(doc, "ladder", lambda y: self.text(y, "`ladder`"))
+        title = self.optional(doc, "title", lambda y: self.text(y, "`title`"))
+        source = self.optional(doc, "source", lambda y: self.text(y, "`source`"))
+        notes = self.optional(doc, "notes", lambda y: self.text(y, "`notes`"))
+        levels_node = doc.get("levels")
+        if levels_node is None:
+            return None
+        if levels_node.kind != "map" or not levels_node.value:
+            self.error(
+                levels_node.line if levels_node.kind != "null" else doc.key_lines["levels"],
                 "`levels` must be a mapping from level name to its rules, lowest level first.",
             )
             return None
+        self.names = list(levels_node.value)
         levels = []
-        for key in levels_node:
-            level = self.level(str(key), levels_node[key], self.key_line(levels_node, key, 1))
-            if level is not None:
-                levels.append(level)
-        self.check_level_names(levels)
-        if name is None or source is None:
+        for i, (key, node) in enumerate(levels_node.value.items()):
+            self.current = i
+            levels.append(self.level(key, levels_node.key_lines[key], node))
+        if None in levels or MISSING in (name, title, source, notes) or missing:
             return None
         return Ladder(name, title or name, source, tuple(levels), notes)
 
-    def check_level_names(self, levels: list[Level]) -> None:
-        """Every level a rule names must exist, and tenure must look at a level below."""
-        names = [level.name for level in levels]
-
-        def walk(req: Requirement, level: Level) -> None:
-            if isinstance(req, Group):
-                for child in req.children:
-                    walk(child, level)
-            elif isinstance(req, Tenure) and req.level is not None:
-                if req.level not in names:
-                    self.error(
-                        req.line,
-                        f"`tenure: {req.level}` names a level this ladder does not have (levels: {', '.join(names)}).",
-                    )
-                elif names.index(req.level) >= names.index(level.name):
-                    self.error(req.line, f"`tenure: {req.level}` must name a level below `{level.name}`.")
-            elif isinstance(req, Sponsors):
-                for rule in req.alternatives:
-                    check_rule(rule, req.line)
-
-        def check_rule(rule: SponsorRule, line: int) -> None:
-            for name in rule.levels:
-                if name not in names:
-                    self.error(line, f"Sponsors must hold level `{name}`, which this ladder does not have.")
-
-        for level in levels:
-            walk(level.requires, level)
-            if level.stay is not None:
-                walk(level.stay, level)
-            for rule in level.sponsors:
-                check_rule(rule, level.line)
-            if level.decision is not None:
-                for name in level.decision.by:
-                    if name not in names:
-                        self.error(level.line, f"`decision.by` names level `{name}`, which this ladder does not have.")
-
-
-def _yaml_errors(text: str, filename: str) -> tuple[Any, list[LadderError]]:
-    nlines = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-    yaml = YAML(typ="rt")
-    try:
-        return yaml.load(text), []
-    except Exception as exc:  # ruamel raises many kinds (scanner, parser, duplicate key, reader)
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        if mark is None and hasattr(exc, "position"):  # ReaderError: a character YAML does not allow
-            line = text.count("\n", 0, exc.position) + 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problem = problem.split(" with value ")[0]  # a duplicate key's message repeats both whole values
-        return None, [LadderError(filename, min(max(line, 1), nlines), f"This is not valid YAML: {problem}.")]
-
 
 def read_ladder(text: str, filename: str) -> tuple[Ladder | None, list[LadderError]]:
-    """The ladder and every error found (the ladder is None when there is any error)."""
-    doc, errors = _yaml_errors(text, filename)
-    if errors:
-        return None, errors
+    """The ladder and every error found, in one pass (the ladder is None when there is any error)."""
+    doc, problems = compose(text, filename)
+    if problems and doc is None:
+        return None, problems
     reader = _Reader(filename)
     ladder = reader.ladder(doc)
-    errors = sorted(reader.errors, key=lambda e: e.line)
+    errors = sort_problems(problems + reader.problems)
     return (None if errors else ladder), errors
 
 
@@ -738,5 +650,6 @@ def check_ladder_file(path: str | Path) -> list[LadderError]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return [LadderError(str(path), 1, f"The file cannot be read: {exc.strerror or exc}.")]
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
+        return [LadderError(str(path), 1, f"The file cannot be read: {reason}.")]
     return read_ladder(text, str(path))[1]

@@ -3,7 +3,7 @@ each is checked against hand-worked cases from its source."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -60,7 +60,11 @@ def test_the_five_built_in_ladders_load_and_cite_their_source():
 
 def test_kubernetes_numbers():
     assert levels("kubernetes") == {
-        "member": [("merged_prs", 1)],
+        "member": [
+            ("merged_prs", 1),
+            ("contributions", 10, "in the last 6 months"),
+            ("tenure", "first contribution", "1 month", None),
+        ],
         "reviewer": [
             ("tenure", "member", "3 months", None),
             ("primary_reviews", 5),
@@ -306,3 +310,57 @@ def test_tekton_reviewer_keeps_reviewing_ten_prs_a_year():
     # a year after the first of them, one has dropped out of the window
     assert evaluate_stay(index, ladder, ALICE, "reviewer", PIPELINE, day(465.6)).children[0].have == 9
     assert evaluate_stay(index, ladder, ALICE, "member", PIPELINE, day(200)) is None
+
+
+# --- Kubernetes member: "multiple contributions … continuously active", as numbers ----------------------
+
+K8S = Scope("kubernetes")
+MEMBER_NOW = datetime(2026, 10, 15, tzinfo=UTC)
+MONTH_AGO = datetime(2026, 9, 15, tzinfo=UTC)  # one calendar month before MEMBER_NOW
+WINDOW_START = datetime(2026, 4, 15, tzinfo=UTC)  # six calendar months before MEMBER_NOW
+
+
+def k8s_member(*, merged=1, comments=9, first=MONTH_AGO, old_comment=None):
+    """Alice's activity in the kubernetes org: `merged` merged PRs (opened `first`), `comments` comments
+    in the last weeks, optionally one more comment at `old_comment`; evaluated for member on MEMBER_NOW."""
+    b = FactsBuilder()
+    when = [first + (MEMBER_NOW - first) * (i + 1) / (comments + 1) for i in range(comments)]
+    if old_comment is not None:
+        when.append(old_comment)
+    b.person(ALICE, "alice", comments=tuple(("kubernetes/website", at) for at in when))
+    for _ in range(merged):
+        b.pr(ALICE, first, first + (MEMBER_NOW - first) / 2, repo="kubernetes/website")
+    if not merged:  # an open PR: still a contribution, not a merged one
+        b.pr(ALICE, first, None, repo="kubernetes/website")
+    ev = evaluate(build_index(b.facts), builtin_ladder("kubernetes"), ALICE, "member", K8S, MEMBER_NOW)
+    return ev, {r.name: (r.have, r.need, r.met) for r in ev.requirements.children}
+
+
+def test_kubernetes_member_just_at_every_threshold_is_ready():
+    ev, got = k8s_member()  # 1 merged PR + 9 comments = 10 contributions, the first exactly a month ago
+    assert got == {"merged_prs": (1, 1, True), "contributions": (10, 10, True), "tenure": (30, 30, True)}
+    assert ev.state is State.READY
+
+
+def test_kubernetes_member_one_drive_by_pull_request_is_not_enough():
+    ev, got = k8s_member(comments=0)  # the drive-by contributor the old `merged_prs: 1` nominated
+    assert got["merged_prs"] == (1, 1, True) and got["contributions"] == (1, 10, False)
+    assert ev.state is State.WORKING
+
+
+def test_kubernetes_member_just_below_each_threshold_is_working():
+    ev, got = k8s_member(merged=0)  # ten contributions, none of them a merged PR
+    assert (got["merged_prs"], got["contributions"], ev.state) == ((0, 1, False), (10, 10, True), State.WORKING)
+
+    ev, got = k8s_member(comments=8)  # nine contributions
+    assert (got["contributions"], ev.state) == ((9, 10, False), State.WORKING)
+
+    ev, got = k8s_member(first=MONTH_AGO + timedelta(days=1))  # contributing for a day less than a month
+    assert (got["tenure"][2], got["contributions"][2], ev.state) == (False, True, State.WORKING)
+
+
+def test_kubernetes_member_contributions_older_than_six_months_do_not_count():
+    ev, got = k8s_member(comments=8, old_comment=WINDOW_START)  # the window's first day: counts
+    assert (got["contributions"], ev.state) == ((10, 10, True), State.READY)
+    ev, got = k8s_member(comments=8, old_comment=WINDOW_START - timedelta(hours=1))
+    assert (got["contributions"], ev.state) == ((9, 10, False), State.WORKING)

@@ -174,11 +174,10 @@ async def test_extends_loop_and_missing_target_are_errors_with_lines(stand_in, g
         "acme/base:.github/ladder.yml:1: `_extends: .github` leads back to acme/.github:.github/ladder.yml, "
         "which is already part of this configuration (a loop)."
     ]
+    # the file that was not found may set `ladder`: only what failed is reported, not "`ladder` is required"
     assert [str(e) for e in missing.errors] == [
         "acme/widgets:.github/ladder.yml:2: `_extends: nowhere:conf/x.yml` names acme/nowhere:conf/x.yml, "
-        "which does not exist (or the app cannot read that repository).",
-        "acme/widgets:.github/ladder.yml:1: `ladder` is required: a built-in ladder (istio, kubeflow, kubernetes, "
-        "opentelemetry, tekton) or the path of a ladder file.",
+        "which does not exist (or the app cannot read that repository)."
     ]
 
 
@@ -228,7 +227,7 @@ async def test_a_bad_file_is_refused_and_its_errors_are_kept(stand_in, gh, db):
     assert row["error"].splitlines() == expected_errors
     cached = cached_config(db, "acme")
     assert cached.config is None and [str(e) for e in cached.errors] == expected_errors
-    assert "warning: Cohort `c1` has 5 mentees for 1 mentor(s)" in cached.problems_text()
+    assert "warning: Cohort `c1` has 5 mentees for 1 mentor: more than 4 per mentor" in cached.problems_text()
 
 
 async def test_a_ladder_file_in_the_repository_is_read_and_checked(stand_in, gh, db):
@@ -254,8 +253,7 @@ async def test_a_ladder_file_in_the_repository_is_read_and_checked(stand_in, gh,
     )
     broken = await load_config(gh, "acme", ".github", db=db)
     assert [str(e) for e in broken.errors] == [
-        "acme/.github:ladders/ours.yaml:11: `merged_prs` in the `merged_prs` requirement must be a whole number "
-        "of at least 1, not 'ten'."
+        "acme/.github:ladders/ours.yaml:11: `merged_prs` must be a whole number of at least 1, not 'ten'."
     ]
     assert db["org_configs"].get("acme")["error"] == str(broken.errors[0])
 

@@ -1,16 +1,25 @@
-"""`ladder check-config PATH`: validate a `ladder.yml` or a ladder file, with line-numbered errors.
+"""`ladder check-config PATH [--database DB [--org ORG]]`: validate a `ladder.yml` or a ladder file.
 
-Prints `PATH: OK (summary)` and exits 0, or one `PATH:LINE: sentence` per problem and exits 1.
-Warnings (`PATH:LINE: warning: ...`) are printed but do not fail the check.
+Prints `PATH: OK (summary)` and exits 0, or one `PATH:LINE: sentence` per problem and exits 1; every
+problem of the file in one run, each at its line. Warnings (`PATH:LINE: warning: ...`) are printed but do
+not fail the check. With `--database`, cohorts' mentors and mentees are checked against the holdings
+stored in that SQLite database (opened read-only); a database that cannot be read exits 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
-from app.config.schema import ConfigError, compose, read_config
+from app.config.cohort_checks import cohort_role_problems
+from app.config.schema import EXTENDS, CohortScope, ConfigError, Parts, build_config, read_parts
+from ladder_rules.builtin import builtin_ladder, builtin_names
 from ladder_rules.format import Ladder, read_ladder
+from ladder_rules.located_yaml import compose, sort_problems
 
 
 def register(sub) -> None:
@@ -21,7 +30,18 @@ def register(sub) -> None:
         "every problem as PATH:LINE: sentence. Exit status 1 when there is an error.",
     )
     parser.add_argument("path", metavar="PATH", help="the ladder.yml or ladder file to check")
+    parser.add_argument(
+        "--database",
+        metavar="DB",
+        help="also check cohorts against the rosters stored in this SQLite database (read only): mentors who "
+        "do not hold the target level, mentees who already do",
+    )
+    parser.add_argument("--org", metavar="ORG", help="the organisation to read from DB, when it holds several")
     parser.set_defaults(func=run)
+
+
+class DatabaseUnreadable(Exception):
+    """`--database` names something that cannot be read as Ladder's database; the message says why."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,12 +53,13 @@ def run(args: argparse.Namespace) -> int:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
         print(f"{name}:1: The file cannot be read: {reason}.")
         return 1
-    if is_ladder_file(text, name):
-        ladder, errors = read_ladder(text, name)
-        problems = [ConfigError(e.filename, e.line, e.message) for e in errors]
-        summary = _ladder_summary(ladder) if ladder is not None else ""
-    else:
-        problems, summary = _check_config(text, name, path)
+    try:
+        problems, summary = check_text(
+            text, name, path, database=getattr(args, "database", None), org=getattr(args, "org", None)
+        )
+    except DatabaseUnreadable as exc:
+        print(f"ladder check-config: {exc}", file=sys.stderr)
+        return 2
     for problem in problems:
         print(problem)
     if any(not p.warning for p in problems):
@@ -47,46 +68,64 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_text(
+    text: str, name: str, path: Path, *, database: str | None = None, org: str | None = None
+) -> tuple[list[ConfigError], str]:
+    """Every problem of the file, sorted by line, and the summary shown when there is no error."""
+    if is_ladder_file(text, name):
+        if database:
+            raise DatabaseUnreadable("--database checks a ladder.yml's cohorts; this is a ladder file")
+        ladder, problems = read_ladder(text, name)
+        return problems, (_ladder_summary(ladder) if ladder is not None else "")
+    return _check_config(text, name, path, database, org)
+
+
 def is_ladder_file(text: str, filename: str) -> bool:
     """A ladder file is a mapping with `levels:`; anything else is read as a `ladder.yml`."""
     doc, _ = compose(text, filename)
     return doc is not None and doc.kind == "map" and "levels" in doc.value
 
 
-def _check_config(text: str, name: str, path: Path) -> tuple[list[ConfigError], str]:
-    config, problems = read_config(text, name)
-    ladder: Ladder | None = None
-    if config is not None and not config.ladder_is_builtin:
-        # a ladder file named by path lives in the same repository: look for it beside this checkout
-        ladder_path = _find_in_repository(path, config.ladder)
-        if ladder_path is None:
-            problems.append(
-                ConfigError(
-                    name,
-                    1,
-                    f"The ladder file {config.ladder} is not in this checkout, so "
-                    f"cohort targets were not checked against it.",
-                    warning=True,
-                )
-            )
-        else:
-            ladder, errors = read_ladder(ladder_path.read_text(encoding="utf-8"), str(ladder_path))
-            problems += [ConfigError(e.filename, e.line, e.message) for e in errors]
-            if ladder is not None:
-                config, problems_again = read_config(text, name, ladder)
-                problems = problems_again + [p for p in problems if p not in problems_again]
-    if config is None:
+def _check_config(
+    text: str, name: str, path: Path, database: str | None, org: str | None
+) -> tuple[list[ConfigError], str]:
+    parts, problems = read_parts(text, name)
+    if not parts.readable:
         return problems, ""
-    cohorts = len(config.cohorts)
-    mentees = sum(len(c.mentees) for c in config.cohorts)
-    parts = [
-        f"ladder {config.ladder}",
-        f"{cohorts} cohort{'s' if cohorts != 1 else ''}",
-        f"{mentees} mentee{'s' if mentees != 1 else ''}",
-    ]
-    if config.dry_run:
-        parts.append("dry run")
-    return problems, ", ".join(parts)
+    ladder: Ladder | None = None
+    ladder_name = parts.values.get("ladder")
+    if ladder_name in builtin_names():
+        ladder = builtin_ladder(ladder_name)
+    elif ladder_name is not None:
+        # a ladder file named by path lives in the same repository: look for it beside this checkout
+        ladder, more = _ladder_from_checkout(path, name, ladder_name, parts)
+        problems += more
+    # an `_extends` is not followed here (it is on GitHub): what it holds may complete this file
+    config, more = build_config(parts, name, ladder, incomplete=parts.extends is not None)
+    problems += more
+    if database and config is not None and ladder is not None:
+        problems += cohort_role_problems(config, ladder, _holds_from(database, org, ladder))
+    return sort_problems(problems), _summary(parts)
+
+
+def _ladder_from_checkout(path: Path, name: str, ladder_name: str, parts: Parts) -> tuple[Ladder | None, list]:
+    ladder_path = _find_in_repository(path, ladder_name)
+    line = parts.origin["ladder"][1]
+    if ladder_path is None:
+        return None, [
+            ConfigError(
+                name,
+                line,
+                f"The ladder file {ladder_name} is not in this checkout, so cohort targets were not checked "
+                f"against it.",
+                warning=True,
+            )
+        ]
+    try:
+        text = ladder_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None, [ConfigError(name, line, f"The ladder file {ladder_name} cannot be read as UTF-8 text.")]
+    return read_ladder(text, str(ladder_path))
 
 
 def _find_in_repository(config_path: Path, ladder: str) -> Path | None:
@@ -99,10 +138,102 @@ def _find_in_repository(config_path: Path, ladder: str) -> Path | None:
             candidates.append(folder.parent if folder.name == ".github" else folder)
     candidates.append(config_path.parent)
     for root in candidates:
-        if (root / ladder).is_file():
-            return root / ladder
+        try:
+            if (root / ladder).is_file():
+                return root / ladder
+        except OSError:  # a name the file system refuses (too long, …): not in the checkout
+            continue
     return None
+
+
+def _summary(parts: Parts) -> str:
+    v = parts.values
+    cohorts = v.get("cohorts", ())
+    mentees = sum(len(c.mentees) for c in cohorts)
+    out = [f"ladder {v['ladder']}" if "ladder" in v else "ladder from the extended file"]
+    out += [
+        f"{len(cohorts)} cohort{'s' if len(cohorts) != 1 else ''}",
+        f"{mentees} mentee{'s' if mentees != 1 else ''}",
+    ]
+    if v.get("dry_run"):
+        out.append("dry run")
+    if parts.extends is not None:
+        m = EXTENDS.match(parts.extends[0])
+        assert m is not None  # read_parts keeps only values that match
+        owner = f"{m.group('owner')}/" if m.group("owner") else ""
+        out.append(f"extends {owner}{m.group('repo')}:{m.group('path') or '.github/ladder.yml'}, not read here")
+    return ", ".join(out)
 
 
 def _ladder_summary(ladder: Ladder) -> str:
     return f"ladder {ladder.name}, {len(ladder.levels)} levels: {', '.join(level.name for level in ladder.levels)}"
+
+
+# --- the rosters stored in a database ------------------------------------------------------------------
+
+
+def _holds_from(database: str, org: str | None, ladder: Ladder) -> Callable[[str, str, CohortScope], bool]:
+    """`holds(login, level, scope)` over the holdings stored in `database`."""
+    member_level = next((lv.name for lv in ladder.levels if lv.roster and lv.roster.kind == "org_members"), None)
+    org, rows = read_stored_holdings(database, org, member_level)
+    held: dict[tuple[str, str], list[str]] = {}
+    for login, level, scope in rows:
+        held.setdefault((login.lower(), level), []).append(scope.lower())
+
+    def holds(login: str, level: str, scope: CohortScope) -> bool:
+        scopes = held.get((login.lower(), level), [])
+        if scope.repo is None:  # an org-wide cohort: held anywhere in the organisation
+            return bool(scopes)
+        want = f"{org}/{scope.repo}".lower() + (f"/{scope.path}".lower() if scope.path else "")
+        return any(s == org.lower() or want == s or want.startswith(s + "/") for s in scopes)
+
+    return holds
+
+
+def read_stored_holdings(
+    database: str, org: str | None, member_level: str | None
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """(org, [(login, level, scope "org[/repo[/path]]")]) from a Ladder database, opened read-only.
+
+    The one place this command reads the store; org members count as holding `member_level` org-wide.
+    Raises `DatabaseUnreadable` with a sentence when it cannot answer."""
+    if not Path(database).is_file():
+        raise DatabaseUnreadable(f"{database} is not a file")
+    try:
+        db = sqlite3.connect(f"file:{quote(str(Path(database).resolve()))}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseUnreadable(f"{database} cannot be opened: {exc}") from None
+    try:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "holdings" not in tables:
+            raise DatabaseUnreadable(f"{database} is not a Ladder database (it has no holdings)")
+        orgs = sorted({row[0] for row in db.execute("SELECT DISTINCT org FROM holdings")}, key=str.lower)
+        if "org_members" in tables:
+            orgs = sorted({*orgs, *(row[0] for row in db.execute("SELECT DISTINCT org FROM org_members"))})
+        if org is None:
+            if len(orgs) != 1:
+                held = ", ".join(orgs) if orgs else "none"
+                raise DatabaseUnreadable(
+                    f"{database} holds the rosters of {len(orgs)} organisations ({held}); name one with --org"
+                )
+            org = orgs[0]
+        elif org.lower() not in {o.lower() for o in orgs}:
+            raise DatabaseUnreadable(f"{database} holds no rosters of {org} (it has: {', '.join(orgs) or 'none'})")
+        rows = [
+            (login, level, scope)
+            for login, level, scope in db.execute("SELECT login, level, scope FROM holdings WHERE org = ?", [org])
+        ]
+        if member_level and {"org_members", "people"} <= tables:
+            rows += [
+                (login, member_level, org)
+                for (login,) in db.execute(
+                    "SELECT p.login FROM org_members m JOIN people p ON p.id = m.user_id"
+                    " WHERE m.org = ? AND m.removed_at IS NULL",
+                    [org],
+                )
+            ]
+        return org, rows
+    except sqlite3.Error as exc:
+        raise DatabaseUnreadable(f"{database} cannot be read: {exc}") from None
+    finally:
+        db.close()

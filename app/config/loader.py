@@ -124,11 +124,12 @@ async def load_config(
         if db is not None and org_wide:
             store_config(db, owner, None, installation_id)
         return None
+    chain = []
     if text is not None:
         files.append((owner, found_in, CONFIG_PATH, text))
-        problems += await _follow_extends(gh, owner, files)
-    loaded = await _assemble(gh, owner, files, problems)
-    for problem in loaded.errors:
+        chain = await _follow_extends(gh, owner, files)
+    loaded = await _assemble(gh, owner, files, problems + chain, incomplete=bool(chain))
+    for problem in (*loaded.errors, *loaded.warnings):
         log.warning("ladder.yml for %s: %s", owner, problem)
     if db is not None and org_wide:
         store_config(db, owner, loaded, installation_id)
@@ -178,9 +179,11 @@ async def _follow_extends(gh: Any, owner: str, files: list[tuple[str, str, str, 
 
 
 async def _assemble(
-    gh: Any, org: str, files: list[tuple[str, str, str, str]], problems: list[ConfigError]
+    gh: Any, org: str, files: list[tuple[str, str, str, str]], problems: list[ConfigError], *, incomplete: bool
 ) -> LoadedConfig:
-    """Read each file, merge them (the base first), find the ladder, and check the whole."""
+    """Read each file, merge them (the base first), find the ladder, and check the whole. `incomplete`:
+    an `_extends` could not be followed, so keys missing from the files read are not reported as missing
+    (the file that was not read may hold them)."""
     merged: Parts | None = None
     for f_owner, f_repo, f_path, text in reversed(files):
         parts, found = read_parts(text, file_name(f_owner, f_repo, f_path))
@@ -192,7 +195,7 @@ async def _assemble(
     if merged is None or not merged.readable:
         return LoadedConfig(org, None, None, sources, tuple(errors), warnings)
     ladder, ladder_file, ladder_errors = await _ladder_file(gh, merged, files)
-    config, more = build_config(merged, sources[0], ladder)
+    config, more = build_config(merged, sources[0], ladder, incomplete=incomplete)
     errors += ladder_errors + more
     if errors or config is None:
         return LoadedConfig(org, None, None, sources, tuple(errors), warnings)
@@ -221,7 +224,7 @@ async def _ladder_file(
             [ConfigError(set_in, line, f"`ladder: {name}` names a file that does not exist in {f_owner}/{f_repo}.")],
         )
     ladder, ladder_errors = read_ladder(text, ladder_name)
-    return ladder, (ladder_name, text), [ConfigError(e.filename, e.line, e.message) for e in ladder_errors]
+    return ladder, (ladder_name, text), ladder_errors
 
 
 # --- the org_configs cache -----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The sample organisation's recent history, as the deliveries GitHub sent.
 
 Over the cohort's term: alice reviews steadily in pkg/controller and crosses the reviewer bar; bob is
-halfway there; carol, not yet an org member, lands her first pull request. Contributors dev-priya,
+halfway there; carol, not yet an org member, lands her first pull request and keeps contributing for
+over a month (Kubernetes' member level asks for more than one drive-by pull request). Contributors dev-priya,
 dev-tomas and dev-wen write the pull requests; lena and omar review and approve them.
 """
 
@@ -62,8 +63,9 @@ def alice_history(act: Actions, now: datetime, *, primary: int = 5, reviewed: in
 
 
 def others_history(act: Actions, now: datetime) -> list[Delivery]:
-    """Bob reviews a little; carol (not an org member yet) gets her first pull request merged; a small
-    cleanup and a docs change show what does not count."""
+    """Bob reviews a little; carol (not an org member yet) gets her first pull request merged and goes on
+    contributing: 2 more pull requests and 8 comments make the 10 contributions over more than a month that
+    the member level asks; a small cleanup and a docs change show what does not count."""
     out: list[Delivery] = []
     start = now - timedelta(days=60)
     for i in range(3):
@@ -75,7 +77,10 @@ def others_history(act: Actions, now: datetime) -> list[Delivery]:
             start + timedelta(days=3 * i + 1),
             [("lena", "lgtm"), ("bob", "review"), ("omar", "approve")],
         )
-    out += _pr(act, "carol", start + timedelta(days=20), [("lena", "lgtm"), ("omar", "approve")])
+    for i in range(3):
+        out += _pr(act, "carol", start + timedelta(days=20 + 12 * i), [("lena", "lgtm"), ("omar", "approve")])
+    for i in range(8):
+        out += _pr(act, AUTHORS[i % 3], start + timedelta(days=22 + 4 * i), [("carol", "comment"), ("omar", "approve")])
     out += _pr(act, "dev-wen", start + timedelta(days=25), [("bob", "lgtm"), ("omar", "approve")], lines=8)
     out += _pr(
         act, "dev-tomas", start + timedelta(days=26), [("bob", "lgtm"), ("maria", "approve")], path="docs/README.md"
