@@ -136,9 +136,18 @@ def scalar(name: str, style: str | None, quote: str = '"') -> str:
     return f"{quote}{name}{quote}" if needs_quotes(name) else name
 
 
-def quote_of(items: list[ScalarNode]) -> str:
-    """The quote character a list uses for its quoted entries (double quotes when it has none)."""
-    return next((item.style for item in items if item.style in ("'", '"')), '"')
+def quote_of(items: list[ScalarNode], default: str = '"') -> str:
+    """The quote character a list uses for its quoted entries (``default`` when it has none)."""
+    return next((item.style for item in items if item.style in ("'", '"')), default)
+
+
+def list_style(items: list[ScalarNode]) -> str | None:
+    """How the list writes its entries: quoted (``'`` or ``"``) when most of them are, else plain (None).
+
+    A list that quotes only what must be quoted (kubernetes/org's ``- "249043822"``) is a plain list."""
+    styles = [item.style if item.style in ("'", '"') else None for item in items]
+    style = max(set(styles), key=styles.count) if styles else None
+    return style if style is not None and styles.count(style) * 2 > len(styles) else None
 
 
 def is_sorted(names: list[str]) -> bool:
@@ -172,6 +181,22 @@ def list_entries(doc: YamlLines, value: Node, what: str) -> list[ScalarNode]:
 # --- inserting and removing one entry -----------------------------------------------------------
 
 
+def _check_shared(doc: YamlLines, key_node: ScalarNode, value: Node, what: str) -> None:
+    """Refuse a list that is another's alias or has an anchor: one text edit would change two lists."""
+    if value.start_mark.index < key_node.end_mark.index:
+        raise doc.error(
+            doc.path,
+            key_node.start_mark.line + 1,
+            f"{what} reuses another list through a YAML alias; edit that list instead.",
+        )
+    if getattr(value, "anchor", None):
+        raise doc.error(
+            doc.path,
+            key_node.start_mark.line + 1,
+            f"{what} is reused elsewhere in the file through its YAML anchor &{value.anchor}; edit it by hand.",
+        )
+
+
 def insert_entry(
     doc: YamlLines,
     mapping: MappingNode | None,
@@ -183,28 +208,28 @@ def insert_entry(
     column: int = 0,
     after: int | None = None,
     comment: str = "",
+    quote: str | None = None,
 ) -> tuple[str, int]:
     """Add ``name`` to the list ``key`` of ``mapping``; returns the new text and the entry's line (1-based).
 
-    ``column``/``after`` place a new key when ``mapping`` is None (empty file or empty filter entry).
+    ``column``/``after`` place a new key when ``mapping`` is None (empty file or empty filter entry);
+    ``quote`` is the quote character for a name that needs one when the list itself quotes nothing.
     """
+    fallback = quote or '"'
     pair = find_key(mapping, key)
     if pair is None:
-        return insert_key(doc, mapping, key, name, anchors=anchors, column=column, after=after, comment=comment)
-    key_node, value = pair
-    if value.start_mark.index < key_node.end_mark.index:
-        raise doc.error(
-            doc.path,
-            key_node.start_mark.line + 1,
-            f"{what} reuses another list through a YAML alias; edit that list instead.",
+        return insert_key(
+            doc, mapping, key, name, anchors=anchors, column=column, after=after, comment=comment, quote=fallback
         )
+    key_node, value = pair
+    _check_shared(doc, key_node, value, what)
     if is_null(value):
         if bare_null(value):  # `reviewers:` with nothing: start a block list under the key
             offset, dash = item_style(doc)
-            line = " " * (key_node.start_mark.column + offset) + dash + scalar(name, None) + comment
+            line = " " * (key_node.start_mark.column + offset) + dash + scalar(name, None, fallback) + comment
             return doc.insert_lines(key_node.end_mark.line + 1, [line]), key_node.end_mark.line + 2
         start, end = value.start_mark.index, value.end_mark.index  # `reviewers: ~` becomes `reviewers: [name]`
-        return doc.text[:start] + f"[{scalar(name, None)}]" + doc.text[end:], value.start_mark.line + 1
+        return doc.text[:start] + "[" + scalar(name, None, fallback) + "]" + doc.text[end:], value.start_mark.line + 1
     items = list_entries(doc, value, what)
     new_key = norm_login(name)
     if items and is_sorted([item.value for item in items]):
@@ -213,34 +238,35 @@ def insert_entry(
     else:
         previous = items[-1] if items else None
     if value.flow_style:
-        return insert_flow(doc, value, items, previous, name)
+        return insert_flow(doc, value, items, previous, name, fallback)
+    if not items:
+        raise doc.error(doc.path, value.start_mark.line + 1, f"{what} holds no names to write beside; edit it by hand.")
     model = previous or items[0]
-    quote = quote_of(items)
+    quote = quote_of(items, fallback)
     prefix = doc.line(model.start_mark.line)[: model.start_mark.column]
     if not _ITEM_PREFIX.match(prefix):
         raise doc.error(
             doc.path, model.start_mark.line + 1, f"the entries of {what} are not one per line; edit it by hand."
         )
-    line = prefix + scalar(name, model.style, quote) + comment
+    line = prefix + scalar(name, list_style(items), quote) + comment
     index = last_line(previous) + 1 if previous is not None else items[0].start_mark.line
     return doc.insert_lines(index, [line]), index + 1
 
 
 def insert_flow(
-    doc: YamlLines, value: Node, items: list[ScalarNode], previous: ScalarNode | None, name: str
+    doc: YamlLines, value: Node, items: list[ScalarNode], previous: ScalarNode | None, name: str, quote: str = '"'
 ) -> tuple[str, int]:
     """Add to a flow list (``[a, b]`` or ``{a, b}``) within its line(s), copying its separator."""
     if not items:
         position = value.start_mark.index + 1
-        text = scalar(name, None)
+        text = scalar(name, None, quote)
     else:
         separator = ", "
         if len(items) >= 2:
             between = doc.text[items[0].end_mark.index : items[1].start_mark.index]
             if "#" not in between:
                 separator = between
-        model = previous or items[0]
-        written = scalar(name, model.style, quote_of(items))
+        written = scalar(name, list_style(items), quote_of(items, quote))
         if previous is not None:
             position, text = previous.end_mark.index, separator + written
         else:
@@ -260,6 +286,7 @@ def insert_key(
     column: int,
     after: int | None,
     comment: str,
+    quote: str = '"',
 ) -> tuple[str, int]:
     """Create ``key:`` with one entry, after the anchor key's block (or after the mapping's last key)."""
     if mapping is not None and mapping.flow_style:
@@ -275,7 +302,7 @@ def insert_key(
     elif after is None:
         after = len(doc.starts) - 1
     offset, dash = item_style(doc)
-    lines = [" " * column + f"{key}:", " " * (column + offset) + dash + scalar(name, None) + comment]
+    lines = [" " * column + f"{key}:", " " * (column + offset) + dash + scalar(name, None, quote) + comment]
     return doc.insert_lines(after + 1, lines), after + 3
 
 
@@ -287,6 +314,7 @@ def remove_entry(
     if pair is None or is_null(pair[1]):
         raise doc.error(doc.path, None, f"{name} is not in {what}.")
     value = pair[1]
+    _check_shared(doc, pair[0], value, what)
     items = list_entries(doc, value, what)
     matches = [index for index, item in enumerate(items) if norm_login(item.value) == norm_login(name)]
     if not matches:
