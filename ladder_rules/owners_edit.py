@@ -11,6 +11,8 @@ a login that is not listed where it should be is an ``EditError`` saying so.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Iterable
 
 from ruamel.yaml.nodes import MappingNode
 
@@ -28,6 +30,7 @@ from ladder_rules.yaml_lines import Edit, YamlLines, find_key, insert_entry, rem
 
 # What a login (or team, or label) may look like: nothing that could change the YAML around it.
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")
+_LINE_NOTE = re.compile(r" \(line \d+\)")
 
 
 class EditError(OwnersError):
@@ -269,3 +272,178 @@ def plan_addition(
     if group is None:
         return existing
     return add_to_alias(aliases_text, group, login, path=aliases_path)
+
+
+# --- the way down: emeritus moves and removals, in OWNERS or in the alias group ---------------------
+
+
+def remove_from_alias(text: str, group: str, login: str, *, path: str = "OWNERS_ALIASES") -> Edit:
+    """Remove ``login`` from alias group ``group``; its line goes (or its entry, in a one-line group)."""
+    login = _check_name(login, path)
+    doc = YamlLines(text, path, EditError)
+    groups = aliases_from_node(doc.root, path)
+    name = {norm_login(known): known for known in groups}.get(norm_login(group), group)
+    what = f"alias group {name} in {path}"
+    if name not in groups:
+        raise EditError(path, None, f"there is no {what}.")
+    aliases = find_key(doc.root if isinstance(doc.root, MappingNode) else None, "aliases")
+    new_text, line, written, _ = remove_entry(doc, aliases[1], name, login, what)
+    return Edit(path, text, new_text, f"Removed {written} from {what} (line {line}).", line)
+
+
+def emeritus_group(group: str, groups: Iterable[str]) -> str | None:
+    """The group that records ``group``'s former members, when OWNERS_ALIASES keeps one.
+
+    controller-runtime writes ``controller-runtime-emeritus-maintainers`` beside
+    ``controller-runtime-maintainers``; ``sig-x-emeritus-approvers``, ``x-approvers-emeritus`` and
+    ``emeritus-x-approvers`` are read the same way.
+    """
+    head, _, tail = group.rpartition("-")
+    candidates = [f"{group}-emeritus", f"emeritus-{group}"] + ([f"{head}-emeritus-{tail}"] if head else [])
+    known = {norm_login(name): name for name in groups}
+    return next((known[norm_login(name)] for name in candidates if norm_login(name) in known), None)
+
+
+def _alias_groups_holding(
+    config: OwnersConfig, groups: dict[str, list[str]], list_name: str, login: str
+) -> list[tuple[str, list[str]]]:
+    """The alias groups named in ``list_name`` that have ``login`` as a member, with the other lists of
+    the same entry that also name each group."""
+    by_key = {norm_login(name): name for name in groups}
+    found = []
+    for entry in config.get(list_name):
+        group = by_key.get(norm_login(entry))
+        if group and norm_login(login) in {norm_login(member) for member in groups[group]}:
+            others = [
+                other
+                for other in LIST_KEYS
+                if other != list_name and norm_login(group) in {norm_login(name) for name in config.get(other)}
+            ]
+            found.append((group, others))
+    return found
+
+
+def plan_removal(
+    owners_text: str,
+    aliases_text: str | None,
+    list_name: str,
+    login: str,
+    *,
+    emeritus: bool | None = None,
+    filter_key: str | None = None,
+    owners_path: str = "OWNERS",
+    aliases_path: str = "OWNERS_ALIASES",
+) -> tuple[Edit, ...]:
+    """The way down for one person in one list: the edits to make, one per file that changes.
+
+    ``emeritus`` (default: True for approvers, False for reviewers) moves a login listed in the OWNERS list
+    to ``emeritus_<list>``; otherwise its line is removed. A login that holds the list through an alias
+    group is removed from the group in OWNERS_ALIASES (or moved to the group's emeritus group when the
+    file keeps one); the message says when the group also grants other lists here, and that OWNERS_ALIASES
+    records no emeritus otherwise. Listed both ways, both files change. Listed neither way: EditError.
+    """
+    if list_name not in ("approvers", "reviewers"):
+        raise EditError(owners_path, None, f"the way down edits approvers or reviewers, not {list_name!r}.")
+    login = _check_name(login, owners_path)
+    emeritus = list_name == "approvers" if emeritus is None else emeritus
+    doc = YamlLines(owners_text, owners_path, EditError)
+    _, where, _, _ = _owners_target(doc, filter_key)
+    config = _config_for(doc, filter_key)
+    edits: list[Edit] = []
+    if norm_login(login) in {norm_login(name) for name in config.get(list_name)}:
+        if emeritus:
+            edits.append(
+                move_to_emeritus(owners_text, login, list_name=list_name, filter_key=filter_key, path=owners_path)
+            )
+        else:
+            edits.append(remove_from_list(owners_text, list_name, login, filter_key=filter_key, path=owners_path))
+    groups = parse_aliases(aliases_text, aliases_path) if aliases_text is not None else {}
+    held = _alias_groups_holding(config, groups, list_name, login)
+    text = aliases_text
+    messages = []
+    first_line = None
+    for group, others in held:
+        edit = remove_from_alias(text, group, login, path=aliases_path)
+        text = edit.new_text
+        first_line = edit.line if first_line is None else first_line
+        written = next(name for name in groups[group] if norm_login(name) == norm_login(login))
+        message = f"Removed {written} from alias group {group} in {aliases_path}."
+        if others:
+            message += f" {group} is also listed as {' and '.join(others)} in {where}: they leave those too."
+        else:
+            message += f" {group} is used only as {list_name} in {where}."
+        target = emeritus_group(group, groups) if emeritus else None
+        if target is not None:
+            text = add_to_alias(text, target, written, path=aliases_path).new_text
+            message += f" Added to {target}, the group's emeritus list."
+        elif emeritus:
+            message += f" OWNERS_ALIASES keeps no emeritus list for {group}, so nothing records them as emeritus."
+        messages.append(message)
+    if held:
+        edits.append(Edit(aliases_path, aliases_text, text, " ".join(messages), first_line if len(held) == 1 else None))
+    if not edits:
+        raise EditError(
+            owners_path, None, f"{login} is not in {list_name} of {where}, neither directly nor through an alias group."
+        )
+    return tuple(edits)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One person leaving one list: ``emeritus`` None means the list's default (approvers move)."""
+
+    login: str
+    list_name: str
+    emeritus: bool | None = None
+    filter_key: str | None = None
+
+
+@dataclass(frozen=True)
+class WayDown:
+    """Every removal of one OWNERS file gathered: one edit per file, and who could not be removed, why."""
+
+    edits: tuple[Edit, ...]
+    refused: tuple[tuple[Removal, str], ...] = ()
+
+
+def plan_way_down(
+    owners_text: str,
+    aliases_text: str | None,
+    removals: Iterable[Removal],
+    *,
+    owners_path: str = "OWNERS",
+    aliases_path: str = "OWNERS_ALIASES",
+) -> WayDown:
+    """All the way-down changes of one OWNERS file (and the alias groups it uses) as one text per file.
+
+    Each removal applies to the text the previous ones left, so the pull request carries them all and each
+    person's line changes exactly as ``plan_removal`` would change it alone. A removal that cannot be made
+    (no longer listed, a list edited by hand) is reported in ``refused`` and the others still go ahead;
+    one an earlier removal already covered (a group two lists share) is no change.
+    """
+    texts = {owners_path: owners_text, aliases_path: aliases_text}
+    messages: dict[str, list[str]] = {owners_path: [], aliases_path: []}
+    refused: list[tuple[Removal, str]] = []
+    for removal in removals:
+        common = {"emeritus": removal.emeritus, "filter_key": removal.filter_key}
+        paths = {"owners_path": owners_path, "aliases_path": aliases_path}
+        try:
+            edits = plan_removal(
+                texts[owners_path], texts[aliases_path], removal.list_name, removal.login, **common, **paths
+            )
+        except EditError as exc:
+            try:  # listed before this batch began: an earlier removal of the batch took them out already
+                plan_removal(owners_text, aliases_text, removal.list_name, removal.login, **common, **paths)
+            except EditError:
+                refused.append((removal, exc.message))
+            continue
+        for edit in edits:
+            texts[edit.path] = edit.new_text
+            messages[edit.path].append(_LINE_NOTE.sub("", edit.message))  # lines move as the batch goes on
+    originals = {owners_path: owners_text, aliases_path: aliases_text}
+    edits = tuple(
+        Edit(path, originals[path], texts[path], " ".join(messages[path]))
+        for path in (owners_path, aliases_path)
+        if texts[path] != originals[path]
+    )
+    return WayDown(edits, tuple(refused))
