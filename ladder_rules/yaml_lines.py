@@ -23,6 +23,7 @@ from ladder_rules.owners import OwnersError, compose, is_null, norm_login
 _NUMBER_LIKE = re.compile(r"[-+]?[0-9][0-9a-fA-FxXoObB_.eE:+-]*\Z")
 _SPECIAL_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 _ITEM_PREFIX = re.compile(r" *- +\Z")
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class YamlLines:
         self.path = path
         self.error = error  # raised as error(path, line, sentence) when an edit cannot be made safely
         self.root = compose(text, path)  # OwnersError for text that is not YAML
+        odd = _ODD_BREAK.search(text)
+        if odd is not None:  # YAML counts these as line breaks too: positions would not match our lines
+            line = text.count("\n", 0, odd.start()) + 1
+            raise error(path, line, "the file has a line break other than \\n or \\r\\n; edit it by hand.")
         self.starts = [0]
         for match in re.finditer("\n", text):
             self.starts.append(match.end())

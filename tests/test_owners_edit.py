@@ -455,6 +455,9 @@ def test_remove_reviewer():
         (lambda: move_to_emeritus("approvers: [a]\n", "b"), "b is not in approvers of OWNERS"),
         (lambda: add_to_alias("aliases:\n  g: [a]\n", "g", "b c"), "not a GitHub login"),
         (lambda: add_to_list("approvers: [a\n", "approvers", "b"), "not valid YAML"),
+        # found by the property tests: YAML breaks lines at a lone "\r" too, the editor splits on "\n"
+        (lambda: add_to_list("approvers:\r- a\n", "approvers", "b"), "a line break other than \\n or \\r\\n"),
+        (lambda: add_to_list("[" * 3000, "approvers", "b"), "nested too deeply"),
     ],
 )
 def test_refusals_say_why(call, message):
