@@ -374,8 +374,9 @@ def plan_removal(
             message += f" {group} is used only as {list_name} in {where}."
         target = emeritus_group(group, groups) if emeritus else None
         if target is not None:
-            text = add_to_alias(text, target, written, path=aliases_path).new_text
-            message += f" Added to {target}, the group's emeritus list."
+            moved = add_to_alias(text, target, written, path=aliases_path)
+            text = moved.new_text
+            message += f" {'Added to' if moved.changed else 'Already in'} {target}, the group's emeritus list."
         elif emeritus:
             message += f" OWNERS_ALIASES keeps no emeritus list for {group}, so nothing records them as emeritus."
         messages.append(message)

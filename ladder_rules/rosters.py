@@ -200,7 +200,8 @@ def _alias_remove(texts: Texts, scope: Scope, roster: RosterSpec, login: str, *,
     members = next(names for known, names in groups.items() if norm_login(known) == norm_login(group))
     written = next(name for name in members if norm_login(name) == norm_login(login))  # the case the file keeps
     moved = add_to_alias(edit.new_text, target, written, path=ALIASES_PATH)
-    message = f"{edit.message.removesuffix('.')}; added to {target}, the group's emeritus list."
+    done = "added to" if moved.changed else "already in"
+    message = f"{edit.message.removesuffix('.')}; {done} {target}, the group's emeritus list."
     return (Edit(ALIASES_PATH, text, moved.new_text, message),)
 
 

@@ -151,6 +151,18 @@ def test_exact_output_a_group_shared_with_reviewers_says_so_and_uses_the_emeritu
     )
 
 
+def test_already_in_the_emeritus_group_is_only_removed():
+    # a derived copy where directxman12, already emeritus, is still listed among the maintainers
+    aliases = CR_ALIASES.replace(
+        "  - vincepri\n\n  # non-admin folks who can approve",
+        "  - vincepri\n  - directxman12\n\n  # non-admin folks who can approve",
+    )
+    assert aliases != CR_ALIASES
+    (edit,) = plan_removal(CR, aliases, "approvers", "directxman12")
+    assert edit.new_text == CR_ALIASES
+    assert edit.message.endswith("Already in controller-runtime-emeritus-maintainers, the group's emeritus list.")
+
+
 def test_listed_directly_and_through_a_group_changes_both_files():
     owners = CR.replace("  - controller-runtime-reviewers\n", "  - controller-runtime-reviewers\n  - troy0820\n")
     edits = plan_removal(owners, CR_ALIASES, "reviewers", "troy0820")
