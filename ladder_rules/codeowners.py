@@ -219,8 +219,7 @@ class _Line:
     """One line that GitHub reads as a rule, with where each part sits in the text (for editing)."""
 
     number: int  # 1-based
-    start: int
-    end: int  # offset of the line's end, before "\r\n" / "\n"
+    start: int  # offset of the line's first character
     pattern: _Token
     owners: tuple[_Token, ...]
     rule: Rule
@@ -313,7 +312,7 @@ def _scan(text: str, path: str) -> tuple[list[_Line], list[str]]:
             warnings.append(f"{path}, line {number}: {problem}; GitHub skips this line.")
             continue
         rule = Rule(number, pattern.text, tuple(owner for owner in owners if owner is not None))
-        lines.append(_Line(number, start, start + len(content), pattern, tuple(words), rule))
+        lines.append(_Line(number, start, pattern, tuple(words), rule))
     return lines, warnings
 
 
