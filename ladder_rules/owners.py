@@ -139,6 +139,8 @@ def compose(text: str, path: str) -> Node | None:
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
         first = str(exc).splitlines()[0].rstrip(":. ")
         raise OwnersError(path, line, f"not valid YAML: {first}.") from None
+    except RecursionError:  # ruamel's composer recurses once per nesting level ("[[[[..." from a repository)
+        raise OwnersError(path, None, "not valid YAML: lists or mappings are nested too deeply.") from None
 
 
 def line_of(node: Node) -> int:

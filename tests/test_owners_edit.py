@@ -389,6 +389,9 @@ def test_already_present_in_any_case_is_no_change():
         ("reviewers:\n  - 'b'\n", "c", "reviewers:\n  - 'b'\n  - 'c'\n"),
         ("reviewers:\n  - b\n", "123", 'reviewers:\n  - "123"\n  - b\n'),
         ("reviewers:\n  - b\n", "yes", 'reviewers:\n  - b\n  - "yes"\n'),
+        # only what must be quoted is quoted, with the quote character the list already uses
+        ('reviewers:\n  - "123"\n  - b\n', "1z", 'reviewers:\n  - "123"\n  - 1z\n  - b\n'),
+        ("reviewers:\n  - '123'\n  - b\n", "456", "reviewers:\n  - '123'\n  - '456'\n  - b\n"),
         ("reviewers:\r\n  - b\r\n\r\n# end\r\n", "c", "reviewers:\r\n  - b\r\n  - c\r\n\r\n# end\r\n"),
         ("reviewers:\n  - b", "c", "reviewers:\n  - b\n  - c"),
         ("reviewers:\n  - b   \n", "c", "reviewers:\n  - b   \n  - c\n"),
@@ -452,6 +455,9 @@ def test_remove_reviewer():
         (lambda: move_to_emeritus("approvers: [a]\n", "b"), "b is not in approvers of OWNERS"),
         (lambda: add_to_alias("aliases:\n  g: [a]\n", "g", "b c"), "not a GitHub login"),
         (lambda: add_to_list("approvers: [a\n", "approvers", "b"), "not valid YAML"),
+        # found by the property tests: YAML breaks lines at a lone "\r" too, the editor splits on "\n"
+        (lambda: add_to_list("approvers:\r- a\n", "approvers", "b"), "a line break other than \\n or \\r\\n"),
+        (lambda: add_to_list("[" * 3000, "approvers", "b"), "nested too deeply"),
     ],
 )
 def test_refusals_say_why(call, message):

@@ -23,72 +23,13 @@ from datetime import time as clock
 
 import gidgethub
 import sqlite_utils
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from ladder_rules.owners import OwnersError, compose, is_null, line_of, mapping_items
+from ladder_rules.peribolos import PeribolosError, peribolos_members  # noqa: F401 (PeribolosError: re-exported)
 
 from .files import Calls, parse_github_time, read_text
 from .tenure import FileHistory, find_entry
 
 DELIVERY, ORG_YAML, MEMBERS_SINCE = "delivery", "org.yaml", "members_since"
-
-
-class PeribolosError(ValueError):
-    """An org.yaml that cannot be read: which file, which line, and why."""
-
-    def __init__(self, path: str, line: int | None, message: str):
-        self.path, self.line, self.message = path, line, message
-        super().__init__(f"{path if line is None else f'{path}, line {line}'}: {message}")
-
-
-def peribolos_members(text: str | None, org: str, path: str = "org.yaml", *, required: bool = False) -> dict[str, str]:
-    """`orgs.<org>.members` and `admins` of a peribolos file: compared login -> login as written.
-
-    A file without that org lists nobody, or is an error when `required`.
-    """
-    if text is None:
-        return {}
-    try:
-        root = compose(text, path)
-    except OwnersError as exc:
-        raise PeribolosError(path, exc.line, exc.message) from None
-    orgs = _child(root, "orgs", path, "the file")
-    entry = None
-    if orgs is not None:
-        for name, _, value in mapping_items(orgs, path, "orgs"):
-            if name.lower() == org.lower():
-                entry = value
-    if entry is None or is_null(entry):
-        if required:
-            raise PeribolosError(path, None, f"there is no orgs.{org} in it.")
-        return {}
-    if not isinstance(entry, MappingNode):
-        raise PeribolosError(path, line_of(entry), f"orgs.{org} must be a mapping (members:, admins:, ...).")
-    found: dict[str, str] = {}
-    for key in ("admins", "members"):
-        value = _child(entry, key, path, f"orgs.{org}", mapping_required=False)
-        if value is None or is_null(value):
-            continue
-        if not isinstance(value, SequenceNode):
-            raise PeribolosError(path, line_of(value), f"orgs.{org}.{key} must be a list of logins.")
-        for item in value.value:
-            if not isinstance(item, ScalarNode) or is_null(item):
-                raise PeribolosError(path, line_of(item), f"each entry of orgs.{org}.{key} must be a login.")
-            found.setdefault(item.value.lower(), item.value)
-    return found
-
-
-def _child(node, key: str, path: str, what: str, mapping_required: bool = True):
-    if node is None or is_null(node):
-        return None
-    if not isinstance(node, MappingNode):
-        raise PeribolosError(path, line_of(node), f"{what} must be a mapping.")
-    for name, _, value in mapping_items(node, path, what):
-        if name == key:
-            if mapping_required and not (isinstance(value, MappingNode) or is_null(value)):
-                raise PeribolosError(path, line_of(value), f"{key} must be a mapping of organisations.")
-            return value
-    return None
 
 
 @dataclass(frozen=True)
