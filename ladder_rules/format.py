@@ -24,6 +24,7 @@ from ladder_rules.located_yaml import (
     show,
     sort_problems,
 )
+from ladder_rules.rosters import KINDS as ROSTER_READERS
 
 # Metrics a count requirement may name (their meaning: ladder_rules/metrics.py and docs/ladder-format.md).
 METRICS = (
@@ -41,7 +42,8 @@ METRICS = (
 PR_METRICS = frozenset(METRICS) - {"issues", "comments", "contributions"}
 SCOPE_KINDS = ("org", "repository", "path")
 # Roster kinds Ladder has a reader (and writer) for; a ladder naming another is a format error, never silence.
-ROSTER_KINDS = ("org_members", "owners", "owners_alias", "codeowners")
+# Roster kinds a ladder may name: exactly those with a reader and a writer (ladder_rules/rosters.py).
+ROSTER_KINDS = ROSTER_READERS
 OWNERS_LISTS = ("reviewers", "approvers")
 INACTIVITY_ACTIONS = ("remove", "emeritus")
 APPROVALS = ("one", "majority", "all")
