@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)  # inside: `ladder --help | head -1` is a closed pipe too
         read_dotenv(Path(".env"))
         logs.setup(*log_options(default_level=getattr(args, "log_default", "warning")))
         code = args.func(args) or 0
