@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -102,10 +103,20 @@ def _short(url: str) -> str:
     return url.removeprefix("https://github.com/")
 
 
+def _link(url: str | None, text: str) -> str:
+    """An <a> to `url` when it is a web address; otherwise (`javascript:`, `data:`, anything stored that
+    is not http(s)) just the text, so a stored value can never become script."""
+    try:
+        web = bool(url) and urlsplit(url.strip()).scheme.lower() in ("http", "https")
+    except ValueError:  # e.g. an unclosed [ in the host
+        web = False
+    return f'<a href="{escape(url.strip())}">{escape(text)}</a>' if web else escape(text)
+
+
 def _person_row(login: str, rows: list[dict], readiness: dict) -> str:
     current = next((e for e in rows if e["state"] != "promoted"), rows[0])
     url = readiness.get((login.lower(), current["level"], current["scope"]))
-    link = f'<div class=muted><a href="{escape(url)}">readiness issue</a></div>' if url else ""
+    link = f"<div class=muted>{_link(url, 'readiness issue')}</div>" if url else ""
     promoted = [e["level"] for e in rows if e["state"] == "promoted"]
     note = f"<div class=muted>promoted: {escape(', '.join(promoted))}</div>" if promoted else ""
     return (
@@ -178,7 +189,7 @@ def dashboard_html(db: sqlite_utils.Database) -> str:
     for e in entries:
         row = effect_row(e)
         if row["status"] == "done" and row["url"]:
-            result = f'<a href="{escape(row["url"])}">{escape(_short(row["url"]))}</a>'
+            result = _link(row["url"], _short(row["url"]))
         else:
             result = escape(row["outcome"])
         parts.append(
