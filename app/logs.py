@@ -80,6 +80,26 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+class _MalformedRequests(logging.Filter):
+    """aiohttp logs a request it cannot even parse (a bad header byte, a broken chunk) as an error with a
+    traceback. It is the sender's fault and was answered 400: say so in one warning line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            reason = " ".join(str(error.message).split())[:200]
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "malformed HTTP request: %s",
+                (reason,),
+                None,
+                None,
+            )
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def setup(level: str = "info", fmt: str = "text") -> None:
     """Send the process's log lines to stderr at `level` (a Python level name) in `fmt` (text or json).
     Called again, it replaces its own handler and leaves other handlers (pytest's) alone."""
@@ -93,3 +113,6 @@ def setup(level: str = "info", fmt: str = "text") -> None:
     root.setLevel(getattr(logging, level.upper()))
     # One line per request is the delivery log's job; aiohttp's access log would repeat it.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    server = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, _MalformedRequests) for f in server.filters):
+        server.addFilter(_MalformedRequests())

@@ -88,7 +88,9 @@ async def receive_delivery(request: web.Request) -> web.Response:
     app = request.app
     metrics = app[METRICS]
     held = [0]  # bytes of the budget this request holds
-    delivery_id = event = None
+    # For the log line of a refused request: the ids it was sent with, when they are ids at all.
+    delivery_id = _word(request.headers.get("X-GitHub-Delivery"), DELIVERY_ID_RE)
+    event = _word(request.headers.get("X-GitHub-Event"), EVENT_RE)
     try:
         delivery_id, event = _check_headers(request, app[SETTINGS])
         body = await _read_body(request, app[SETTINGS].webhook_secret, app[BODIES], held)
@@ -116,6 +118,10 @@ async def receive_delivery(request: web.Request) -> web.Response:
         return _problem(refused.status, refused.message)
     finally:
         app[BODIES].give_back(held[0])
+
+
+def _word(value: str | None, pattern: re.Pattern) -> str | None:
+    return value if value is not None and pattern.fullmatch(value) else None
 
 
 def _check_headers(request: web.Request, settings: Settings) -> tuple[str, str]:
