@@ -101,6 +101,21 @@ def test_bad_settings_name_the_variable(env, message):
         load_settings(env)
 
 
+@pytest.mark.parametrize(
+    "given, level",
+    [
+        ("trace", "debug"),
+        ("debug", "debug"),
+        ("INFO", "info"),
+        ("warn", "warning"),
+        ("error", "error"),
+        ("fatal", "critical"),
+    ],
+)
+def test_probots_log_levels_mean_pythons(given, level):
+    assert load_settings({"WEBHOOK_SECRET": "s", "LOG_LEVEL": given}).log_level == level
+
+
 def test_insecure_no_secret_is_explicit():
     assert load_settings({}, insecure_no_secret=True).webhook_secret is None
 
