@@ -103,7 +103,8 @@ async def receive_delivery(request: web.Request) -> web.Response:
                 return web.json_response({"delivery": delivery_id, "status": "already received"}, status=200)
             metrics.received(event, "queued")
             metrics.answered(time.perf_counter() - started)
-            log.info("delivery accepted (%s%s)", event, f".{payload['action']}" if payload.get("action") else "")
+            action = _word(payload.get("action"), EVENT_RE)  # a word, or left out of the line
+            log.info("delivery accepted (%s%s)", event, f".{action}" if action else "")
             app[WORKER].notify()
             return web.json_response({"delivery": delivery_id, "status": "queued"}, status=202)
     except Refused as refused:
@@ -269,7 +270,7 @@ async def metrics_page(request: web.Request) -> web.Response:
 # The pages use one inline <style> block and inline style attributes (progress bars), no script, no image,
 # no font, no form: everything else is refused, and no other site may frame them.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
 
