@@ -169,8 +169,8 @@ def is_bot(user: dict | None) -> bool:
 
 
 def person(user: dict | None) -> PersonRecord | None:
-    if not user or user.get("id") is None:
-        return None
+    if not user or user.get("id") is None or user.get("login") is None:
+        return None  # a deleted account: GitHub sends `null` (or a user without a login)
     return PersonRecord(id=int(user["id"]), login=str(user["login"]), type=user.get("type") or "User")
 
 

@@ -6,13 +6,24 @@ exits, never a traceback. Secrets are held here and never put into a message.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_API_URL = "https://api.github.com"
-LOG_LEVELS = ("debug", "info", "warning", "error")
+# Python's level names and Probot's (pino's `trace`, `warn`, `fatal`), each to the Python level it means.
+LOG_LEVELS = {
+    "trace": "debug",  # Python logging has nothing finer than debug
+    "debug": "debug",
+    "info": "info",
+    "warn": "warning",
+    "warning": "warning",
+    "error": "error",
+    "fatal": "critical",
+}
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(Exception):
@@ -29,7 +40,8 @@ class Settings:
     port: int = 3000
     github_api_url: str = DEFAULT_API_URL
     database_path: Path = Path("ladder.db")
-    log_level: str = "info"
+    log_level: str = "info"  # a Python level name (LOG_LEVELS' values)
+    log_format: str = "text"
 
     @property
     def dry_run(self) -> bool:
@@ -49,12 +61,35 @@ def graphql_url_for(api_url: str) -> str:
     return base + "/graphql"
 
 
-def load_settings(env: dict[str, str] | None = None, *, insecure_no_secret: bool = False) -> Settings:
+def _getter(env: dict[str, str] | None):
     env = dict(os.environ if env is None else env)
 
     def get(name: str) -> str | None:
         value = env.get(name)
         return value if value not in (None, "") else None
+
+    return get
+
+
+def log_options(env: dict[str, str] | None = None, *, default_level: str = "info") -> tuple[str, str]:
+    """(Python level name, format) from LOG_LEVEL and LOG_FORMAT; `default_level` when LOG_LEVEL is unset.
+    Every command reads these, not only the ones that need the whole environment."""
+    get = _getter(env)
+    level = (get("LOG_LEVEL") or default_level).strip().lower()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    fmt = (get("LOG_FORMAT") or "text").strip().lower()
+    if fmt not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT must be text or json, got {fmt!r}")
+    return LOG_LEVELS[level], fmt
+
+
+def load_settings(
+    env: dict[str, str] | None = None, *, insecure_no_secret: bool = False, receives_deliveries: bool = True
+) -> Settings:
+    """The whole environment. `insecure_no_secret` (serve's flag) accepts unsigned deliveries, for local
+    play only; `receives_deliveries=False` (commands that only read GitHub) needs no secret at all."""
+    get = _getter(env)
 
     app_id: int | None = None
     if (raw := get("APP_ID")) is not None:
@@ -67,7 +102,15 @@ def load_settings(env: dict[str, str] | None = None, *, insecure_no_secret: bool
         raise SettingsError("PRIVATE_KEY or PRIVATE_KEY_PATH is required when APP_ID is set")
 
     secret = get("WEBHOOK_SECRET")
-    if secret is None and not insecure_no_secret:
+    if secret is not None and not secret.strip():
+        # GitHub would sign with it, but a blank secret is a mistake in the environment, not a choice.
+        raise SettingsError("WEBHOOK_SECRET is only whitespace: set it to the App's webhook secret")
+    if receives_deliveries and insecure_no_secret and app_id is not None:
+        raise SettingsError(
+            "--insecure-no-secret cannot be used while APP_ID is set: a live App must check signatures "
+            "(set WEBHOOK_SECRET)"
+        )
+    if secret is None and receives_deliveries and not insecure_no_secret:
         raise SettingsError("WEBHOOK_SECRET is required (use --insecure-no-secret only for local play)")
 
     path = get("WEBHOOK_PATH") or "/api/github/webhooks"
@@ -85,9 +128,7 @@ def load_settings(env: dict[str, str] | None = None, *, insecure_no_secret: bool
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(f"GITHUB_API_URL must be an http(s) URL, got {api_url!r}")
 
-    level = (get("LOG_LEVEL") or "info").lower()
-    if level not in LOG_LEVELS:
-        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    level, log_format = log_options(env)
 
     database = Path(get("DATABASE_PATH") or "ladder.db")
     if database.parent and not database.parent.exists():
@@ -103,6 +144,7 @@ def load_settings(env: dict[str, str] | None = None, *, insecure_no_secret: bool
         github_api_url=api_url,
         database_path=database,
         log_level=level,
+        log_format=log_format,
     )
 
 
@@ -128,3 +170,34 @@ def _private_key(text: str | None, path: str | None) -> str | None:
     except Exception:
         raise SettingsError(f"{source} is not a valid PEM private key") from None
     return key
+
+
+def read_dotenv(path: Path = Path(".env"), environ: dict[str, str] | None = None) -> list[str]:
+    """Read `.env` in the working directory as Probot does: `NAME=value` lines (dotenv syntax: quotes,
+    `export`, comments), no expansion of `${...}`, and a variable already in the environment wins.
+    Returns the names it set. A line that is not `NAME=value` stops start-up with its file and line."""
+    from dotenv.parser import parse_stream
+
+    environ = os.environ if environ is None else environ
+    if not path.is_file():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise SettingsError(f"{path} cannot be read: {reason}") from None
+    bindings = []
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            # The parser's line is where the blank lines before the statement began.
+            statement = binding.original.string
+            line = binding.original.line + statement[: len(statement) - len(statement.lstrip())].count("\n")
+            raise SettingsError(f"{path} line {line}: not a NAME=value line")
+        if binding.key is not None and binding.value is not None:
+            bindings.append((binding.key, binding.value))
+    set_here = []
+    for name, value in bindings:
+        if name not in environ:
+            environ[name] = value
+            set_here.append(name)
+    return set_here

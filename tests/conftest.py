@@ -89,9 +89,12 @@ class Service:
         return self.db.execute(f"SELECT count(*) FROM {table} WHERE {where}", list(params)).fetchone()[0]
 
 
-async def start_service(database: Path, *, start_worker: bool = True, **settings) -> Service:
+async def start_service(
+    database: Path, *, start_worker: bool = True, app_options: dict | None = None, **settings
+) -> Service:
+    """`app_options`: make_app's keywords (body_timeout, max_bodies_in_flight, github)."""
     config = Settings(webhook_secret=SECRET, database_path=database, **settings)
-    server = TestServer(make_app(config, start_worker=start_worker), host="127.0.0.1")
+    server = TestServer(make_app(config, start_worker=start_worker, **(app_options or {})), host="127.0.0.1")
     await server.start_server()
     return Service(server, aiohttp.ClientSession(), config)
 

@@ -84,7 +84,12 @@ def test_secrets_are_not_in_the_repr(pem):
             "WEBHOOK_PATH must not be one of the service's own pages",
         ),
         ({"WEBHOOK_SECRET": "s", "GITHUB_API_URL": "api.github.com"}, r"GITHUB_API_URL must be an http\(s\) URL"),
-        ({"WEBHOOK_SECRET": "s", "LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of debug, info, warning, error"),
+        (
+            {"WEBHOOK_SECRET": "s", "LOG_LEVEL": "loud"},
+            "LOG_LEVEL must be one of trace, debug, info, warn, warning, error, fatal, got 'loud'",
+        ),
+        ({"WEBHOOK_SECRET": "s", "LOG_FORMAT": "xml"}, "LOG_FORMAT must be text or json, got 'xml'"),
+        ({"WEBHOOK_SECRET": " \t\n "}, "WEBHOOK_SECRET is only whitespace"),
         (
             {"WEBHOOK_SECRET": "s", "DATABASE_PATH": "/nonexistent/dir/ladder.db"},
             "DATABASE_PATH's folder does not exist",
@@ -94,6 +99,21 @@ def test_secrets_are_not_in_the_repr(pem):
 def test_bad_settings_name_the_variable(env, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(env)
+
+
+@pytest.mark.parametrize(
+    "given, level",
+    [
+        ("trace", "debug"),
+        ("debug", "debug"),
+        ("INFO", "info"),
+        ("warn", "warning"),
+        ("error", "error"),
+        ("fatal", "critical"),
+    ],
+)
+def test_probots_log_levels_mean_pythons(given, level):
+    assert load_settings({"WEBHOOK_SECRET": "s", "LOG_LEVEL": given}).log_level == level
 
 
 def test_insecure_no_secret_is_explicit():

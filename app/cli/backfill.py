@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from app.cli.common import CommandError, add_database_option, setup_logging
+from app.cli.common import CommandError, add_database_option
 from app.settings import load_settings
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$")
@@ -43,7 +43,7 @@ def register(sub) -> None:
         help="share of the installation's GraphQL budget left for the live service (default 0.2)",
     )
     add_database_option(parser)
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, log_default="warning")  # the progress bar is the output
 
 
 def parse_since(text: str | None) -> str:
@@ -63,14 +63,13 @@ def parse_since(text: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(insecure_no_secret=True)  # no deliveries are received: no secret needed
+    settings = load_settings(receives_deliveries=False)  # no deliveries are received: no secret needed
     if settings.app_id is None:
         raise CommandError("backfill reads from GitHub: set APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH)")
     if args.repo is not None and not re.fullmatch(r"[\w.-]+/[\w.-]+", args.repo):
         raise CommandError(f"--repo must be OWNER/REPO, got {args.repo!r}")
     if not 0 <= args.reserve < 1:
         raise CommandError(f"--reserve must be a share from 0 to 0.99, got {args.reserve}")
-    setup_logging("warning" if settings.log_level == "info" else settings.log_level)
     since = parse_since(args.since)
     path = Path(args.database or os.environ.get("DATABASE_PATH") or settings.database_path)
     if path.parent and not path.parent.exists():

@@ -1,25 +1,14 @@
-"""What several sub-commands share: the error type, logging set-up, the database option."""
+"""What several sub-commands share: the error type, the database option. (Logging: app/logs.py.)"""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import sys
 from pathlib import Path
 
 
 class CommandError(Exception):
     """A user-facing failure: printed as one line, exit status 2."""
-
-
-def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:

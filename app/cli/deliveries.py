@@ -24,6 +24,8 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from app.store import deliveries, open_database
 
+    if args.limit < 1:
+        raise CommandError(f"--limit must be at least 1, got {args.limit}")
     db = open_database(database_path(args))
     if args.redeliver:
         if not deliveries.requeue(db, args.redeliver):

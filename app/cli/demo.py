@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 from pathlib import Path
+
+from app.cli.common import CommandError
 
 
 def register(sub) -> None:
@@ -22,17 +23,25 @@ def register(sub) -> None:
         metavar="DIR",
         help="where to write the database, the dashboard and the report (default ./ladder-demo)",
     )
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, log_default="error")  # the story is the output
 
 
 def run(args: argparse.Namespace) -> int:
     from app.demo.runner import Demo
 
-    logging.basicConfig(level=logging.ERROR)
-    result = asyncio.run(Demo(Path(args.dir)).run())
+    out_dir = Path(args.dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = "it is a file, not a folder" if isinstance(error, FileExistsError) else error.strerror
+        raise CommandError(f"--dir {args.dir} cannot be used: {reason}") from None
+    result = asyncio.run(Demo(out_dir).run())
+    others = result.deliveries - result.history_deliveries
     print()
     print(
-        f"Recorded from {result.deliveries} deliveries: {result.activity['pull_requests']} pull requests, "
+        f"Recorded from {result.deliveries} deliveries ({result.history_deliveries} of history and {others} more: "
+        "the installation, the mentors' comments, the merge, and GitHub's notices of Ladder's own pull "
+        f"requests): {result.activity['pull_requests']} pull requests, "
         f"{result.activity['reviews']} reviews, {result.activity['review_comments']} review comments, "
         f"{result.activity['issue_comments']} comments ({result.activity['lgtm']} counted /lgtm), "
         f"{result.activity['people']} people."

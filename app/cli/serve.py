@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 
-from app.cli.common import setup_logging
 from app.settings import load_settings
+
+log = logging.getLogger("ladder")
 
 
 def register(sub) -> None:
@@ -15,19 +17,21 @@ def register(sub) -> None:
         help="run the GitHub App service (the Procfile's web process)",
         description="Run the webhook service. Configured by the environment: APP_ID, PRIVATE_KEY or "
         "PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH, PORT, HOST, GITHUB_API_URL, DATABASE_PATH, "
-        "LOG_LEVEL. Without APP_ID it runs in dry-run: it records activity and plans, writes nothing.",
+        "LOG_LEVEL, LOG_FORMAT (also from .env in the working directory). Without APP_ID it runs in "
+        "dry-run: it records activity and plans, writes nothing.",
     )
     parser.add_argument(
         "--insecure-no-secret",
         action="store_true",
         help="accept unsigned deliveries (local play only; never in production)",
     )
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, log_default="info")
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(insecure_no_secret=args.insecure_no_secret)
-    setup_logging(settings.log_level)
+    if settings.webhook_secret is None:
+        log.warning("--insecure-no-secret: deliveries are accepted WITHOUT a signature check (local play only)")
     import sqlite3
 
     from app.cli.common import CommandError

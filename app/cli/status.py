@@ -36,13 +36,16 @@ def _known_levels(db) -> set[str]:
     return levels
 
 
-def status_lines(db, login: str, org: str | None = None, level: str | None = None) -> list[str]:
+def status_lines(
+    db, login: str, org: str | None = None, level: str | None = None, width: int | None = None
+) -> list[str]:
+    """The lines `ladder status` prints; `width`: wrap them to it (None: whole lines)."""
     from app.outbox import list_effects
     from reports.cohort import org_cohorts
     from reports.effects import effect_row
     from reports.markdown import day
     from reports.person import evaluations, find_org, find_person, readiness_rows
-    from reports.terminal import effect_lines, progress_text
+    from reports.terminal import effect_lines, fit, progress_text
 
     found = find_person(db, login)
     if found is None:
@@ -65,15 +68,15 @@ def status_lines(db, login: str, org: str | None = None, level: str | None = Non
         lines += ["No progress stored yet" + (f" toward {level}" if level else "") + ".", ""]
     ready = readiness_rows(db, person_id)
     for evaluation in evals:
-        lines += progress_text(evaluation, readiness=ready.get((evaluation["level"], evaluation["scope"])))
+        lines += progress_text(evaluation, readiness=ready.get((evaluation["level"], evaluation["scope"])), width=width)
         lines.append("")
     effects = [effect_row(e) for e in list_effects(db, person_id=person_id, org=org)]
     lines.append(
         f"On GitHub ({len(effects)} {'write' if len(effects) == 1 else 'writes'}; "
         "planned = dry-run, recorded but not sent):"
     )
-    lines += effect_lines(effects)
-    return lines
+    lines += effect_lines(effects, width)
+    return [piece for line in lines for piece in fit(line, width)]
 
 
 def _fail(message: str):
@@ -82,7 +85,8 @@ def _fail(message: str):
 
 def run(args: argparse.Namespace) -> int:
     from app.store import open_database
+    from reports.terminal import terminal_width
 
     db = open_database(database_path(args))
-    print("\n".join(status_lines(db, args.login, args.org, args.level)))
+    print("\n".join(status_lines(db, args.login, args.org, args.level, width=terminal_width())))
     return 0

@@ -34,7 +34,8 @@ APP_ID = 424242
 @dataclass
 class DemoResult:
     out_dir: Path
-    deliveries: int = 0
+    deliveries: int = 0  # every delivery sent, the history's and the others
+    history_deliveries: int = 0  # the recorded history ("Delivering N signed webhooks")
     activity: dict[str, int] = field(default_factory=dict)
     progress: list[tuple[str, str, str, str]] = field(default_factory=list)  # login, level, scope, state
     readiness: list[tuple[str, str, str]] = field(default_factory=list)  # title, url, state
@@ -68,6 +69,7 @@ class Demo:
         self.say = say
         self.secret = secrets.token_hex(16)
         self.count = 0
+        self.history_count = 0
 
     async def deliver(self, deliveries: list[Delivery]) -> None:
         for event, payload in deliveries:
@@ -168,6 +170,7 @@ class Demo:
         say(f"GitHub stand-in on {self.stand_in.url}; Ladder on {self.base} (database {self.out_dir / 'ladder.db'})")
         await self.deliver([webhooks.installation_created(self.state, sample.INSTALLATION_ID, sender="maria")])
         history = story.alice_history(act, now) + story.others_history(act, now)
+        self.history_count = len(history)
         say(f"Delivering {len(history)} signed webhooks: {sample.ORG}'s last 70 days ...")
         await self.deliver(history)
 
@@ -212,7 +215,9 @@ class Demo:
     def _summary(self, db, diffs) -> DemoResult:
         from reports.dashboard import dashboard_html
 
-        result = DemoResult(self.out_dir, deliveries=self.count, owners_diffs=diffs)
+        result = DemoResult(
+            self.out_dir, deliveries=self.count, history_deliveries=self.history_count, owners_diffs=diffs
+        )
         for table in ("pull_requests", "reviews", "review_comments", "issue_comments", "people"):
             result.activity[table] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         result.activity["lgtm"] = db.execute("SELECT count(*) FROM issue_comments WHERE lgtm = 1").fetchone()[0]

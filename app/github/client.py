@@ -81,8 +81,10 @@ class LadderGitHubAPI(gidgethub.aiohttp.GitHubAPI):
         cache: MutableMapping | None = None,
         policy: RetryPolicy | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        observer: Callable[[str, int | None, Mapping[str, str] | None], None] | None = None,
     ) -> None:
         super().__init__(session, requester, cache=cache, base_url=api_url)
+        self._observer = observer
         self.graphql_url = graphql_url
         self.policy = policy or RetryPolicy()
         self._authorization = authorization
@@ -125,6 +127,7 @@ class LadderGitHubAPI(gidgethub.aiohttp.GitHubAPI):
                 ) as response:
                     status, response_headers, payload = response.status, response.headers, await response.read()
             except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
+                self._observe(method, None, None)
                 reason = "timed out" if isinstance(exc, asyncio.TimeoutError) else "connection failed"
                 delay = server_error_delay(attempt, self.policy)
                 if idempotent and attempt < self.policy.max_tries:
@@ -140,11 +143,21 @@ class LadderGitHubAPI(gidgethub.aiohttp.GitHubAPI):
                     maybe_applied=not idempotent,
                 ) from None
             log.debug("GitHub %s %s -> %s", method, _path(url), status)
+            self._observe(method, status, response_headers)
             if status == 401 and own_auth and self._on_unauthorized is not None and not refreshed:
                 self._on_unauthorized()
                 refreshed = True
                 continue
             return status, response_headers, payload
+
+    def _observe(self, method: str, status: int | None, headers: Mapping[str, str] | None) -> None:
+        """Tell the metrics about one exchange; whatever they do, the request goes on unchanged."""
+        if self._observer is None:
+            return
+        try:
+            self._observer(method, status, headers)
+        except Exception:
+            log.exception("the GitHub request observer failed")
 
     async def handle_rate_limit_error(
         self, *, method: str, url: str, exception: gidgethub.HTTPException, attempt: int
@@ -268,6 +281,8 @@ class GitHubClient:
         self.tokens = InstallationTokens(self._create_access_token, clock=clock)
         self._installations: LRUCache = LRUCache(maxsize=1024)
         self._app_api: LadderGitHubAPI | None = None
+        # Called after every exchange with GitHub with (method, status or None, headers): the metrics.
+        self.on_response: Callable[[str, int | None, Mapping[str, str] | None], None] | None = None
 
     def __repr__(self) -> str:
         return f"<GitHubClient app_id={self.app_id} api_url={self.api_url}>"
@@ -283,7 +298,12 @@ class GitHubClient:
             cache=ScopedCache(self.etag_cache, scope),
             policy=self.policy,
             timeout=self._timeout,
+            observer=self._observed,
         )
+
+    def _observed(self, method: str, status: int | None, headers: Mapping[str, str] | None) -> None:
+        if self.on_response is not None:
+            self.on_response(method, status, headers)
 
     def app_api(self) -> LadderGitHubAPI:
         """A GitHubAPI authenticated as the App itself (JWT): for /app endpoints."""

@@ -34,6 +34,9 @@ async def on_comment(event: sansio.Event, ctx: Context) -> None:
     comment, issue, repo = data["comment"], data["issue"], data["repository"]
     if is_bot(comment.get("user")) or is_bot(data.get("sender")):
         return  # never react to bots, including Ladder's own comments
+    author = comment.get("user")
+    if not author or author.get("login") is None or author.get("id") is None:
+        return  # a deleted account (`"user": null`): no one to answer, no one to act for
     commands = parse_commands(comment.get("body"))
     if not commands:
         return

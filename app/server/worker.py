@@ -14,8 +14,10 @@ from typing import Callable
 import sqlite_utils
 from gidgethub import routing, sansio
 
+from app import logs
 from app.context import Context
 from app.server.background import cancel
+from app.server.failures import is_payload_error
 from app.server.metrics import Metrics
 from app.store import deliveries
 
@@ -85,6 +87,11 @@ class Worker:
         delivery = deliveries.lease_next(self.db, now=self.clock())
         if delivery is None:
             return False
+        with logs.about_delivery(delivery.id, delivery.event, delivery.installation_id):
+            await self._process(delivery)
+        return True
+
+    async def _process(self, delivery: deliveries.Delivery) -> None:
         started = time.perf_counter()
         try:
             event = sansio.Event(delivery.payload(), event=delivery.event, delivery_id=delivery.id)
@@ -93,22 +100,25 @@ class Worker:
             raise
         except Exception as error:  # a handler's failure must never stop the worker
             message = f"{type(error).__name__}: {error}"[:2000]
-            status = deliveries.mark_failed_attempt(self.db, delivery, message, now=self.clock())
-            self.metrics.processed[(delivery.event, "retry" if status == "pending" else "failed")] += 1
-            log.warning(
-                "delivery %s (%s) failed on attempt %d (%s): %s",
-                delivery.id,
-                delivery.event,
+            payload_error = is_payload_error(error)
+            status = deliveries.mark_failed_attempt(self.db, delivery, message, now=self.clock(), final=payload_error)
+            seconds = time.perf_counter() - started
+            self.metrics.processed(delivery.event, "retry" if status == "pending" else "failed", seconds)
+            log.log(
+                logging.WARNING if status == "pending" else logging.ERROR,
+                "delivery failed on attempt %d after %.3f s (%s): %s",
                 delivery.attempts,
-                "will retry" if status == "pending" else "kept as failed",
+                seconds,
+                "will retry"
+                if status == "pending"
+                else ("kept as failed: its payload is at fault" if payload_error else "kept as failed"),
                 message,
             )
         else:
             deliveries.mark_done(self.db, delivery.id, now=self.clock())
-            self.metrics.processed[(delivery.event, "done")] += 1
-        finally:
-            self.metrics.processing_seconds += time.perf_counter() - started
-        return True
+            seconds = time.perf_counter() - started
+            self.metrics.processed(delivery.event, "done", seconds)
+            log.info("delivery processed in %.3f s", seconds)
 
     async def drain(self) -> int:
         """Process everything that is due now (for the CLI and tests); return how many were handled."""

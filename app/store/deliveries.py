@@ -108,10 +108,13 @@ def backoff_seconds(attempts: int) -> float:
     return min(5.0 * 2 ** (attempts - 1), 1800.0)
 
 
-def mark_failed_attempt(db: sqlite_utils.Database, delivery: Delivery, error: str, *, now: float | None = None) -> str:
-    """Record a failed attempt: schedule a retry, or keep it as failed after the last one. Returns the status."""
+def mark_failed_attempt(
+    db: sqlite_utils.Database, delivery: Delivery, error: str, *, now: float | None = None, final: bool = False
+) -> str:
+    """Record a failed attempt: schedule a retry, or keep it as failed after the last one (or at once when
+    `final`: a retry cannot help). Returns the status."""
     now = time.time() if now is None else now
-    if delivery.attempts >= MAX_ATTEMPTS:
+    if final or delivery.attempts >= MAX_ATTEMPTS:
         db.execute(
             "UPDATE deliveries SET status = 'failed', lease_until = NULL, last_error = ?, processed_at = ?"
             " WHERE id = ?",
