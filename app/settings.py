@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.store.location import is_postgres_url, redact
+
 DEFAULT_API_URL = "https://api.github.com"
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -29,12 +31,18 @@ class Settings:
     port: int = 3000
     github_api_url: str = DEFAULT_API_URL
     database_path: Path = Path("ladder.db")
+    database_url: str | None = field(default=None, repr=False)  # PostgreSQL; it may hold a password
     log_level: str = "info"
 
     @property
     def dry_run(self) -> bool:
         """Without an App id the service records and plans but writes nothing to GitHub."""
         return self.app_id is None
+
+    @property
+    def database(self) -> str | Path:
+        """Where the store is: the PostgreSQL URL when `DATABASE_URL` is set, else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def graphql_url(self) -> str:
@@ -89,8 +97,10 @@ def load_settings(env: dict[str, str] | None = None, *, insecure_no_secret: bool
     if level not in LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
 
+    database_url = database_url_from(env)
+
     database = Path(get("DATABASE_PATH") or "ladder.db")
-    if database.parent and not database.parent.exists():
+    if database_url is None and database.parent and not database.parent.exists():
         raise SettingsError(f"DATABASE_PATH's folder does not exist: {str(database.parent)!r}")
 
     return Settings(
@@ -102,8 +112,19 @@ def load_settings(env: dict[str, str] | None = None, *, insecure_no_secret: bool
         port=int(port_text),
         github_api_url=api_url,
         database_path=database,
+        database_url=database_url,
         log_level=level,
     )
+
+
+def database_url_from(env: dict[str, str]) -> str | None:
+    """`DATABASE_URL`, checked (None when unset or empty)."""
+    url = (env.get("DATABASE_URL") or "").strip() or None
+    if url is not None and not is_postgres_url(url):
+        # Never echo what might be a password: only a URL's redacted form is shown.
+        shown = repr(redact(url)) if "://" in url else "a value that is not a URL"
+        raise SettingsError(f"DATABASE_URL must start with postgresql:// or postgres://, got {shown}")
+    return url
 
 
 def _private_key(text: str | None, path: str | None) -> str | None:

@@ -1,5 +1,14 @@
-"""The SQLite store: one file in WAL mode, upgraded by `migrations` when it opens."""
+"""The store (docstring completed below, once every concern has moved here)."""
 
-from app.store.database import open_database
+from app.store.database import Database, open_database
+from app.store.errors import ReadOnlyDatabase, SchemaOutdated, SchemaTooNew, StoreError, Unreachable
 
-__all__ = ["open_database"]
+__all__ = [
+    "Database",
+    "ReadOnlyDatabase",
+    "SchemaOutdated",
+    "SchemaTooNew",
+    "StoreError",
+    "Unreachable",
+    "open_database",
+]
