@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-import sqlite_utils
-
 from app.store import deliveries
+from app.store.database import Database
 
 
 class Metrics:
@@ -16,7 +15,7 @@ class Metrics:
         self.rejected: Counter[str] = Counter()  # reason
         self.processing_seconds = 0.0
 
-    def render(self, db: sqlite_utils.Database) -> str:
+    def render(self, db: Database) -> str:
         queue = deliveries.stats(db)
         lines = [
             "# HELP ladder_deliveries_received_total Deliveries accepted by the webhook endpoint.",

@@ -125,8 +125,8 @@ async def metrics_page(request: web.Request) -> web.Response:
 def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> web.Application:
     """Build the service. `github` is an app.github.GitHubClient, or None for dry-run."""
     app = web.Application(client_max_size=MAX_BODY)
-    db = open_database(settings.database_path)  # deliveries in, pages out
-    work_db = open_database(settings.database_path, migrate_schema=False, durable=False)  # the worker's
+    db = open_database(settings.database)  # deliveries in, pages out
+    work_db = db.reopen(migrate_schema=False, durable=False)  # the worker's
     metrics = Metrics()
     app[DB] = db
     app[SETTINGS] = settings
@@ -143,7 +143,7 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     # Started in this order, stopped in reverse. Other services append themselves here.
     app[BACKGROUND] = [app[WORKER]] if start_worker else []
     app[BACKGROUND].append(OutboxSender(work_db, github, settings))
-    history = HistoryRunner(settings.database_path, github)
+    history = HistoryRunner(settings.database, github)
     history.on_imported = lambda org, repo_ids: after_import(make_context(f"import:{org}"), org)
     app[BACKGROUND].append(history)
 

@@ -11,8 +11,6 @@ import json
 import time
 from dataclasses import dataclass
 
-import sqlite_utils
-
 PENDING, DONE, FAILED = "pending", "done", "failed"
 MAX_ATTEMPTS = 6
 LEASE_SECONDS = 300.0
@@ -34,8 +32,15 @@ class Delivery:
         return json.loads(self.body)
 
 
+_COLUMNS = "id, event, action, installation_id, received_at, body, status, attempts, last_error"
+
+
+def _delivery(row: tuple) -> Delivery:
+    return Delivery(*row[:5], bytes(row[5]), *row[6:])
+
+
 def enqueue(
-    db: sqlite_utils.Database,
+    db,
     delivery_id: str,
     event: str,
     body: bytes,
@@ -47,8 +52,8 @@ def enqueue(
     now = time.time() if now is None else now
     installation = payload.get("installation") if isinstance(payload, dict) else None
     cursor = db.execute(
-        "INSERT OR IGNORE INTO deliveries (id, event, action, installation_id, received_at, body,"
-        " status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+        "INSERT INTO deliveries (id, event, action, installation_id, received_at, body,"
+        " status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING",
         [
             delivery_id,
             event,
@@ -62,41 +67,32 @@ def enqueue(
     return cursor.rowcount == 1
 
 
-def lease_next(db: sqlite_utils.Database, *, now: float | None = None) -> Delivery | None:
-    """Take the oldest due delivery and lease it to this worker, or None when nothing is due."""
+def lease_next(db, *, now: float | None = None) -> Delivery | None:
+    """Take the oldest due delivery and lease it to this worker, or None when nothing is due. Two workers
+    never lease the same delivery: SQLite has one writer, PostgreSQL skips rows another worker holds."""
     now = time.time() if now is None else now
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        row = conn.execute(
+    with db.transaction():
+        row = db.one(
             "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?"
-            " AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, received_at LIMIT 1",
+            " AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, received_at, id LIMIT 1"
+            f"{db.dialect.skip_locked}",
             [now, now],
-        ).fetchone()
+        )
         if row is None:
-            conn.execute("COMMIT")
             return None
-        conn.execute(
+        db.execute(
             "UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
             [now + LEASE_SECONDS, row[0]],
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return get(db, row[0])
 
 
-def get(db: sqlite_utils.Database, delivery_id: str) -> Delivery | None:
-    row = db.execute(
-        "SELECT id, event, action, installation_id, received_at, body, status, attempts, last_error"
-        " FROM deliveries WHERE id = ?",
-        [delivery_id],
-    ).fetchone()
-    return Delivery(*row) if row else None
+def get(db, delivery_id: str) -> Delivery | None:
+    row = db.one(f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", [delivery_id])
+    return _delivery(row) if row else None
 
 
-def mark_done(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = None) -> None:
+def mark_done(db, delivery_id: str, *, now: float | None = None) -> None:
     db.execute(
         "UPDATE deliveries SET status = 'done', processed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
         [time.time() if now is None else now, delivery_id],
@@ -108,7 +104,7 @@ def backoff_seconds(attempts: int) -> float:
     return min(5.0 * 2 ** (attempts - 1), 1800.0)
 
 
-def mark_failed_attempt(db: sqlite_utils.Database, delivery: Delivery, error: str, *, now: float | None = None) -> str:
+def mark_failed_attempt(db, delivery: Delivery, error: str, *, now: float | None = None) -> str:
     """Record a failed attempt: schedule a retry, or keep it as failed after the last one. Returns the status."""
     now = time.time() if now is None else now
     if delivery.attempts >= MAX_ATTEMPTS:
@@ -125,7 +121,7 @@ def mark_failed_attempt(db: sqlite_utils.Database, delivery: Delivery, error: st
     return PENDING
 
 
-def requeue(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = None) -> bool:
+def requeue(db, delivery_id: str, *, now: float | None = None) -> bool:
     """Put a delivery (usually a failed one) back in the queue for a fresh set of attempts."""
     now = time.time() if now is None else now
     cursor = db.execute(
@@ -135,7 +131,7 @@ def requeue(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = 
     return cursor.rowcount == 1
 
 
-def release_leases(db: sqlite_utils.Database) -> int:
+def release_leases(db) -> int:
     """On start: deliveries leased by a process that died are due again at once."""
     return db.execute(
         "UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL"
@@ -150,10 +146,10 @@ class QueueStats:
     oldest_pending_age: float | None  # seconds
 
 
-def stats(db: sqlite_utils.Database, *, now: float | None = None) -> QueueStats:
+def stats(db, *, now: float | None = None) -> QueueStats:
     now = time.time() if now is None else now
-    counts = dict(db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall())
-    oldest = db.execute("SELECT min(received_at) FROM deliveries WHERE status = 'pending'").fetchone()[0]
+    counts = dict(db.query("SELECT status, count(*) FROM deliveries GROUP BY status"))
+    oldest = db.scalar("SELECT min(received_at) FROM deliveries WHERE status = 'pending'")
     return QueueStats(
         pending=counts.get(PENDING, 0),
         failed=counts.get(FAILED, 0),
@@ -162,11 +158,12 @@ def stats(db: sqlite_utils.Database, *, now: float | None = None) -> QueueStats:
     )
 
 
-def listing(db: sqlite_utils.Database, *, failed_only: bool = False, limit: int = 50) -> list[Delivery]:
+def listing(db, *, failed_only: bool = False, limit: int = 50) -> list[Delivery]:
     where = "WHERE status = 'failed'" if failed_only else ""
-    rows = db.execute(
-        "SELECT id, event, action, installation_id, received_at, body, status, attempts, last_error"
-        f" FROM deliveries {where} ORDER BY received_at DESC LIMIT ?",
-        [limit],
-    ).fetchall()
-    return [Delivery(*row) for row in rows]
+    rows = db.query(f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY received_at DESC, id DESC LIMIT ?", [limit])
+    return [_delivery(row) for row in rows]
+
+
+def next_due(db) -> float | None:
+    """When the next pending delivery is due (None when none is pending)."""
+    return db.scalar("SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'")
