@@ -6,11 +6,11 @@ never calls GitHub and never shows a secret.
 
 from __future__ import annotations
 
-import json
 from html import escape
 
-import sqlite_utils
-
+from app.store import evaluations
+from app.store import readiness as readiness_store
+from app.store.database import Database
 from reports.effects import effect_row
 from reports.markdown import day, leaves
 
@@ -72,29 +72,26 @@ def _requirements(evaluation: dict) -> str:
     return "".join(rows)
 
 
-def _evaluations(db: sqlite_utils.Database) -> dict[str, list[dict]]:
+def _evaluations(db: Database) -> dict[str, list[dict]]:
     by_login: dict[str, list[dict]] = {}
-    for result, state in db.execute("SELECT result, state FROM evaluations ORDER BY evaluated_at DESC"):
-        data = json.loads(result)
-        data["state"] = state
+    for stored in evaluations.newest_first(db):
+        data = stored.as_dict()
         by_login.setdefault(data["login"].lower(), []).append(data)
     return by_login
 
 
-def _readiness(db: sqlite_utils.Database) -> dict[tuple, str]:
+def _readiness(db: Database) -> dict[tuple, str]:
     """The readiness issue's address by (login, level, scope); the outbox knows it before the row does."""
     out = {}
-    for login, level, scope, repo, number, result in db.execute(
-        "SELECT r.login, r.level, r.scope, r.community_repo, r.issue_number, o.result FROM readiness r"
-        " LEFT JOIN outbox o ON o.key = r.key"
-    ):
+    for issue in readiness_store.issues(db):
+        r = issue.readiness
         url = (
-            f"https://github.com/{repo}/issues/{number}"
-            if number
-            else ((json.loads(result) or {}).get("url") if result else None)
+            f"https://github.com/{r.community_repo}/issues/{r.issue_number}"
+            if r.issue_number
+            else (issue.outbox_result or {}).get("url")
         )
         if url:
-            out[(login.lower(), level, scope)] = url
+            out[(r.login.lower(), r.level, r.scope)] = url
     return out
 
 
@@ -116,7 +113,7 @@ def _person_row(login: str, rows: list[dict], readiness: dict) -> str:
     )
 
 
-def dashboard_html(db: sqlite_utils.Database) -> str:
+def dashboard_html(db: Database) -> str:
     from app.outbox import list_effects
     from reports.cohort import cohort_scope, org_cohorts
 
@@ -134,9 +131,7 @@ def dashboard_html(db: sqlite_utils.Database) -> str:
             "<code>.github/ladder.yml</code> is loaded.</p></section>"
         )
     shown: set[str] = set()
-    promoted_to = {
-        (r[0].lower(), r[1]) for r in db.execute("SELECT login, level FROM readiness WHERE status = 'promoted'")
-    }
+    promoted_to = readiness_store.promoted(db)
     for org, cohort in cohorts:
         mentees = cohort.get("mentees") or []
         graduated = sum(1 for m in mentees if (m.lower(), cohort["target"]) in promoted_to)
@@ -174,7 +169,7 @@ def dashboard_html(db: sqlite_utils.Database) -> str:
         "the outbox: <b class=planned>planned</b> is dry-run (recorded, not sent).</p><table>"
         "<tr><th>Effect</th><th>Status</th><th>Result</th></tr>"
     )
-    entries = list_effects(db, limit=100) if "outbox" in db.table_names() else []
+    entries = list_effects(db, limit=100)
     for e in entries:
         row = effect_row(e)
         if row["status"] == "done" and row["url"]:
