@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli import backfill, check_config, deliveries, demo, report, serve, status
+from app.cli import backfill, check_config, deliveries, demo, migrate, report, serve, status
 from app.cli.common import CommandError
 from app.settings import SettingsError
 
-COMMANDS = [serve, demo, backfill, status, report, check_config, deliveries]
+COMMANDS = [serve, migrate, demo, backfill, status, report, check_config, deliveries]
 
 
 def build_parser() -> argparse.ArgumentParser:
