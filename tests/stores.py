@@ -40,14 +40,18 @@ def settings_for(path: Path | str) -> dict:
     return {"database_path": where}
 
 
-def cli_database(path: Path | str, monkeypatch) -> list[str]:
-    """Arguments (and environment) for a `ladder` command to use the store for `path`."""
-    where = location(path)
+def cli_args(where: Path | str, monkeypatch) -> list[str]:
+    """Arguments (and environment) for a `ladder` command to use the store at `where`."""
     if isinstance(where, str):
         monkeypatch.setenv("DATABASE_URL", where)
         return []
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return ["--database", str(where)]
+
+
+def cli_database(path: Path | str, monkeypatch) -> list[str]:
+    """`cli_args` for the store that stands for `path`."""
+    return cli_args(location(path), monkeypatch)
 
 
 def insert_rows(db, table: str, rows: list[dict]) -> None:

@@ -43,11 +43,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def browse(database: Path, tmp_path: Path, *args: str) -> bytes:
+async def browse(database: Path | str, tmp_path: Path, *args: str) -> bytes:
     """Serve the real app (dry-run: no App id) on a socket and run Chromium with `args` against GET /."""
     browser = chromium()
     port = free_port()
-    app = make_app(Settings(database_path=database, host="127.0.0.1", port=port, webhook_secret="x"))
+    store = {"database_url": database} if isinstance(database, str) else {"database_path": database}
+    app = make_app(Settings(**store, host="127.0.0.1", port=port, webhook_secret="x"))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
