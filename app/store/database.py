@@ -196,7 +196,8 @@ class SQLiteDatabase(Database):
     def transaction(self) -> Iterator[None]:
         with self._lock:
             if self._depth == 0 and not self.conn.in_transaction:
-                self.conn.execute(self.dialect.begin)
+                # A reader takes no write lock: its transaction is one consistent snapshot.
+                self.conn.execute("BEGIN" if self.read_only else self.dialect.begin)
                 self._depth = 1
                 try:
                     yield

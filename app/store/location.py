@@ -20,6 +20,11 @@ def redact(url: str) -> str:
     except ValueError:
         return "<unparsable URL>"
     netloc = parts.netloc
+    secret_in_query = any(
+        item.partition("=")[0].lower() in ("password", "sslpassword") for item in parts.query.split("&")
+    )
+    if ":" not in netloc.rpartition("@")[0] and not secret_in_query:
+        return url  # nothing to hide (and rebuilding would drop an empty `//`)
     if "@" in netloc:
         userinfo, host = netloc.rsplit("@", 1)
         if ":" in userinfo:
