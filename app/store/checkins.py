@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.store.database import Database
+
 
 @dataclass(frozen=True)
 class Checkin:
@@ -17,7 +19,7 @@ class Checkin:
     url: str | None
 
 
-def add(db, c: Checkin) -> None:
+def add(db: Database, c: Checkin) -> None:
     """Record a check-in; the same comment again changes nothing."""
     db.execute(
         "INSERT INTO checkins (comment_id, org, cohort, person_id, login, at, body, url) VALUES"
@@ -26,7 +28,7 @@ def add(db, c: Checkin) -> None:
     )
 
 
-def of_person(db, person_id: int, org: str | None = None, cohort: str | None = None) -> list[Checkin]:
+def of_person(db: Database, person_id: int, org: str | None = None, cohort: str | None = None) -> list[Checkin]:
     """A person's check-ins (in one organisation, one cohort), oldest first."""
     sql = "SELECT comment_id, org, cohort, person_id, login, at, body, url FROM checkins WHERE person_id = ?"
     params: list = [person_id]

@@ -11,6 +11,8 @@ import json
 import time
 from dataclasses import dataclass
 
+from app.store.database import Database
+
 PENDING, DONE, FAILED = "pending", "done", "failed"
 MAX_ATTEMPTS = 6
 LEASE_SECONDS = 300.0
@@ -40,7 +42,7 @@ def _delivery(row: tuple) -> Delivery:
 
 
 def enqueue(
-    db,
+    db: Database,
     delivery_id: str,
     event: str,
     body: bytes,
@@ -67,7 +69,7 @@ def enqueue(
     return cursor.rowcount == 1
 
 
-def lease_next(db, *, now: float | None = None) -> Delivery | None:
+def lease_next(db: Database, *, now: float | None = None) -> Delivery | None:
     """Take the oldest due delivery and lease it to this worker, or None when nothing is due. Two workers
     never lease the same delivery: SQLite has one writer, PostgreSQL skips rows another worker holds."""
     now = time.time() if now is None else now
@@ -87,12 +89,12 @@ def lease_next(db, *, now: float | None = None) -> Delivery | None:
     return get(db, row[0])
 
 
-def get(db, delivery_id: str) -> Delivery | None:
+def get(db: Database, delivery_id: str) -> Delivery | None:
     row = db.one(f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", [delivery_id])
     return _delivery(row) if row else None
 
 
-def mark_done(db, delivery_id: str, *, now: float | None = None) -> None:
+def mark_done(db: Database, delivery_id: str, *, now: float | None = None) -> None:
     db.execute(
         "UPDATE deliveries SET status = 'done', processed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
         [time.time() if now is None else now, delivery_id],
@@ -104,7 +106,7 @@ def backoff_seconds(attempts: int) -> float:
     return min(5.0 * 2 ** (attempts - 1), 1800.0)
 
 
-def mark_failed_attempt(db, delivery: Delivery, error: str, *, now: float | None = None) -> str:
+def mark_failed_attempt(db: Database, delivery: Delivery, error: str, *, now: float | None = None) -> str:
     """Record a failed attempt: schedule a retry, or keep it as failed after the last one. Returns the status."""
     now = time.time() if now is None else now
     if delivery.attempts >= MAX_ATTEMPTS:
@@ -121,7 +123,7 @@ def mark_failed_attempt(db, delivery: Delivery, error: str, *, now: float | None
     return PENDING
 
 
-def requeue(db, delivery_id: str, *, now: float | None = None) -> bool:
+def requeue(db: Database, delivery_id: str, *, now: float | None = None) -> bool:
     """Put a delivery (usually a failed one) back in the queue for a fresh set of attempts."""
     now = time.time() if now is None else now
     cursor = db.execute(
@@ -131,7 +133,7 @@ def requeue(db, delivery_id: str, *, now: float | None = None) -> bool:
     return cursor.rowcount == 1
 
 
-def release_leases(db) -> int:
+def release_leases(db: Database) -> int:
     """On start: deliveries leased by a process that died are due again at once."""
     return db.execute(
         "UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL"
@@ -146,7 +148,7 @@ class QueueStats:
     oldest_pending_age: float | None  # seconds
 
 
-def stats(db, *, now: float | None = None) -> QueueStats:
+def stats(db: Database, *, now: float | None = None) -> QueueStats:
     now = time.time() if now is None else now
     counts = dict(db.query("SELECT status, count(*) FROM deliveries GROUP BY status"))
     oldest = db.scalar("SELECT min(received_at) FROM deliveries WHERE status = 'pending'")
@@ -158,12 +160,12 @@ def stats(db, *, now: float | None = None) -> QueueStats:
     )
 
 
-def listing(db, *, failed_only: bool = False, limit: int = 50) -> list[Delivery]:
+def listing(db: Database, *, failed_only: bool = False, limit: int = 50) -> list[Delivery]:
     where = "WHERE status = 'failed'" if failed_only else ""
     rows = db.query(f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY received_at DESC, id DESC LIMIT ?", [limit])
     return [_delivery(row) for row in rows]
 
 
-def next_due(db) -> float | None:
+def next_due(db: Database) -> float | None:
     """When the next pending delivery is due (None when none is pending)."""
     return db.scalar("SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'")

@@ -167,10 +167,11 @@ def _postgres_sql(text: str) -> str:
     return sql
 
 
+# Types and keywords are upper case in the migrations; column names (a column may be called `text`) are not.
 _NOCASE_COLUMN = re.compile(
-    r"\bTEXT((?:\s+(?:NOT\s+NULL|NULL|PRIMARY\s+KEY|UNIQUE|DEFAULT\s+'(?:[^']|'')*'))*)\s+COLLATE\s+NOCASE\b", re.I
+    r"\bTEXT((?:\s+(?:NOT\s+NULL|NULL|PRIMARY\s+KEY|UNIQUE|DEFAULT\s+'(?:[^']|'')*'))*)\s+COLLATE\s+NOCASE\b"
 )
-_NOCASE_INDEXED = re.compile(r"\b(\w+)\s+COLLATE\s+NOCASE\b", re.I)
+_NOCASE_INDEXED = re.compile(r"\b(\w+)\s+COLLATE\s+NOCASE\b")
 
 
 def _postgres_ddl(statement: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from app.store.database import Database
+
 _COLUMNS = "person_id, org, level, scope, ladder, state, result, evaluated_at, ready_since"
 # Several evaluations share a time (one pass evaluates many people): the key breaks the tie.
 _NEWEST_FIRST = "ORDER BY evaluated_at DESC, person_id, level, scope"
@@ -35,7 +37,7 @@ def _row(r) -> StoredEvaluation:
     return StoredEvaluation(*r[:6], json.loads(r[6]), *r[7:])
 
 
-def get(db, person_id: int, level: str, scope: str) -> StoredEvaluation | None:
+def get(db: Database, person_id: int, level: str, scope: str) -> StoredEvaluation | None:
     row = db.one(
         f"SELECT {_COLUMNS} FROM evaluations WHERE person_id = ? AND level = ? AND scope = ?",
         [person_id, level, scope],
@@ -44,7 +46,7 @@ def get(db, person_id: int, level: str, scope: str) -> StoredEvaluation | None:
 
 
 def save(
-    db,
+    db: Database,
     *,
     person_id: int,
     org: str,
@@ -64,14 +66,14 @@ def save(
     )
 
 
-def set_state(db, person_id: int, level: str, scope: str, state: str) -> None:
+def set_state(db: Database, person_id: int, level: str, scope: str, state: str) -> None:
     db.execute(
         "UPDATE evaluations SET state = ? WHERE person_id = ? AND level = ? AND scope = ?",
         [state, person_id, level, scope],
     )
 
 
-def of_person(db, person_id: int, level: str | None = None) -> list[StoredEvaluation]:
+def of_person(db: Database, person_id: int, level: str | None = None) -> list[StoredEvaluation]:
     """A person's evaluations (all levels and scopes, or one level), by level and scope."""
     sql, params = f"SELECT {_COLUMNS} FROM evaluations WHERE person_id = ?", [person_id]
     if level:
@@ -79,18 +81,18 @@ def of_person(db, person_id: int, level: str | None = None) -> list[StoredEvalua
     return [_row(r) for r in db.query(sql + " ORDER BY level, scope", params)]
 
 
-def newest_first(db, org: str | None = None) -> list[StoredEvaluation]:
+def newest_first(db: Database, org: str | None = None) -> list[StoredEvaluation]:
     """Every evaluation (of one organisation), the most recent first."""
     if org is None:
         return [_row(r) for r in db.query(f"SELECT {_COLUMNS} FROM evaluations {_NEWEST_FIRST}")]
     return [_row(r) for r in db.query(f"SELECT {_COLUMNS} FROM evaluations WHERE org = ? {_NEWEST_FIRST}", [org])]
 
 
-def by_scope(db) -> list[StoredEvaluation]:
+def by_scope(db: Database) -> list[StoredEvaluation]:
     """Every evaluation, by scope, level and person."""
     return [_row(r) for r in db.query(f"SELECT {_COLUMNS} FROM evaluations ORDER BY scope, level, person_id")]
 
 
-def levels(db) -> set[str]:
+def levels(db: Database) -> set[str]:
     """The level names that have an evaluation (lower-cased)."""
     return {r[0].lower() for r in db.query("SELECT DISTINCT level FROM evaluations")}

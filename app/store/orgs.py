@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.store.database import Database
+
 
 @dataclass(frozen=True)
 class OrgConfigRow:
@@ -17,7 +19,7 @@ class OrgConfigRow:
 
 
 def save_config(
-    db,
+    db: Database,
     org: str,
     *,
     installation_id: int | None,
@@ -36,13 +38,13 @@ def save_config(
     )
 
 
-def config(db, org: str) -> OrgConfigRow | None:
+def config(db: Database, org: str) -> OrgConfigRow | None:
     """The stored configuration of `org` (case-insensitive), or None when it was never looked for."""
     row = db.one("SELECT org, installation_id, source, text, error, loaded_at FROM org_configs WHERE org = ?", [org])
     return None if row is None else OrgConfigRow(*row)
 
 
-def configs(db) -> list[OrgConfigRow]:
+def configs(db: Database) -> list[OrgConfigRow]:
     """Every stored configuration that was found (has a text), by organisation."""
     rows = db.query(
         "SELECT org, installation_id, source, text, error, loaded_at FROM org_configs WHERE text IS NOT NULL"
@@ -51,13 +53,13 @@ def configs(db) -> list[OrgConfigRow]:
     return [OrgConfigRow(*r) for r in rows]
 
 
-def known_orgs(db) -> list[str]:
+def known_orgs(db: Database) -> list[str]:
     """Organisations with a stored configuration or an evaluation, as stored."""
     rows = db.query("SELECT org FROM org_configs UNION SELECT org FROM evaluations")
     return sorted({r[0] for r in rows}, key=str.lower)
 
 
-def installation_of(db, account: str) -> int | None:
+def installation_of(db: Database, account: str) -> int | None:
     """The live installation on an account (organisation or user), by login, case-insensitive."""
     return db.scalar(
         "SELECT id FROM installations WHERE lower(account_login) = lower(?) AND deleted_at IS NULL ORDER BY id",
@@ -65,7 +67,7 @@ def installation_of(db, account: str) -> int | None:
     )
 
 
-def followed_repositories(db) -> list[tuple[int, str, int | None]]:
+def followed_repositories(db: Database) -> list[tuple[int, str, int | None]]:
     """(id, full_name, installation id) of the repositories an installation still covers."""
     return [
         tuple(r)

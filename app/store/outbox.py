@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from app.store.database import Database
+
 PENDING, DONE, FAILED, PLANNED = "pending", "done", "failed", "planned"
 STATUSES = (PENDING, DONE, FAILED, PLANNED)
 LEASE_SECONDS = 600.0
@@ -69,7 +71,7 @@ class Planned:
     status: str
 
 
-def planned_for(db, key: str) -> Planned | None:
+def planned_for(db: Database, key: str) -> Planned | None:
     """The row holding `key`, locked until the caller's transaction ends (PostgreSQL: two planners of
     one key take turns; SQLite has one writer anyway)."""
     row = db.one(f"SELECT id, kind, content_hash, status FROM outbox WHERE key = ?{db.dialect.for_update}", [key])
@@ -77,7 +79,7 @@ def planned_for(db, key: str) -> Planned | None:
 
 
 def add(
-    db,
+    db: Database,
     *,
     key: str,
     kind: str,
@@ -102,7 +104,7 @@ def add(
 
 
 def replace_content(
-    db,
+    db: Database,
     effect_id: int,
     *,
     content: str,
@@ -124,18 +126,18 @@ def replace_content(
     )
 
 
-def get(db, effect_id: int) -> Entry | None:
+def get(db: Database, effect_id: int) -> Entry | None:
     row = db.one(f"SELECT {COLUMNS} FROM outbox WHERE id = ?", [effect_id])
     return None if row is None else _entry(row)
 
 
-def get_by_key(db, key: str) -> Entry | None:
+def get_by_key(db: Database, key: str) -> Entry | None:
     row = db.one(f"SELECT {COLUMNS} FROM outbox WHERE key = ?", [key])
     return None if row is None else _entry(row)
 
 
 def list_effects(
-    db,
+    db: Database,
     status: str | None = None,
     person_id: int | None = None,
     *,
@@ -161,7 +163,7 @@ def list_effects(
 
 
 def lease_next(
-    db,
+    db: Database,
     *,
     now: float | None = None,
     skip_installations: Iterable[int] = (),
@@ -189,20 +191,20 @@ def lease_next(
     return Entry(**{**entry.__dict__, "attempts": entry.attempts + 1})
 
 
-def next_due(db) -> float | None:
+def next_due(db: Database) -> float | None:
     """When the next pending effect is due (None when there is none)."""
     due = db.dialect.greatest("next_attempt_at", "coalesce(lease_until, 0)")
     return db.scalar(f"SELECT min({due}) FROM outbox WHERE status = 'pending'")
 
 
-def save_result(db, entry: Entry, result: dict[str, Any], *, now: float | None = None) -> None:
+def save_result(db: Database, entry: Entry, result: dict[str, Any], *, now: float | None = None) -> None:
     """Keep what exists on GitHub so far (ids, numbers), even before the effect is complete: a retry
     then goes straight to it."""
     now = time.time() if now is None else now
     db.execute("UPDATE outbox SET result = ?, updated_at = ? WHERE id = ?", [json.dumps(result), now, entry.id])
 
 
-def mark_done(db, entry: Entry, result: dict[str, Any], *, now: float | None = None) -> bool:
+def mark_done(db: Database, entry: Entry, result: dict[str, Any], *, now: float | None = None) -> bool:
     """The effect's content as leased is on GitHub. False when newer content was planned meanwhile:
     the effect stays pending and is sent again (as an edit of what was just written)."""
     now = time.time() if now is None else now
@@ -221,7 +223,9 @@ def mark_done(db, entry: Entry, result: dict[str, Any], *, now: float | None = N
         return False
 
 
-def mark_retry(db, entry: Entry, error: str, delay: float, *, max_attempts: int, now: float | None = None) -> str:
+def mark_retry(
+    db: Database, entry: Entry, error: str, delay: float, *, max_attempts: int, now: float | None = None
+) -> str:
     """Record a failed attempt: pending again after `delay`, or failed when it was the last attempt.
     Returns the new status."""
     now = time.time() if now is None else now
@@ -238,7 +242,7 @@ def mark_retry(db, entry: Entry, error: str, delay: float, *, max_attempts: int,
     return status
 
 
-def mark_failed(db, entry: Entry, error: str, *, now: float | None = None) -> None:
+def mark_failed(db: Database, entry: Entry, error: str, *, now: float | None = None) -> None:
     """A failure no retry can mend (GitHub said 404 or 422, no editor registered)."""
     now = time.time() if now is None else now
     db.execute(
@@ -249,7 +253,7 @@ def mark_failed(db, entry: Entry, error: str, *, now: float | None = None) -> No
     db.execute("UPDATE outbox SET lease_until = NULL WHERE id = ?", [entry.id])
 
 
-def mark_planned(db, entry: Entry, requests: list[dict[str, Any]], *, now: float | None = None) -> None:
+def mark_planned(db: Database, entry: Entry, requests: list[dict[str, Any]], *, now: float | None = None) -> None:
     """Dry-run sender: record the requests instead of sending them."""
     now = time.time() if now is None else now
     db.execute(
@@ -260,7 +264,7 @@ def mark_planned(db, entry: Entry, requests: list[dict[str, Any]], *, now: float
     db.execute("UPDATE outbox SET lease_until = NULL WHERE id = ?", [entry.id])
 
 
-def retry_failed(db, effect_id: int | None = None, *, now: float | None = None) -> int:
+def retry_failed(db: Database, effect_id: int | None = None, *, now: float | None = None) -> int:
     """Give failed effects (one, or all) a fresh set of attempts; returns how many."""
     now = time.time() if now is None else now
     sql = (
@@ -274,13 +278,13 @@ def retry_failed(db, effect_id: int | None = None, *, now: float | None = None) 
     return db.execute(sql, params).rowcount
 
 
-def release_leases(db) -> int:
+def release_leases(db: Database) -> int:
     """At start-up: effects a dead process was sending are due again (their marker lookup prevents
     duplicates)."""
     return db.execute("UPDATE outbox SET lease_until = NULL WHERE lease_until IS NOT NULL").rowcount
 
 
-def set_installation(db, repo: str, installation_id: int) -> None:
+def set_installation(db: Database, repo: str, installation_id: int) -> None:
     """Effects planned without an installation get the one found for their repository's owner."""
     db.execute(
         "UPDATE outbox SET installation_id = ? WHERE repo = ? AND installation_id IS NULL", [installation_id, repo]
@@ -294,14 +298,14 @@ class Stats:
     failed_recent: list[tuple[str, str]]  # (key, error) of the latest failures
 
 
-def counts(db, org: str | None = None) -> dict[str, int]:
+def counts(db: Database, org: str | None = None) -> dict[str, int]:
     """How many effects of each status (of one organisation)."""
     if org is None:
         return dict(db.query("SELECT status, count(*) FROM outbox GROUP BY status"))
     return dict(db.query("SELECT status, count(*) FROM outbox WHERE org = ? GROUP BY status", [org]))
 
 
-def stats(db, *, now: float | None = None) -> Stats:
+def stats(db: Database, *, now: float | None = None) -> Stats:
     now = time.time() if now is None else now
     by_status = {s: 0 for s in STATUSES}
     by_status.update(counts(db))
@@ -312,6 +316,6 @@ def stats(db, *, now: float | None = None) -> Stats:
     return Stats(by_status, None if oldest is None else max(0.0, now - oldest), [tuple(r) for r in failed])
 
 
-def entries_in_group(db, repo: str, grouping: str) -> list[Entry]:
+def entries_in_group(db: Database, repo: str, grouping: str) -> list[Entry]:
     rows = db.query(f"SELECT {COLUMNS} FROM outbox WHERE repo = ? AND grouping = ? ORDER BY id", [repo, grouping])
     return [_entry(r) for r in rows]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.store.database import Database
+
 # Most recently seen first; a person never stamped (only known from a roster import) comes last, and of
 # two accounts seen at the same moment the newer (higher id) wins.
 _MOST_RECENT = "ORDER BY updated_at DESC NULLS LAST, id DESC"
@@ -22,13 +24,13 @@ class PersonRow:
     company: str | None
 
 
-def person_id(db, login: str) -> int | None:
+def person_id(db: Database, login: str) -> int | None:
     """The person with this login (case-insensitive, with or without `@`), or None."""
     found = find(db, login)
     return None if found is None else found.id
 
 
-def find(db, login: str) -> PersonRow | None:
+def find(db: Database, login: str) -> PersonRow | None:
     row = db.one(
         f"SELECT id, login, type, company FROM people WHERE lower(login) = lower(?) {_MOST_RECENT} LIMIT 1",
         [login.lstrip("@")],
@@ -36,7 +38,7 @@ def find(db, login: str) -> PersonRow | None:
     return None if row is None else PersonRow(*row)
 
 
-def ids_by_login(db) -> dict[str, int]:
+def ids_by_login(db: Database) -> dict[str, int]:
     """Every login (lower-cased) and its person, by the same rule as `person_id`."""
     out: dict[str, int] = {}
     for person, login in db.query(f"SELECT id, login FROM people {_MOST_RECENT}"):
@@ -44,10 +46,10 @@ def ids_by_login(db) -> dict[str, int]:
     return out
 
 
-def login_of(db, person: int) -> str | None:
+def login_of(db: Database, person: int) -> str | None:
     return db.scalar("SELECT login FROM people WHERE id = ?", [person])
 
 
-def set_company(db, person: int, company: str | None) -> None:
+def set_company(db: Database, person: int, company: str | None) -> None:
     """The company on the person's public profile (unverified: people write what they like)."""
     db.execute("UPDATE people SET company = ? WHERE id = ?", [company, person])

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 
+from app.store.database import Database
+
 
 @dataclass(frozen=True)
 class Readiness:
@@ -42,12 +44,12 @@ _SELECT = f"SELECT {', '.join(COLUMNS)} FROM readiness"
 _CHANGEABLE = frozenset(COLUMNS) - {"person_id", "level", "scope", "key"}
 
 
-def get(db, key: str) -> Readiness | None:
+def get(db: Database, key: str) -> Readiness | None:
     row = db.one(f"{_SELECT} WHERE key = ?", [key])
     return None if row is None else Readiness(*row)
 
 
-def get_for(db, person_id: int, level: str, scope: str) -> Readiness | None:
+def get_for(db: Database, person_id: int, level: str, scope: str) -> Readiness | None:
     row = db.one(f"{_SELECT} WHERE person_id = ? AND level = ? AND scope = ?", [person_id, level, scope])
     return None if row is None else Readiness(*row)
 
@@ -62,7 +64,7 @@ def add(
     )
 
 
-def update(db, key: str, **changes) -> None:
+def update(db: Database, key: str, **changes) -> None:
     """Change some columns of the row with this key (names are checked: never user text)."""
     unknown = set(changes) - _CHANGEABLE
     if unknown:
@@ -72,7 +74,7 @@ def update(db, key: str, **changes) -> None:
         db.execute(f"UPDATE readiness SET {sets} WHERE key = ?", [*changes.values(), key])
 
 
-def waiting(db, org: str) -> list[Readiness]:
+def waiting(db: Database, org: str) -> list[Readiness]:
     """The organisation's rows not yet promoted (open, held or approved)."""
     rows = db.query(
         f"{_SELECT} WHERE org = ? AND status IN ('approved', 'open', 'held') ORDER BY opened_at, key", [org]
@@ -80,7 +82,7 @@ def waiting(db, org: str) -> list[Readiness]:
     return [Readiness(*r) for r in rows]
 
 
-def promoted(db) -> set[tuple[str, str]]:
+def promoted(db: Database) -> set[tuple[str, str]]:
     """(lower-cased login, level) of every promotion."""
     return {
         (login.lower(), level)
@@ -101,7 +103,7 @@ class Issue:
         return self.readiness.issue_number or (self.outbox_result or {}).get("number")
 
 
-def issues(db, *, person_id: int | None = None, org: str | None = None) -> list[Issue]:
+def issues(db: Database, *, person_id: int | None = None, org: str | None = None) -> list[Issue]:
     """Readiness rows (of one person, or one organisation, or all) with their issue's outbox result, in
     the order they were opened."""
     where, params = [], []
@@ -135,13 +137,13 @@ class Sponsorship:
     company: str | None  # from the public profile: unverified
 
 
-def has_sponsorship(db, key: str, sponsor_id: int) -> bool:
+def has_sponsorship(db: Database, key: str, sponsor_id: int) -> bool:
     return (
         db.one("SELECT 1 FROM sponsorships WHERE readiness_key = ? AND sponsor_id = ?", [key, sponsor_id]) is not None
     )
 
 
-def add_sponsorship(db, s: Sponsorship) -> None:
+def add_sponsorship(db: Database, s: Sponsorship) -> None:
     """Record a sponsorship; one per sponsor and readiness row (a second one changes nothing)."""
     db.execute(
         "INSERT INTO sponsorships (readiness_key, sponsor_id, sponsor_login, comment_id, comment_url, at,"
@@ -151,7 +153,7 @@ def add_sponsorship(db, s: Sponsorship) -> None:
     )
 
 
-def sponsorships(db, key: str) -> list[Sponsorship]:
+def sponsorships(db: Database, key: str) -> list[Sponsorship]:
     """The sponsorships of a readiness row, in the order they were said."""
     rows = db.query(
         "SELECT readiness_key, sponsor_id, sponsor_login, comment_id, comment_url, at, eligible, reason, company"
