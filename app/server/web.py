@@ -26,6 +26,7 @@ log = logging.getLogger("ladder.server")
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
 
 DB = web.AppKey("db", object)
+PAGES_DB = web.AppKey("pages_db", object)  # read-only: the dashboard never writes
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
 WORKER = web.AppKey("worker", Worker)
@@ -108,7 +109,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def dashboard(request: web.Request) -> web.Response:
-    return web.Response(text=dashboard_html(request.app[DB]), content_type="text/html", charset="utf-8")
+    return web.Response(text=dashboard_html(request.app[PAGES_DB]), content_type="text/html", charset="utf-8")
 
 
 async def metrics_page(request: web.Request) -> web.Response:
@@ -127,8 +128,10 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
     app = web.Application(client_max_size=MAX_BODY)
     db = open_database(settings.database)  # deliveries in, pages out
     work_db = db.reopen(migrate_schema=False, durable=False)  # the worker's
+    pages_db = db.reopen(read_only=True)  # the dashboard's reads
     metrics = Metrics()
     app[DB] = db
+    app[PAGES_DB] = pages_db
     app[SETTINGS] = settings
     app[METRICS] = metrics
     app[GITHUB] = github
@@ -161,6 +164,7 @@ def make_app(settings: Settings, *, github=None, start_worker: bool = True) -> w
         for service in reversed(app[BACKGROUND]):
             await service.stop()
         await app[WORKER].stop()
+        pages_db.close()
         work_db.close()
         db.close()
 
