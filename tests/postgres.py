@@ -22,7 +22,9 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -42,6 +44,8 @@ class Server:
         self.cluster = cluster  # our throwaway cluster's folder, removed at the end
         self.stop_command = stop
         self.template: str | None = None
+        self.kept: list[str] = []  # the session's databases, dropped at the end
+        self.leftover: list[str] = []  # databases a test's end could not drop: tried again at the end
         self.prefix = f"ladder_t{os.getpid()}_"
         self.counter = itertools.count(1)
 
@@ -68,13 +72,27 @@ class Server:
         self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template if migrated else "template0"}"')
         return name, self.url(name)
 
-    def drop(self, name: str) -> None:
-        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    def drop(self, name: str, *, tries: int = 25) -> bool:
+        """Drop a test's database; False when it could not be dropped yet (cleanup: never fails a test).
+
+        FORCE ends the test's own leftover connections; a role that is not a superuser cannot end an
+        autovacuum worker's, so that case waits a moment and tries again."""
+        import psycopg
+
+        for _ in range(tries):
+            try:
+                self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return True
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                time.sleep(0.2)
+        self.leftover.append(name)
+        return False
 
     def close(self) -> None:
-        if self.cluster is None:
-            if self.template is not None:
-                self.drop(self.template)
+        if self.cluster is None:  # someone else's server: leave it as it was
+            for name in [*self.kept, *self.leftover, *([self.template] if self.template else [])]:
+                if not self.drop(name, tries=50):
+                    print(f"tests/postgres.py: could not drop the test database {name}", file=sys.stderr)
             return
         if self.stop_command:
             subprocess.run(self.stop_command, capture_output=True, timeout=60, cwd=self.cluster)
@@ -84,6 +102,14 @@ class Server:
 _server: Server | None = None
 _unavailable: str | None = None
 _this_test: list[str] = []  # databases to drop when the current test ends
+_open: list = []  # stores a test opened through tests/stores.py, closed when it ends
+
+
+def close_at_end(db):
+    """Close `db` when the test ends (before its database is dropped): a forgotten pool would hold a
+    connection until it is collected."""
+    _open.append(db)
+    return db
 
 
 def _free_port() -> int:
@@ -168,14 +194,15 @@ def server() -> Server:
 def database_url(*, migrated: bool = True, keep: bool = False) -> str:
     """A fresh database for this test (or, with `keep`, for the session)."""
     name, url = server().create(migrated=migrated)
-    if not keep:
-        _this_test.append(name)
+    (server().kept if keep else _this_test).append(name)
     return url
 
 
 @pytest.fixture(autouse=True)
 def _drop_databases_of_the_test():
     yield
+    while _open:
+        _open.pop().close()
     while _this_test:
         name = _this_test.pop()
         if _server is not None:

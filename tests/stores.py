@@ -28,8 +28,8 @@ def location(path: Path | str, *, keep: bool = False) -> Path | str:
 
 
 def open_test_database(path: Path | str, **options):
-    """Open (creating and migrating) the store that stands for `path`."""
-    return open_database(location(path), **options)
+    """Open (creating and migrating) the store that stands for `path`; closed at the end of the test."""
+    return postgres.close_at_end(open_database(location(path), **options))
 
 
 def settings_for(path: Path | str) -> dict:

@@ -162,11 +162,11 @@ def test_add_months_lands_in_the_right_month(start, months):
 def test_reports_on_the_demo(capsys, demo_database, monkeypatch):
     from app.store import open_database
 
-    report = cohort_report(
-        open_database(demo_database, read_only=True),
-        "widgets-controller-reviewers",
-        now=datetime(2028, 1, 1, tzinfo=timezone.utc),
-    )
+    db = open_database(demo_database, read_only=True)
+    try:
+        report = cohort_report(db, "widgets-controller-reviewers", now=datetime(2028, 1, 1, tzinfo=timezone.utc))
+    finally:
+        db.close()
     assert report.data["graduated"] == 1 and report.data["mentees"][0]["login"] == "alice"
     # The demo's history ends weeks before the term does: nobody is active after it.
     assert report.data["retention"]["3"]["active"] == 0
