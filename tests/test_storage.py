@@ -335,6 +335,26 @@ def test_a_transaction_pins_one_connection(db):
     assert logins(db) == ["alice"]
 
 
+def test_threads_sharing_one_database_each_get_their_own_transaction(db):
+    """The service's roles will run on threads: a read-then-write transaction is never interleaved with
+    another thread's (SQLite: the connection's lock; PostgreSQL: each transaction pins its connection and
+    locks the row it read)."""
+    db.execute("INSERT INTO reconcile_passes (started_at, points) VALUES ('t', 0)")
+
+    def bump(times: int) -> None:
+        for _ in range(times):
+            with db.transaction():
+                points = db.scalar(f"SELECT points FROM reconcile_passes{db.dialect.for_update}")
+                db.execute("UPDATE reconcile_passes SET points = ?", [points + 1])
+
+    threads = [threading.Thread(target=bump, args=(25,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert db.scalar("SELECT points FROM reconcile_passes") == 100
+
+
 # --- the read-only open --------------------------------------------------------------------------------
 
 
