@@ -166,10 +166,6 @@ def mark_failed(db: Database, repo_id: int, error: str) -> None:
     db.execute("UPDATE backfill_jobs SET status = 'failed', last_error = ? WHERE repo_id = ?", [error[:2000], repo_id])
 
 
-def last_error(db: Database, repo_id: int) -> str | None:
-    return db.scalar("SELECT last_error FROM backfill_jobs WHERE repo_id = ?", [repo_id])
-
-
 def first_finished_at(db: Database) -> str | None:
     """When the first import finished (the first reconciliation comes a day later)."""
     return db.scalar("SELECT min(finished_at) FROM backfill_jobs WHERE status = 'done'")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextvars
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -146,7 +147,7 @@ class SQLiteDatabase(Database):
                 conn.execute("PRAGMA query_only=ON")
             else:
                 conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
+                _wal(conn)
                 # A durable connection (synchronous=FULL) makes every commit survive a power loss as well as
                 # a crash: that is what "stored, then 202" promises. The worker's need not pay an fsync per
                 # commit: what it writes is derived from stored deliveries, and WAL loses at most a suffix of
@@ -358,6 +359,19 @@ def _savepoint(db: Database, depth: int) -> Iterator[None]:
         raise
     else:
         db.execute(f"RELEASE SAVEPOINT {name}")
+
+
+def _wal(conn: sqlite3.Connection, *, tries: int = 100) -> None:
+    """Put the file in WAL mode. Turning a new file to WAL needs it to itself for a moment, and SQLite then
+    answers "locked" at once rather than wait, when another process is opening it too: try again."""
+    for attempt in range(tries):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == tries - 1:
+                raise
+            time.sleep(0.05)
 
 
 def _fetch(cursor) -> Result:
