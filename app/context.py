@@ -6,14 +6,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import sqlite_utils
-
 from app.settings import Settings
+from app.store.database import Database
 
 
 @dataclass
 class Context:
-    db: sqlite_utils.Database
+    db: Database
     settings: Settings
     github: Any = None  # app.github.GitHubClient, or None in dry-run
     clock: Callable[[], float] = field(default=time.time)

@@ -7,12 +7,11 @@ people it touches. Reading someone's progress is then one lookup in the `evaluat
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import sqlite_utils
-
+from app.store import evaluations as store
+from app.store.database import Database
 from app.store.facts import load_facts, load_pull_request
 from ladder_rules.definitions import Definitions
 from ladder_rules.evaluate import Evaluation, evaluate
@@ -63,7 +62,7 @@ def member_level(ladder: Ladder) -> str | None:
 class Evaluator:
     """The per-process cache of indexes, and the one way evaluations reach the store."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
         self._indexes: dict[str, tuple[MetricsIndex, Definitions, str | None]] = {}
 
@@ -130,55 +129,36 @@ class Evaluator:
     def store(self, org: str, result: Evaluation) -> Change:
         data = result.to_dict()
         scope = data["scope"]
-        row = self.db.execute(
-            "SELECT result, state, ready_since FROM evaluations WHERE person_id = ? AND level = ? AND scope = ?",
-            [result.person_id, result.level, scope],
-        ).fetchone()
-        previous = json.loads(row[0]) if row else None
+        row = store.get(self.db, result.person_id, result.level, scope)
+        previous = row.result if row else None
         state = data["state"]
-        if row and row[1] in ("approved", "promoted") and state == "ready":
-            state = data["state"] = row[1]  # human decisions stand while the numbers still hold
+        if row and row.state in ("approved", "promoted") and state == "ready":
+            state = data["state"] = row.state  # human decisions stand while the numbers still hold
         ready_since = (
-            row[2] if row and row[2] and state != "working" else (data["evaluated_at"] if state != "working" else None)
+            row.ready_since
+            if row and row.ready_since and state != "working"
+            else (data["evaluated_at"] if state != "working" else None)
         )
-        self.db.execute(
-            "INSERT INTO evaluations (person_id, org, level, scope, ladder, state, result, evaluated_at,"
-            " ready_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, level, scope) DO UPDATE"
-            " SET state = excluded.state, result = excluded.result, evaluated_at = excluded.evaluated_at,"
-            " ladder = excluded.ladder, ready_since = excluded.ready_since",
-            [
-                result.person_id,
-                org,
-                result.level,
-                scope,
-                result.ladder,
-                state,
-                json.dumps(data),
-                data["evaluated_at"],
-                ready_since,
-            ],
+        store.save(
+            self.db,
+            person_id=result.person_id,
+            org=org,
+            level=result.level,
+            scope=scope,
+            ladder=result.ladder,
+            state=state,
+            result=data,
+            evaluated_at=data["evaluated_at"],
+            ready_since=ready_since,
         )
         return Change(data, previous)
 
 
-def stored(db: sqlite_utils.Database, person_id: int, level: str | None = None) -> list[dict]:
+def stored(db: Database, person_id: int, level: str | None = None) -> list[dict]:
     """A person's stored evaluations (all levels and scopes, or one level)."""
-    sql = "SELECT result, state FROM evaluations WHERE person_id = ?"
-    params: list = [person_id]
-    if level:
-        sql += " AND level = ?"
-        params.append(level)
-    out = []
-    for result, state in db.execute(sql + " ORDER BY level, scope", params):
-        data = json.loads(result)
-        data["state"] = state
-        out.append(data)
-    return out
+    return [e.as_dict() for e in store.of_person(db, person_id, level)]
 
 
-def set_state(db: sqlite_utils.Database, person_id: int, level: str, scope: str, state: str) -> None:
+def set_state(db: Database, person_id: int, level: str, scope: str, state: str) -> None:
     """Record a human decision (approved) or the merged roster change (promoted)."""
-    db.execute(
-        "UPDATE evaluations SET state = ? WHERE person_id = ? AND level = ? AND scope = ?",
-        [state, person_id, level, scope],
-    )
+    store.set_state(db, person_id, level, scope, state)

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from app.server import make_app
 from app.settings import Settings
+from app.store.location import describe
 
 log = logging.getLogger("ladder")
 
@@ -40,7 +41,7 @@ async def run_service(settings: Settings) -> None:
         settings.port,
         settings.webhook_path,
         mode,
-        settings.database_path,
+        describe(settings.database),
     )
     try:
         await asyncio.Event().wait()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.store.location import is_postgres_url, redact
+
 DEFAULT_API_URL = "https://api.github.com"
 # Python's level names and Probot's (pino's `trace`, `warn`, `fatal`), each to the Python level it means.
 LOG_LEVELS = {
@@ -40,6 +42,7 @@ class Settings:
     port: int = 3000
     github_api_url: str = DEFAULT_API_URL
     database_path: Path = Path("ladder.db")
+    database_url: str | None = field(default=None, repr=False)  # PostgreSQL; it may hold a password
     log_level: str = "info"  # a Python level name (LOG_LEVELS' values)
     log_format: str = "text"
 
@@ -47,6 +50,11 @@ class Settings:
     def dry_run(self) -> bool:
         """Without an App id the service records and plans but writes nothing to GitHub."""
         return self.app_id is None
+
+    @property
+    def database(self) -> str | Path:
+        """Where the store is: the PostgreSQL URL when `DATABASE_URL` is set, else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def graphql_url(self) -> str:
@@ -130,8 +138,10 @@ def load_settings(
 
     level, log_format = log_options(env)
 
+    database_url = database_url_from(env)
+
     database = Path(get("DATABASE_PATH") or "ladder.db")
-    if database.parent and not database.parent.exists():
+    if database_url is None and database.parent and not database.parent.exists():
         raise SettingsError(f"DATABASE_PATH's folder does not exist: {str(database.parent)!r}")
 
     return Settings(
@@ -143,9 +153,20 @@ def load_settings(
         port=int(port_text),
         github_api_url=api_url,
         database_path=database,
+        database_url=database_url,
         log_level=level,
         log_format=log_format,
     )
+
+
+def database_url_from(env: dict[str, str] | None = None) -> str | None:
+    """`DATABASE_URL` (from `env`, else the process environment), checked (None when unset or empty)."""
+    url = (_getter(env)("DATABASE_URL") or "").strip() or None
+    if url is not None and not is_postgres_url(url):
+        # Never echo what might be a password: only a URL's redacted form is shown.
+        shown = repr(redact(url)) if "://" in url else "a value that is not a URL"
+        raise SettingsError(f"DATABASE_URL must start with postgresql:// or postgres://, got {shown}")
+    return url
 
 
 def _private_key(text: str | None, path: str | None) -> str | None:

@@ -15,8 +15,8 @@ import json
 import statistics
 from datetime import date, datetime, timezone
 
-import sqlite_utils
-
+from app.store import orgs
+from app.store.database import Database
 from reports.charts import funnel_chart
 from reports.formats import Progress, Report, Table
 from reports.markdown import day
@@ -26,18 +26,18 @@ from reports.views import Funnel
 RETENTION_MONTHS = (3, 6, 12)
 
 
-def org_cohorts(db: sqlite_utils.Database, org: str | None = None) -> list[tuple[str, dict]]:
+def org_cohorts(db: Database, org: str | None = None) -> list[tuple[str, dict]]:
     """(org, cohort) for every cohort in the stored configurations (one organisation, or all)."""
     out = []
-    for name, text in db.execute("SELECT org, text FROM org_configs WHERE text IS NOT NULL ORDER BY org"):
-        if org is not None and name.lower() != org.lower():
+    for row in orgs.configs(db):
+        if org is not None and row.org.lower() != org.lower():
             continue
-        for cohort in (json.loads(text).get("config") or {}).get("cohorts") or []:
-            out.append((name, cohort))
+        for cohort in (json.loads(row.text).get("config") or {}).get("cohorts") or []:
+            out.append((row.org, cohort))
     return out
 
 
-def find_cohort(db: sqlite_utils.Database, name: str, org: str | None = None) -> tuple[str, dict]:
+def find_cohort(db: Database, name: str, org: str | None = None) -> tuple[str, dict]:
     """The cohort called `name`; LookupError naming it when there is none, or several (give the org)."""
     found = [(o, c) for o, c in org_cohorts(db, org) if c["name"].lower() == name.lower()]
     if not found:
@@ -72,7 +72,7 @@ def _within(scope: str, cohort_scope_text: str) -> bool:
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
-def mentee_outcome(db: sqlite_utils.Database, org: str, cohort: dict, login: str, now: datetime) -> dict:
+def mentee_outcome(db: Database, org: str, cohort: dict, login: str, now: datetime) -> dict:
     start, end = _date(cohort["start"]), _date(cohort["end"])
     scope = cohort_scope(org, cohort)
     found = find_person(db, login)
@@ -137,9 +137,7 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def cohort_report(
-    db: sqlite_utils.Database, name: str, *, org: str | None = None, now: datetime | None = None
-) -> Report:
+def cohort_report(db: Database, name: str, *, org: str | None = None, now: datetime | None = None) -> Report:
     """Raises LookupError naming the cohort when there is no such cohort."""
     now = now or datetime.now(timezone.utc)
     org, cohort = find_cohort(db, name, org)

@@ -7,40 +7,37 @@ and drawn by `reports.pages.overview_html` (a template, autoescaped).
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timezone
 
-import sqlite_utils
-
+from app.store import evaluations as stored_evaluations
+from app.store import readiness as readiness_store
+from app.store.database import Database
 from ladder_rules.evaluate import State
 from reports.effects import effect_row
 from reports.pages import overview_html
 from reports.views import Cohort, Effect, Funnel, Header, OverviewPage, Person, requirements_of
 
 
-def _evaluations(db: sqlite_utils.Database) -> dict[str, list[dict]]:
+def _evaluations(db: Database) -> dict[str, list[dict]]:
     by_login: dict[str, list[dict]] = {}
-    for result, state in db.execute("SELECT result, state FROM evaluations ORDER BY evaluated_at DESC"):
-        data = json.loads(result)
-        data["state"] = state
+    for stored in stored_evaluations.newest_first(db):
+        data = stored.as_dict()
         by_login.setdefault(data["login"].lower(), []).append(data)
     return by_login
 
 
-def _readiness(db: sqlite_utils.Database) -> dict[tuple, str]:
+def _readiness(db: Database) -> dict[tuple, str]:
     """The readiness issue's address by (login, level, scope); the outbox knows it before the row does."""
     out = {}
-    for login, level, scope, repo, number, result in db.execute(
-        "SELECT r.login, r.level, r.scope, r.community_repo, r.issue_number, o.result FROM readiness r"
-        " LEFT JOIN outbox o ON o.key = r.key"
-    ):
+    for issue in readiness_store.issues(db):
+        r = issue.readiness
         url = (
-            f"https://github.com/{repo}/issues/{number}"
-            if number
-            else ((json.loads(result) or {}).get("url") if result else None)
+            f"https://github.com/{r.community_repo}/issues/{r.issue_number}"
+            if r.issue_number
+            else (issue.outbox_result or {}).get("url")
         )
         if url:
-            out[(login.lower(), level, scope)] = url
+            out[(r.login.lower(), r.level, r.scope)] = url
     return out
 
 
@@ -57,7 +54,7 @@ def _person(login: str, rows: list[dict], readiness: dict) -> Person:
     )
 
 
-def overview(db: sqlite_utils.Database, now: datetime | None = None) -> OverviewPage:
+def overview(db: Database, now: datetime | None = None) -> OverviewPage:
     from app.outbox import list_effects
     from reports.cohort import cohort_scope, org_cohorts
 
@@ -65,9 +62,7 @@ def overview(db: sqlite_utils.Database, now: datetime | None = None) -> Overview
     readiness = _readiness(db)
     cohorts = org_cohorts(db)
     shown: set[str] = set()
-    promoted_to = {
-        (r[0].lower(), r[1]) for r in db.execute("SELECT login, level FROM readiness WHERE status = 'promoted'")
-    }
+    promoted_to = readiness_store.promoted(db)
     cohort_views = []
     for org, cohort in cohorts:
         mentees = []
@@ -92,7 +87,7 @@ def overview(db: sqlite_utils.Database, now: datetime | None = None) -> Overview
     others = [
         _person(rows[0]["login"], rows, readiness) for login, rows in sorted(evaluations.items()) if login not in shown
     ]
-    entries = list_effects(db, limit=100) if "outbox" in db.table_names() else []
+    entries = list_effects(db, limit=100)
     effects = []
     for e in entries:
         row = effect_row(e)
@@ -102,5 +97,5 @@ def overview(db: sqlite_utils.Database, now: datetime | None = None) -> Overview
     return OverviewPage(header, tuple(cohort_views), tuple(others), tuple(effects))
 
 
-def dashboard_html(db: sqlite_utils.Database) -> str:
+def dashboard_html(db: Database) -> str:
     return overview_html(overview(db))

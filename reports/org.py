@@ -7,8 +7,10 @@ import json
 from collections import Counter
 from datetime import datetime, timezone
 
-import sqlite_utils
-
+from app.store import evaluations, orgs
+from app.store import outbox as outbox_store
+from app.store import readiness as readiness_store
+from app.store.database import Database
 from reports.cohort import cohort_report, org_cohorts
 from reports.formats import Link, Report, Table
 from reports.markdown import day
@@ -17,17 +19,17 @@ from reports.person import find_org, met_count
 STATES = ("working", "ready", "approved", "promoted")
 
 
-def org_report(db: sqlite_utils.Database, org: str, *, now: datetime | None = None) -> Report:
+def org_report(db: Database, org: str, *, now: datetime | None = None) -> Report:
     """Raises LookupError naming the organisation when Ladder knows nothing about it."""
     now = now or datetime.now(timezone.utc)
     name = find_org(db, org)
     if name is None:
         raise LookupError(f"no organisation called {org!r} is known to Ladder")
-    config_row = db.execute("SELECT source, text, error, loaded_at FROM org_configs WHERE org = ?", [name]).fetchone()
+    config_row = orgs.config(db, name)
     summary = []
     config = {}
     if config_row:
-        source, text, error, loaded_at = config_row
+        source, text, error, loaded_at = config_row.source, config_row.text, config_row.error, config_row.loaded_at
         config = (json.loads(text).get("config") or {}) if text else {}
         summary.append(("Configuration", f"{source or 'none'}, loaded {day(loaded_at)}"))
         if error:
@@ -39,12 +41,8 @@ def org_report(db: sqlite_utils.Database, org: str, *, now: datetime | None = No
         summary.append(("Configuration", "none loaded: dry-run"))
 
     evals = []
-    for result, state in db.execute(
-        "SELECT result, state FROM evaluations WHERE org = ? ORDER BY evaluated_at DESC", [name]
-    ):
-        data = json.loads(result)
-        data["state"] = state
-        evals.append(data)
+    for stored in evaluations.newest_first(db, name):
+        evals.append(stored.as_dict())
     evals.sort(key=lambda e: (e["login"].lower(), e["state"] == "promoted", e["level"], e["scope"]))
     states = Counter(e["state"] for e in evals)
     summary.append(("People evaluated", str(len({e["person_id"] for e in evals}))))
@@ -84,14 +82,12 @@ def org_report(db: sqlite_utils.Database, org: str, *, now: datetime | None = No
         empty="no readiness issue yet",
     )
     issues = []
-    for login, level, scope, repo, number, status, opened, promoted, result in db.execute(
-        "SELECT r.login, r.level, r.scope, r.community_repo, r.issue_number, r.status, r.opened_at,"
-        " r.promoted_at, o.result FROM readiness r LEFT JOIN outbox o ON o.key = r.key"
-        " WHERE r.org = ? ORDER BY r.opened_at, r.login",
-        [name],
-    ).fetchall():
+    for issue in readiness_store.issues(db, org=name):
+        r = issue.readiness
+        login, level, scope, repo, status = r.login, r.level, r.scope, r.community_repo, r.status
+        opened, promoted = r.opened_at, r.promoted_at
         # The outbox knows the issue's address before the readiness row learns its number.
-        number = number or ((json.loads(result) or {}).get("number") if result else None)
+        number = issue.number
         url = f"https://github.com/{repo}/issues/{number}" if number else None
         readiness.rows.append(
             [
@@ -116,7 +112,7 @@ def org_report(db: sqlite_utils.Database, org: str, *, now: datetime | None = No
             }
         )
 
-    outbox = dict(db.execute("SELECT status, count(*) FROM outbox WHERE org = ? GROUP BY status", [name]).fetchall())
+    outbox = outbox_store.counts(db, name)
     summary.append(
         ("Writes to GitHub", ", ".join(f"{outbox.get(s, 0)} {s}" for s in ("done", "pending", "planned", "failed")))
     )

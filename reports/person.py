@@ -6,22 +6,15 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-import sqlite_utils
-
+from app.store import activity as acts
+from app.store import checkins as stored_checkins
+from app.store import orgs, people, readiness
+from app.store.database import Database
 from reports.charts import progress_chart
 from reports.effects import effect_row
 from reports.formats import Link, Progress, Report, Table
 from reports.markdown import day, leaves
 from reports.views import requirements_of
-
-# (words, table, person column, time column, extra condition): what counts as activity in the ledger.
-ACTIVITY = (
-    ("pull requests opened", "pull_requests", "author_id", "created_at", ""),
-    ("reviews", "reviews", "reviewer_id", "submitted_at", ""),
-    ("review comments", "review_comments", "author_id", "created_at", ""),
-    ("comments", "issue_comments", "author_id", "created_at", ""),
-    ("issues opened", "issues", "author_id", "created_at", " AND is_pull_request = 0"),
-)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -31,34 +24,26 @@ def parse_time(value: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def find_person(db: sqlite_utils.Database, login: str) -> tuple[int, str] | None:
+def find_person(db: Database, login: str) -> tuple[int, str] | None:
     """(id, login) of the person with this login (case-insensitive), or None. People are keyed on
     their id; when a login was reused, the most recently seen account wins."""
-    row = db.execute(
-        "SELECT id, login FROM people WHERE login = ? COLLATE NOCASE ORDER BY updated_at DESC", [login.lstrip("@")]
-    ).fetchone()
-    return (row[0], row[1]) if row else None
+    found = people.find(db, login)
+    return (found.id, found.login) if found else None
 
 
-def known_orgs(db: sqlite_utils.Database) -> list[str]:
-    rows = db.execute("SELECT org FROM org_configs UNION SELECT org FROM evaluations").fetchall()
-    return sorted({r[0] for r in rows}, key=str.lower)
+def known_orgs(db: Database) -> list[str]:
+    return orgs.known_orgs(db)
 
 
-def find_org(db: sqlite_utils.Database, org: str) -> str | None:
+def find_org(db: Database, org: str) -> str | None:
     """The organisation's name as stored, or None when Ladder knows nothing about it."""
     return next((o for o in known_orgs(db) if o.lower() == org.lower()), None)
 
 
-def activity(db: sqlite_utils.Database, person_id: int, org: str | None = None) -> dict:
+def activity(db: Database, person_id: int, org: str | None = None) -> dict:
     """Counts per kind and the time of the latest act (in `org`'s repositories, or anywhere)."""
     counts, latest = {}, None
-    where_org = " AND repo_id IN (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)" if org else ""
-    for words, table, person, at, extra in ACTIVITY:
-        count, last = db.execute(
-            f"SELECT count(*), max({at}) FROM {table} WHERE {person} = ?{extra}{where_org}",
-            [person_id, org] if org else [person_id],
-        ).fetchone()
+    for words, (count, last) in acts.of_person(db, person_id, org).items():
         counts[words] = count
         when = parse_time(last)
         if when and (latest is None or when > latest):
@@ -66,44 +51,35 @@ def activity(db: sqlite_utils.Database, person_id: int, org: str | None = None) 
     return {"counts": counts, "last": latest}
 
 
-def readiness_rows(db: sqlite_utils.Database, person_id: int) -> dict[tuple[str, str], dict]:
+def readiness_rows(db: Database, person_id: int) -> dict[tuple[str, str], dict]:
     """The person's readiness issues by (level, scope), with the issue's address."""
     out = {}
-    for row in db.execute(
-        "SELECT r.level, r.scope, r.community_repo, r.issue_number, r.status, r.opened_at, r.approved_by,"
-        " r.pull_request_url, r.promoted_at, o.result FROM readiness r LEFT JOIN outbox o ON o.key = r.key"
-        " WHERE r.person_id = ?",
-        [person_id],
-    ).fetchall():
-        level, scope, repo, number, status, opened_at, approved_by, pr_url, promoted_at, result = row
+    for issue in readiness.issues(db, person_id=person_id):
+        r = issue.readiness
         # The issue's number reaches the readiness row later than the outbox learns its address.
         url = (
-            f"https://github.com/{repo}/issues/{number}"
-            if number
-            else ((json.loads(result) or {}).get("url") if result else None)
+            f"https://github.com/{r.community_repo}/issues/{r.issue_number}"
+            if r.issue_number
+            else (issue.outbox_result or {}).get("url")
         )
-        out[(level, scope)] = {
-            "level": level,
-            "scope": scope,
-            "status": status,
-            "opened_at": opened_at,
+        out[(r.level, r.scope)] = {
+            "level": r.level,
+            "scope": r.scope,
+            "status": r.status,
+            "opened_at": r.opened_at,
             "url": url,
-            "approved_by": approved_by,
-            "pull_request_url": pr_url,
-            "promoted_at": promoted_at,
+            "approved_by": r.approved_by,
+            "pull_request_url": r.pull_request_url,
+            "promoted_at": r.promoted_at,
         }
     return out
 
 
-def checkins(
-    db: sqlite_utils.Database, person_id: int, org: str | None = None, cohort: str | None = None
-) -> list[dict]:
-    sql, params = "SELECT org, cohort, at, url FROM checkins WHERE person_id = ?", [person_id]
-    if org:
-        sql, params = sql + " AND org = ?", params + [org]
-    if cohort:
-        sql, params = sql + " AND cohort = ?", params + [cohort]
-    return [{"org": o, "cohort": c, "at": at, "url": url} for o, c, at, url in db.execute(sql + " ORDER BY at", params)]
+def checkins(db: Database, person_id: int, org: str | None = None, cohort: str | None = None) -> list[dict]:
+    return [
+        {"org": c.org, "cohort": c.cohort, "at": c.at, "url": c.url}
+        for c in stored_checkins.of_person(db, person_id, org, cohort)
+    ]
 
 
 def met_count(evaluation: dict) -> Progress:
@@ -112,9 +88,7 @@ def met_count(evaluation: dict) -> Progress:
     return Progress(sum(1 for r in automatic if r["met"]), len(automatic))
 
 
-def evaluations(
-    db: sqlite_utils.Database, person_id: int, org: str | None = None, level: str | None = None
-) -> list[dict]:
+def evaluations(db: Database, person_id: int, org: str | None = None, level: str | None = None) -> list[dict]:
     """Stored evaluations, working ones first, then by level and scope."""
     from app.evaluations import stored
 
@@ -122,7 +96,7 @@ def evaluations(
     return sorted(rows, key=lambda e: (e["state"] == "promoted", e["level"], e["scope"]))
 
 
-def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = None) -> Report:
+def person_report(db: Database, login: str, *, org: str | None = None) -> Report:
     """Raises LookupError naming the login when Ladder has never seen it."""
     from app.outbox import list_effects
     from reports.cohort import org_cohorts
@@ -139,9 +113,9 @@ def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = No
     effects = [effect_row(e) for e in list_effects(db, person_id=person_id, org=org)]
 
     summary = []
-    orgs = sorted({e["scope"].split("/")[0] for e in evals} | {o for o, _ in cohorts}, key=str.lower)
-    if orgs:
-        summary.append(("Organisations", ", ".join(orgs)))
+    org_names = sorted({e["scope"].split("/")[0] for e in evals} | {o for o, _ in cohorts}, key=str.lower)
+    if org_names:
+        summary.append(("Organisations", ", ".join(org_names)))
     for o, c in cohorts:
         summary.append(("Cohort", f"{c['name']} in {o}: target {c['target']}, {day(c['start'])} to {day(c['end'])}"))
     summary.append(("Last activity", day(acts["last"]) if acts["last"] else "none recorded"))
@@ -199,7 +173,7 @@ def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = No
     data = {
         "login": login,
         "person_id": person_id,
-        "organisations": orgs,
+        "organisations": org_names,
         "cohorts": [{"org": o, **c} for o, c in cohorts],
         "activity": {"counts": acts["counts"], "last": acts["last"].isoformat() if acts["last"] else None},
         "evaluations": evals,
@@ -213,9 +187,9 @@ def person_report(db: sqlite_utils.Database, login: str, *, org: str | None = No
         if e["state"] != "promoted"
     ]
     tables = [requirements, levels, checkin_table, effect_table]
-    return Report(f"@{login}", summary, tables, data=data, org=", ".join(orgs) or None, charts=charts)
+    return Report(f"@{login}", summary, tables, data=data, org=", ".join(org_names) or None, charts=charts)
 
 
-def config_of(db: sqlite_utils.Database, org: str) -> dict:
-    row = db.execute("SELECT text FROM org_configs WHERE org = ?", [org]).fetchone()
-    return (json.loads(row[0]).get("config") or {}) if row and row[0] else {}
+def config_of(db: Database, org: str) -> dict:
+    row = orgs.config(db, org)
+    return (json.loads(row.text).get("config") or {}) if row and row.text else {}

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real service on a real socket, over a real SQLite file."""
+"""Shared fixtures: the real service on a real socket, over a real store (a SQLite file, or PostgreSQL with
+LADDER_TEST_DATABASE=postgres: tests/postgres.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from app.server.signature import expected_signature
 from app.server.web import DB, WORKER
 from app.settings import Settings
 
-pytest_plugins = ["tests.conftest_github"]
+pytest_plugins = ["tests.conftest_github", "tests.postgres"]
 
 SECRET = "It's a Secret to Everybody"
 
@@ -85,15 +86,24 @@ class Service:
                 raise AssertionError(f"{due} deliveries still due after {timeout} s")
             await asyncio.sleep(0.01)
 
-    def count(self, table: str, where: str = "1", params=()) -> int:
+    def count(self, table: str, where: str = "1 = 1", params=()) -> int:
         return self.db.execute(f"SELECT count(*) FROM {table} WHERE {where}", list(params)).fetchone()[0]
 
 
 async def start_service(
-    database: Path, *, start_worker: bool = True, app_options: dict | None = None, **settings
+    database: Path,
+    *,
+    start_worker: bool = True,
+    sqlite_only: bool = False,
+    app_options: dict | None = None,
+    **settings,
 ) -> Service:
-    """`app_options`: make_app's keywords (body_timeout, max_bodies_in_flight, github)."""
-    config = Settings(webhook_secret=SECRET, database_path=database, **settings)
+    """The service over the store for `database` (`sqlite_only`: that SQLite file, whatever the engine).
+    `app_options`: make_app's keywords (body_timeout, max_bodies_in_flight, github)."""
+    from tests.stores import settings_for  # imported late: tests.postgres is a plugin, loaded after this file
+
+    store = {"database_path": database} if sqlite_only else settings_for(database)
+    config = Settings(webhook_secret=SECRET, **store, **settings)
     server = TestServer(make_app(config, start_worker=start_worker, **(app_options or {})), host="127.0.0.1")
     await server.start_server()
     return Service(server, aiohttp.ClientSession(), config)
@@ -105,16 +115,19 @@ async def stop_service(service: Service) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory) -> Path:
-    """A realistic database, built once by running `ladder demo`'s story (about 3 s); read it, never write."""
+def demo_database(tmp_path_factory) -> Path | str:
+    """A realistic database, built once by running `ladder demo`'s story (about 3 s); read it, never write.
+    Its location: the SQLite file, or the PostgreSQL URL."""
     import logging
 
     from app.demo.runner import Demo
+    from tests.stores import location
 
     logging.getLogger().setLevel(logging.ERROR)
     out = tmp_path_factory.mktemp("demo")
-    asyncio.run(Demo(out, say=lambda *a: None).run())
-    return out / "ladder.db"
+    where = location(out / "ladder.db", keep=True)
+    asyncio.run(Demo(out, say=lambda *a: None, database_url=where if isinstance(where, str) else None).run())
+    return where
 
 
 @pytest.fixture

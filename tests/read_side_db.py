@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from app.outbox import Comment, Issue, plan
-from app.store import open_database
+from tests.stores import insert_rows, open_test_database
 
 ORG = "acme"
 COHORT = {
@@ -73,26 +73,34 @@ def evaluation(person_id, login, level, scope, state, children, checklist=()):
 
 
 def build(path: Path) -> Path:
-    db = open_database(path)
-    db["people"].insert_all(
+    db = open_test_database(path)
+    insert_rows(
+        db,
+        "people",
         [
             {"id": 1, "login": "alice", "type": "User"},
             {"id": 2, "login": "bob", "type": "User"},
             {"id": 3, "login": "dora", "type": "User"},
-        ]
+        ],
     )
-    db["org_configs"].insert(
-        {
-            "org": ORG,
-            "installation_id": 9,
-            "source": "acme/.github:.github/ladder.yml",
-            "text": json.dumps(
-                {"config": {"ladder": "kubernetes", "dry_run": True, "cohorts": [COHORT, LATER_COHORT]}}
-            ),
-            "loaded_at": "2020-05-01T00:00:00Z",
-        }
+    insert_rows(
+        db,
+        "org_configs",
+        [
+            {
+                "org": ORG,
+                "installation_id": 9,
+                "source": "acme/.github:.github/ladder.yml",
+                "text": json.dumps(
+                    {"config": {"ladder": "kubernetes", "dry_run": True, "cohorts": [COHORT, LATER_COHORT]}}
+                ),
+                "loaded_at": "2020-05-01T00:00:00Z",
+            }
+        ],
     )
-    db["repositories"].insert({"id": 50, "installation_id": 9, "full_name": "acme/api", "owner": ORG, "name": "api"})
+    insert_rows(
+        db, "repositories", [{"id": 50, "installation_id": 9, "full_name": "acme/api", "owner": ORG, "name": "api"}]
+    )
     alice_reviewer = evaluation(
         1,
         "alice",
@@ -125,19 +133,25 @@ def build(path: Path) -> Path:
         ],
     )
     for e in (alice_reviewer, alice_approver, bob_reviewer):
-        db["evaluations"].insert(
-            {
-                "person_id": e["person_id"],
-                "org": ORG,
-                "level": e["level"],
-                "scope": e["scope"],
-                "ladder": "kubernetes",
-                "state": e["state"],
-                "result": json.dumps(e),
-                "evaluated_at": e["evaluated_at"],
-            }
+        insert_rows(
+            db,
+            "evaluations",
+            [
+                {
+                    "person_id": e["person_id"],
+                    "org": ORG,
+                    "level": e["level"],
+                    "scope": e["scope"],
+                    "ladder": "kubernetes",
+                    "state": e["state"],
+                    "result": json.dumps(e),
+                    "evaluated_at": e["evaluated_at"],
+                }
+            ],
         )
-    db["readiness"].insert_all(
+    insert_rows(
+        db,
+        "readiness",
         [
             {
                 "person_id": 1,
@@ -166,11 +180,13 @@ def build(path: Path) -> Path:
                 "status": "open",
                 "opened_at": "2020-05-02T10:00:00Z",
             },
-        ]
+        ],
     )
     # Activity: alice reviews until 2021-02-01 (active 3 and 6 months after 31 Mar 2020, not 12);
     # bob's last act is 2020-07-15 (active at 3 months only); dora did nothing.
-    db["reviews"].insert_all(
+    insert_rows(
+        db,
+        "reviews",
         [
             {
                 "id": 901,
@@ -190,20 +206,26 @@ def build(path: Path) -> Path:
                 "submitted_at": "2020-07-15T09:00:00Z",
                 "html_url": "https://github.com/acme/api/pull/2#r902",
             },
-        ]
+        ],
     )
-    db["pull_requests"].insert(
-        {
-            "id": 700,
-            "repo_id": 50,
-            "number": 3,
-            "author_id": 2,
-            "title": "Fix",
-            "created_at": "2020-02-10T00:00:00Z",
-            "state": "open",
-        }
+    insert_rows(
+        db,
+        "pull_requests",
+        [
+            {
+                "id": 700,
+                "repo_id": 50,
+                "number": 3,
+                "author_id": 2,
+                "title": "Fix",
+                "created_at": "2020-02-10T00:00:00Z",
+                "state": "open",
+            }
+        ],
     )
-    db["checkins"].insert_all(
+    insert_rows(
+        db,
+        "checkins",
         [
             {
                 "comment_id": 1,
@@ -235,7 +257,7 @@ def build(path: Path) -> Path:
                 "body": "hi",
                 "url": None,
             },
-        ]
+        ],
     )
     # bob's writes: one planned (dry-run), one pending, one done, one failed.
     plan(
@@ -269,6 +291,5 @@ def build(path: Path) -> Path:
         " WHERE key = 'thanks:2'"
     )
     db.execute("UPDATE outbox SET attempts = 2 WHERE key = 'readiness:2:reviewer:acme_api'")
-    db.conn.commit()
     db.close()
     return path

@@ -11,7 +11,7 @@ import pytest
 from app.backfill import jobs, queries
 from app.backfill.runner import Options, run_jobs
 from app.stand_in.graphql_api import parse_and_validate, query_cost
-from app.store import open_database
+from tests.stores import cli_database, open_test_database
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 INSTALLATION = 7
@@ -27,7 +27,7 @@ def iso(at: datetime) -> str:
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(tmp_path / "ladder.db")
+    database = open_test_database(tmp_path / "ladder.db")
     yield database
     database.close()
 
@@ -45,7 +45,7 @@ def schedule(db, repo, *, since: datetime | None = None, paths: bool = False) ->
     )
 
 
-def count(db, table: str, where: str = "1", params=()) -> int:
+def count(db, table: str, where: str = "1 = 1", params=()) -> int:
     return db.execute(f"SELECT count(*) FROM {table} WHERE {where}", list(params)).fetchone()[0]
 
 
@@ -419,7 +419,7 @@ async def test_the_command_line_imports_one_repository_with_a_summary(stand_in, 
     since = iso(ago(30))[:10]
 
     status = await asyncio.to_thread(
-        main, ["backfill", "--repo", "acme/widgets", "--since", since, "--database", str(path)]
+        main, ["backfill", "--repo", "acme/widgets", "--since", since, *cli_database(path, monkeypatch)]
     )
 
     out, err = capsys.readouterr()
@@ -427,7 +427,7 @@ async def test_the_command_line_imports_one_repository_with_a_summary(stand_in, 
     assert out.splitlines()[0].startswith("Imported 3 pull requests from 1 repositories in ")
     assert "GraphQL points used: 1 (333.3 per 1,000 pull requests)." in out  # one page, no reviews
     assert err.startswith("acme/widgets: done · [########################] 1/1 repositories · 3 PRs · 1 points used")
-    database = open_database(path)
+    database = open_test_database(path)
     assert count(database, "pull_requests") == 3 and count(database, "issue_comments", "lgtm = 1") == 3
     assert [r[0] for r in database.execute("SELECT full_name FROM repositories")] == ["acme/widgets"]
     database.close()

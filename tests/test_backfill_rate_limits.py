@@ -12,7 +12,7 @@ import pytest
 from app.backfill import jobs
 from app.backfill.runner import Options, run_jobs
 from app.github import GitHubClient, RetryPolicy
-from app.store import open_database
+from tests.stores import open_test_database
 
 INSTALLATION = 7
 
@@ -57,7 +57,7 @@ def client(stand_in, app_key, clock, http_session):
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(tmp_path / "ladder.db")
+    database = open_test_database(tmp_path / "ladder.db")
     yield database
     database.close()
 

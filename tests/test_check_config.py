@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.store import open_database
+from app.store.location import describe
+from tests.stores import insert_rows, location, open_test_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = FIXTURES / "config" / "ladder.yml"
@@ -342,23 +343,29 @@ def test_every_problem_of_a_ladder_file_in_one_run_each_at_its_line(tmp_path):
 # --- cohort validation against the rosters stored in a database ---------------------------------------
 
 
-def holdings_db(tmp_path, rows) -> Path:
+def holdings_db(tmp_path, rows) -> str:
+    """A migrated store (a SQLite file, or PostgreSQL with LADDER_TEST_DATABASE=postgres) holding `rows`;
+    what `--database` takes to name it."""
     path = tmp_path / "ladder.db"
-    db = open_database(path)
-    db["holdings"].insert_all(
-        {
-            "login": login,
-            "org": "kubernetes",
-            "level": level,
-            "scope": scope,
-            "since": None,
-            "source": "OWNERS",
-            "updated_at": "2026-01-01T00:00:00Z",
-        }
-        for login, level, scope in rows
+    db = open_test_database(path)
+    insert_rows(
+        db,
+        "holdings",
+        [
+            {
+                "login": login,
+                "org": "kubernetes",
+                "level": level,
+                "scope": scope,
+                "since": None,
+                "source": "OWNERS",
+                "updated_at": "2026-01-01T00:00:00Z",
+            }
+            for login, level, scope in rows
+        ],
     )
-    db.conn.close()
-    return path
+    db.close()
+    return str(location(path))
 
 
 def test_mentors_and_mentees_are_checked_against_the_stored_rosters(tmp_path):
@@ -370,7 +377,7 @@ def test_mentors_and_mentees_are_checked_against_the_stored_rosters(tmp_path):
             ("carol", "reviewer", "kubernetes/kubernetes"),  # a mentee who already is a reviewer there
         ],
     )
-    code, lines, err = cli(EXAMPLE, "--database", str(database))
+    code, lines, err = cli(EXAMPLE, "--database", database)
     assert (code, err) == (0, "")
     assert lines == [
         f"{EXAMPLE}:17: warning: `mentor-b`, a mentor of cohort `apps-reviewers-2026`, does not hold `reviewer` (or a "
@@ -393,8 +400,8 @@ def test_a_database_that_cannot_answer_is_said_so(tmp_path, capsys):
     code, lines, err = run(capsys, EXAMPLE, "--database", str(tmp_path / "text.db"))
     assert (code, lines) == (2, []) and err.startswith(f"ladder check-config: {tmp_path / 'text.db'} cannot be ")
     database = holdings_db(tmp_path, [("a", "reviewer", "kubernetes/kubernetes")])
-    assert run(capsys, EXAMPLE, "--database", str(database), "--org", "istio") == (
+    assert run(capsys, EXAMPLE, "--database", database, "--org", "istio") == (
         2,
         [],
-        f"ladder check-config: {database} holds no rosters of istio (it has: kubernetes)\n",
+        f"ladder check-config: {describe(database)} holds no rosters of istio (it has: kubernetes)\n",
     )

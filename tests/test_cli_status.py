@@ -6,11 +6,13 @@ import pytest
 
 from app.cli import main
 from tests.read_side_db import build
+from tests.stores import cli_args, cli_database
 
 
 @pytest.fixture
-def database(tmp_path):
-    return str(build(tmp_path / "ladder.db"))
+def database(tmp_path, monkeypatch) -> list[str]:
+    """The hand-built database, as `ladder` arguments (--database PATH, or DATABASE_URL set)."""
+    return cli_database(build(tmp_path / "ladder.db"), monkeypatch)
 
 
 def run(capsys, *argv):
@@ -20,7 +22,7 @@ def run(capsys, *argv):
 
 
 def test_status_lists_requirements_and_every_kind_of_effect(capsys, database):
-    code, lines, err = run(capsys, "status", "@bob", "--database", database)
+    code, lines, err = run(capsys, "status", "@bob", *database)
     assert (code, err) == (0, "")
     assert lines == [
         "@bob",
@@ -42,7 +44,7 @@ def test_status_lists_requirements_and_every_kind_of_effect(capsys, database):
 
 
 def test_status_shows_tenure_date_checklist_and_promotion(capsys, database):
-    code, lines, _ = run(capsys, "status", "ALICE", "--org", "ACME", "--database", database)
+    code, lines, _ = run(capsys, "status", "ALICE", "--org", "ACME", *database)
     assert code == 0
     assert lines[0] == "@alice in acme"
     assert lines[3:9] == [
@@ -61,12 +63,12 @@ def test_status_shows_tenure_date_checklist_and_promotion(capsys, database):
 
 
 def test_status_level_filter(capsys, database):
-    code, lines, _ = run(capsys, "status", "alice", "--level", "reviewer", "--database", database)
+    code, lines, _ = run(capsys, "status", "alice", "--level", "reviewer", *database)
     assert code == 0
     assert [line for line in lines if "kubernetes ladder" in line] == [
         "Reviewer in acme/api (kubernetes ladder): promoted on 1 Mar 2020 (https://github.com/acme/api/pull/40)"
     ]
-    code, lines, _ = run(capsys, "status", "dora", "--level", "approver", "--database", database)
+    code, lines, _ = run(capsys, "status", "dora", "--level", "approver", *database)
     assert code == 0 and "No progress stored yet toward approver." in lines
 
 
@@ -79,7 +81,7 @@ def test_status_level_filter(capsys, database):
     ],
 )
 def test_unknown_names_are_one_line_and_exit_2(capsys, database, argv, message):
-    code, lines, err = run(capsys, *argv, "--database", database)
+    code, lines, err = run(capsys, *argv, *database)
     assert (code, lines, err) == (2, [], message)
 
 
@@ -89,8 +91,8 @@ def test_missing_database(capsys, tmp_path):
     assert err == f"ladder: no database at {tmp_path / 'none.db'} (set DATABASE_PATH or pass --database)"
 
 
-def test_status_on_the_demo(capsys, demo_database):
-    code, lines, _ = run(capsys, "status", "bob", "--database", str(demo_database))
+def test_status_on_the_demo(capsys, demo_database, monkeypatch):
+    code, lines, _ = run(capsys, "status", "bob", *cli_args(demo_database, monkeypatch))
     assert code == 0
     assert lines[3] == "Reviewer in sample-org/widgets/pkg/controller (kubernetes ladder): working"
     assert any(line.startswith("  [ ] Member for 3 months") and "will be met on" in line for line in lines)
@@ -98,5 +100,5 @@ def test_status_on_the_demo(capsys, demo_database):
     assert lines[-1].startswith(
         "  done  comment on sample-org/community#1  https://github.com/sample-org/community/issues/1#issuecomment-"
     )
-    code, lines, _ = run(capsys, "status", "carol", "--database", str(demo_database))
+    code, lines, _ = run(capsys, "status", "carol", *cli_args(demo_database, monkeypatch))
     assert "  Readiness issue: https://github.com/sample-org/community/issues/3 (open)" in lines

@@ -1,5 +1,5 @@
 """Loading `ladder.yml` from GitHub (the stand-in, over a real socket) with Probot's rules, and the
-`org_configs` cache in a real SQLite file."""
+`org_configs` cache in a real store (a SQLite file, or PostgreSQL with LADDER_TEST_DATABASE=postgres)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from app.config.loader import CONFIG_PATH, cached_config, has_cached_config, load_config
 from app.config.schema import ConfigError
-from app.store import open_database
+from app.store import orgs
+from tests.stores import open_test_database
 
 INSTALLATION = 7
 
@@ -58,7 +59,7 @@ async def gh(stand_in, github_client):
 
 @pytest.fixture
 def db(tmp_path):
-    return open_database(tmp_path / "ladder.db")
+    return open_test_database(tmp_path / "ladder.db")
 
 
 def content_gets(stand_in) -> list[str]:
@@ -97,10 +98,10 @@ async def test_org_dot_github_is_the_fallback_and_is_cached(stand_in, gh, db):
         "/repos/acme/widgets/contents/.github/ladder.yml",
         "/repos/acme/.github/contents/.github/ladder.yml",
     ]
-    row = db["org_configs"].get("acme")
-    assert row["source"] == "acme/.github:.github/ladder.yml"
-    assert row["installation_id"] == INSTALLATION
-    assert row["error"] is None
+    row = orgs.config(db, "acme")
+    assert row.source == "acme/.github:.github/ladder.yml"
+    assert row.installation_id == INSTALLATION
+    assert row.error is None
     cached = cached_config(db, "acme")
     assert cached.config == loaded.config
     assert cached.ladder.name == "kubernetes"
@@ -146,7 +147,7 @@ async def test_extends_across_repositories_merges_with_the_extending_file_winnin
     # mappings merge key by key across files
     assert (config.substantial.min_lines, config.substantial.exclude_labels) == (50, ("kind/cleanup",))
     assert loaded.ladder.name == "istio"
-    assert db["org_configs"].get("acme")["source"] == "acme/.github:.github/ladder.yml"
+    assert orgs.config(db, "acme").source == "acme/.github:.github/ladder.yml"
 
 
 async def test_extends_into_a_repository_the_installation_cannot_read(stand_in, gh):
@@ -223,8 +224,8 @@ async def test_a_bad_file_is_refused_and_its_errors_are_kept(stand_in, gh, db):
     ]
     assert [str(e) for e in loaded.errors] == expected_errors
     assert [w.line for w in loaded.warnings] == [4, 9]  # no tracking issue; 5 mentees for one mentor
-    row = db["org_configs"].get("acme")
-    assert row["error"].splitlines() == expected_errors
+    row = orgs.config(db, "acme")
+    assert row.error.splitlines() == expected_errors
     cached = cached_config(db, "acme")
     assert cached.config is None and [str(e) for e in cached.errors] == expected_errors
     assert "warning: Cohort `c1` has 5 mentees for 1 mentor: more than 4 per mentor" in cached.problems_text()
@@ -255,7 +256,7 @@ async def test_a_ladder_file_in_the_repository_is_read_and_checked(stand_in, gh,
     assert [str(e) for e in broken.errors] == [
         "acme/.github:ladders/ours.yaml:11: `merged_prs` must be a whole number of at least 1, not 'ten'."
     ]
-    assert db["org_configs"].get("acme")["error"] == str(broken.errors[0])
+    assert orgs.config(db, "acme").error == str(broken.errors[0])
 
     # and a path that is not there
     stand_in.state.commit("acme/.github", "main", {"ladders/ours.yaml": None})

@@ -83,9 +83,10 @@ async def serving(app: web.Application):
         await runner.cleanup()
 
 
-def dashboard_app(database: Path) -> web.Application:
-    """The real service (dry-run: no App id) over `database`."""
-    return make_app(Settings(database_path=database, host="127.0.0.1", port=0, webhook_secret="x"))
+def dashboard_app(database: Path | str) -> web.Application:
+    """The real service (dry-run: no App id) over `database`: a SQLite file, or a PostgreSQL URL."""
+    store = {"database_url": database} if isinstance(database, str) else {"database_path": database}
+    return make_app(Settings(**store, host="127.0.0.1", port=0, webhook_secret="x"))
 
 
 def page_app(html: str) -> web.Application:

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from app.rosters.files import Calls
 from app.rosters.membership import MemberRow, PeribolosError, is_org_member, peribolos_members, sync_membership
-from app.store.database import open_database
 from app.store.facts import load_facts
 from ladder_rules.facts import Holding, Scope
+from tests.stores import open_test_database
 
 ORG_YAML = (Path(__file__).parent / "fixtures" / "peribolos" / "tektoncd__community__org__org.yaml").read_text(
     encoding="utf-8"
@@ -48,7 +48,7 @@ def stamp(k: int) -> str:
 
 @pytest.fixture
 def db(tmp_path):
-    return open_database(tmp_path / "ladder.db")
+    return open_test_database(tmp_path / "ladder.db")
 
 
 def without(text: str, *logins: str) -> str:

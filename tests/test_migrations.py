@@ -1,4 +1,7 @@
-"""A database file written by an older Ladder opens, upgrades on start, and keeps its data."""
+"""A SQLite file written by an older Ladder opens, upgrades on start, and keeps its data.
+
+SQLite only (whatever LADDER_TEST_DATABASE says): these are about the file, its `user_version` header and
+a fixture file from version 1. Migrations on both engines: tests/test_storage.py."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ async def test_a_version_1_file_upgrades_on_start_and_keeps_its_activity(tmp_pat
     shutil.copy(OLD, path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
 
-    service = await start_service(path)
+    service = await start_service(path, sqlite_only=True)
     assert schema_version(service.db) == len(MIGRATIONS)
     assert service.count("deliveries", "status = 'done'") == 3
     assert service.count("pull_requests", "merged_at IS NOT NULL") == 1
@@ -33,7 +36,7 @@ async def test_a_version_1_file_upgrades_on_start_and_keeps_its_activity(tmp_pat
 
 
 def test_each_migration_runs_once_and_atomically(tmp_path):
-    db = open_database(tmp_path / "a.db", migrate_schema=False)
+    db = open_database(tmp_path / "a.db", migrate_schema=False)  # a SQLite file
     broken = MIGRATIONS + ["CREATE TABLE extra (id INTEGER);\nTHIS IS NOT SQL;"]
     with pytest.raises(sqlite3.OperationalError):
         migrate(db, broken)

@@ -28,8 +28,8 @@ from app.outbox import (
     with_marker,
 )
 from app.outbox.pacing import Limits
-from app.store import open_database
 from ladder_rules.owners_edit import add_to_list
+from tests.stores import open_test_database
 
 INSTALLATION = 77
 COMMUNITY = "kubernetes/community"
@@ -63,9 +63,9 @@ register_file_editor("test-owners", owners_editor)
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(tmp_path / "ladder.db")
+    database = open_test_database(tmp_path / "ladder.db")
     yield database
-    database.conn.close()
+    database.close()
 
 
 @pytest.fixture
@@ -144,12 +144,12 @@ async def test_a_fresh_database_finds_the_comment_by_its_marker(seeded, stand_in
     for n in range(120):  # the marker is on the second page
         seeded.add_comment(COMMUNITY, 1, author="someone", body=f"comment {n}")
     seeded.add_comment(COMMUNITY, 1, author="ladder[bot]", body=with_marker("old numbers", "progress:kubernetes:501"))
-    other = open_database(tmp_path / "other.db")
+    other = open_test_database(tmp_path / "other.db")
     try:
         plan(other, progress("new numbers"))
         await settle(OutboxSender(other, github_client, clock=clock, sleep=clock.sleep), clock)
     finally:
-        other.conn.close()
+        other.close()
     comments = bot_comments(seeded, COMMUNITY, 1)
     assert [c.body for c in comments] == [with_marker("new numbers", "progress:kubernetes:501")]
     assert seeded.repo(COMMUNITY).issues[1].comments[0].body.endswith("fake")
@@ -164,12 +164,12 @@ async def test_the_lookup_reads_every_page_even_when_the_first_is_unchanged(
     for n in range(100):
         seeded.add_comment(COMMUNITY, 1, author="someone", body=f"comment {n}")
     for name in ("first.db", "second.db"):  # the second process knows nothing of the first one's write
-        database = open_database(tmp_path / name)
+        database = open_test_database(tmp_path / name)
         try:
             plan(database, progress(f"written by {name}"))
             await settle(OutboxSender(database, github_client, clock=clock, sleep=clock.sleep), clock)
         finally:
-            database.conn.close()
+            database.close()
     assert [c.body for c in bot_comments(seeded, COMMUNITY, 1)] == [
         with_marker("written by second.db", "progress:kubernetes:501")
     ]
@@ -210,12 +210,12 @@ async def test_a_redelivered_command_gets_one_reply(seeded, sender, clock, db, t
         == first
     )  # a reply once written is never edited
     await settle(sender, clock)
-    other = open_database(tmp_path / "other.db")  # even a process without this database answers once
+    other = open_test_database(tmp_path / "other.db")  # even a process without this database answers once
     try:
         plan(other, reply)
         await settle(OutboxSender(other, github_client, clock=clock, sleep=clock.sleep), clock)
     finally:
-        other.conn.close()
+        other.close()
     replies = bot_comments(seeded, COMMUNITY, 1)
     assert [c.body for c in replies] == [
         f"Only approvers of kubernetes/community may approve.\n\n<!-- ladder:reply:{COMMUNITY}#1:{command.id} -->"
@@ -291,12 +291,12 @@ async def test_an_issue_planned_closed_is_never_opened(seeded, sender, clock, db
 async def test_a_fresh_database_finds_the_issue_by_its_marker(seeded, github_client, clock, tmp_path, db, sender):
     plan(db, readiness())
     await settle(sender, clock)
-    other = open_database(tmp_path / "other.db")
+    other = open_test_database(tmp_path / "other.db")
     try:
         plan(other, readiness(title="alice is ready for reviewer in kubernetes/community (again)"))
         await settle(OutboxSender(other, github_client, clock=clock, sleep=clock.sleep), clock)
     finally:
-        other.conn.close()
+        other.close()
     assert seeded.count_writes("POST") == 1
     assert [i.title for i in seeded.repo(COMMUNITY).issues.values()][-1].endswith("(again)")
 

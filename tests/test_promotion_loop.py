@@ -16,6 +16,7 @@ import pytest
 from app.demo import sample, story
 from app.stand_in import webhooks
 from tests.conftest_github import check_violations
+from tests.stores import cli_args
 from tests.world import start_world, stop_world
 
 ORG = sample.ORG
@@ -244,7 +245,7 @@ async def test_hold_stops_approval_until_unhold(world):
     assert len(world.pulls_by_app(CODE)) == 1
 
 
-async def test_an_organisation_in_dry_run_sees_every_planned_write_and_github_sees_none(world, capsys):
+async def test_an_organisation_in_dry_run_sees_every_planned_write_and_github_sees_none(world, capsys, monkeypatch):
     """`dry_run: true` in ladder.yml: Ladder plans exactly what it would do, shows it in `ladder status` and on
     the dashboard, and writes nothing to GitHub."""
     from app.cli import main as ladder
@@ -263,7 +264,7 @@ async def test_an_organisation_in_dry_run_sees_every_planned_write_and_github_se
     planned = world.db.execute("SELECT kind, key FROM outbox WHERE status = 'planned' ORDER BY kind").fetchall()
     assert [kind for kind, _ in planned] == ["comment", "issue"]  # alice's progress comment, her readiness issue
 
-    assert ladder(["status", "alice", "--database", str(world.service.settings.database_path)]) == 0
+    assert ladder(["status", "alice", *cli_args(world.service.settings.database, monkeypatch)]) == 0
     out = capsys.readouterr().out
     assert out.count("dry-run: recorded, not sent") == 2
     async with world.service.session.get(world.service.url("/")) as resp:

@@ -18,9 +18,10 @@ from app.cli import main as ladder
 from app.server.metrics import Metrics
 from app.server.signature import expected_signature
 from app.server.worker import Worker
-from app.store import deliveries, open_database
+from app.store import deliveries
 from tests.conftest import SECRET, start_service, stop_service
 from tests.payloads import load, merged_pull_request, user
+from tests.stores import cli_database, location, open_test_database
 
 
 async def test_deliveries_acknowledged_before_a_restart_are_processed_after_it(tmp_path):
@@ -79,11 +80,13 @@ async def _wait_for(url: str, session: aiohttp.ClientSession, timeout: float = 2
 async def test_sigkill_right_after_the_acknowledgements_loses_nothing(tmp_path):
     """A real `ladder serve` process is killed with SIGKILL as soon as the last 202 arrives."""
     db_path = tmp_path / "ladder.db"
+    where = location(db_path)  # the SQLite file, or the PostgreSQL database standing for it
+    store = {"DATABASE_URL": where} if isinstance(where, str) else {"DATABASE_PATH": str(where)}
     port = _free_port()
     env = {
         **os.environ,
         "WEBHOOK_SECRET": SECRET,
-        "DATABASE_PATH": str(db_path),
+        **store,
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "warning",
@@ -131,8 +134,8 @@ class FakeClock:
         return self.now
 
 
-async def test_a_failing_delivery_is_retried_with_backoff_then_kept_as_failed(tmp_path, capsys):
-    db = open_database(tmp_path / "ladder.db")
+async def test_a_failing_delivery_is_retried_with_backoff_then_kept_as_failed(tmp_path, capsys, monkeypatch):
+    db = open_test_database(tmp_path / "ladder.db")
     clock = FakeClock()
     router = routing.Router()
     calls = []
@@ -160,14 +163,14 @@ async def test_a_failing_delivery_is_retried_with_backoff_then_kept_as_failed(tm
     assert row.attempts == deliveries.MAX_ATTEMPTS
     assert row.last_error == "RuntimeError: GitHub answered 502"
 
-    assert ladder(["deliveries", "--failed", "--database", str(tmp_path / "ladder.db")]) == 0
+    assert ladder(["deliveries", "--failed", *cli_database(tmp_path / "ladder.db", monkeypatch)]) == 0
     out = capsys.readouterr().out
     assert "0 pending, 1 failed, 0 done" in out
     assert "bad" in out and "RuntimeError: GitHub answered 502" in out
 
-    assert ladder(["deliveries", "--redeliver", "bad", "--database", str(tmp_path / "ladder.db")]) == 0
+    assert ladder(["deliveries", "--redeliver", "bad", *cli_database(tmp_path / "ladder.db", monkeypatch)]) == 0
     assert deliveries.get(db, "bad").status == "pending"
-    assert ladder(["deliveries", "--redeliver", "nope", "--database", str(tmp_path / "ladder.db")]) == 2
+    assert ladder(["deliveries", "--redeliver", "nope", *cli_database(tmp_path / "ladder.db", monkeypatch)]) == 2
     assert "no stored delivery has the id 'nope'" in capsys.readouterr().err
 
 

@@ -13,6 +13,7 @@ from app.server.web import BACKGROUND
 from app.settings import Settings
 from tests.conftest import SECRET, Service
 from tests.payloads import load
+from tests.stores import settings_for
 from tests.test_backfill import INSTALLATION, ago, count, db, graphql_bodies, schedule, seed  # noqa: F401
 
 
@@ -74,7 +75,7 @@ async def test_installing_the_app_imports_history_in_the_background(stand_in, gi
     repo = seed(stand_in)
     pr = state.add_pull_request("acme/widgets", author="alice", created_at=ago(10), merged_at=ago(9))
     state.add_review("acme/widgets", pr.number, author="bob", state="APPROVED", at=ago(9.5))
-    settings = Settings(webhook_secret=SECRET, database_path=tmp_path / "ladder.db")
+    settings = Settings(webhook_secret=SECRET, **settings_for(tmp_path / "ladder.db"))
     server = TestServer(make_app(settings, github=github_client), host="127.0.0.1")
     await server.start_server()
     import aiohttp

@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from app.cli import main
 from reports.cohort import add_months, cohort_report
 from tests.read_side_db import build
+from tests.stores import cli_args, cli_database
 
 
 @pytest.fixture
-def database(tmp_path):
-    return str(build(tmp_path / "ladder.db"))
+def database(tmp_path, monkeypatch) -> list[str]:
+    """The hand-built database, as `ladder` arguments (--database PATH, or DATABASE_URL set)."""
+    return cli_database(build(tmp_path / "ladder.db"), monkeypatch)
 
 
 def run(capsys, *argv):
@@ -30,7 +32,7 @@ def run(capsys, *argv):
 
 
 def test_cohort_markdown(capsys, database):
-    code, out, err = run(capsys, "report", "cohort", "api-reviewers", "--database", database)
+    code, out, err = run(capsys, "report", "cohort", "api-reviewers", *database)
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[:14] == [
@@ -58,7 +60,7 @@ def test_cohort_markdown(capsys, database):
 
 def test_cohort_csv_file_from_the_extension(capsys, database, tmp_path):
     target = tmp_path / "cohort.csv"
-    code, out, err = run(capsys, "report", "cohort", "API-Reviewers", "-o", str(target), "--database", database)
+    code, out, err = run(capsys, "report", "cohort", "API-Reviewers", "-o", str(target), *database)
     assert (code, out) == (0, "")
     assert err == f"wrote Cohort api-reviewers (csv) to {target}"
     rows = list(csv.reader(io.StringIO(target.read_text())))
@@ -71,19 +73,19 @@ def test_cohort_csv_file_from_the_extension(capsys, database, tmp_path):
 
 
 def test_cohort_json_and_future_term(capsys, database):
-    code, out, _ = run(capsys, "report", "cohort", "web-members", "--format", "json", "--database", database)
+    code, out, _ = run(capsys, "report", "cohort", "web-members", "--format", "json", *database)
     data = json.loads(out)
     assert code == 0
     assert (data["graduated"], data["graduation_rate"], data["days_to_graduate_median"]) == (0, 0.0, None)
     assert data["retention"]["3"] == {"date": "2099-09-30", "known": False, "active": None, "rate": None}
     assert [m["active_after"] for m in data["mentees"]] == [{"3": None, "6": None, "12": None}]
-    code, out, _ = run(capsys, "report", "cohort", "web-members", "--database", database)
+    code, out, _ = run(capsys, "report", "cohort", "web-members", *database)
     assert "- **Active 3 months after the term (30 Sep 2099):** not yet known" in out.splitlines()
     assert "- **Time to graduate:** nobody has graduated yet" in out.splitlines()
 
 
 def test_cohort_html_has_bars(capsys, database):
-    code, out, _ = run(capsys, "report", "cohort", "api-reviewers", "--format", "html", "--database", database)
+    code, out, _ = run(capsys, "report", "cohort", "api-reviewers", "--format", "html", *database)
     assert code == 0
     assert out.startswith("<!doctype html>")
     assert out.count('role="progressbar" aria-valuenow="1" aria-valuemin="0" aria-valuemax="1"') == 1
@@ -91,7 +93,7 @@ def test_cohort_html_has_bars(capsys, database):
 
 
 def test_person_report(capsys, database):
-    code, out, _ = run(capsys, "report", "person", "bob", "--database", database)
+    code, out, _ = run(capsys, "report", "person", "bob", *database)
     lines = out.splitlines()
     assert code == 0
     assert lines[0] == "# @&#8203;bob"  # a login is shown, never a mention: the report may be pasted on GitHub
@@ -102,14 +104,14 @@ def test_person_report(capsys, database):
     assert "| 4 Feb 2020 | api-reviewers | [comment](https://github.com/acme/community/issues/7#c1) |" in lines
     assert "| planned | comment on acme/community#7 | dry-run: recorded, not sent |" in lines
     assert "| failed | comment on acme/api#4 | error: 404 Not Found: issue 4 is gone |" in lines
-    code, out, _ = run(capsys, "report", "person", "bob", "--format", "json", "--database", database)
+    code, out, _ = run(capsys, "report", "person", "bob", "--format", "json", *database)
     data = json.loads(out)
     assert sorted(e["status"] for e in data["effects"]) == ["done", "failed", "pending", "planned"]
     assert len(data["checkins"]) == 2
 
 
 def test_org_report(capsys, database):
-    code, out, _ = run(capsys, "report", "org", "ACME", "--database", database)
+    code, out, _ = run(capsys, "report", "org", "ACME", *database)
     lines = out.splitlines()
     assert code == 0
     assert lines[0] == "# acme"
@@ -123,7 +125,7 @@ def test_org_report(capsys, database):
         "| alice | reviewer | acme/api | promoted | [acme/community#11](https://github.com/acme/community/issues/11)"
         " | 1 Feb 2020 | 1 Mar 2020 |"
     ) in lines
-    code, out, _ = run(capsys, "report", "org", "acme", "--format", "csv", "--database", database)
+    code, out, _ = run(capsys, "report", "org", "acme", "--format", "csv", *database)
     assert out.splitlines() == [
         "Person,Level,Scope,State,Requirements met,Evaluated",
         "alice,approver,acme/api,working,0/2,2 May 2020",
@@ -141,7 +143,7 @@ def test_org_report(capsys, database):
     ],
 )
 def test_unknown_names_are_one_line_and_exit_2(capsys, database, argv, message):
-    code, out, err = run(capsys, *argv, "--database", database)
+    code, out, err = run(capsys, *argv, *database)
     assert (code, out, err) == (2, "", message)
 
 
@@ -157,19 +159,23 @@ def test_add_months_lands_in_the_right_month(start, months):
     assert later.day == min(start.day, calendar.monthrange(later.year, later.month)[1])
 
 
-def test_reports_on_the_demo(capsys, demo_database):
+def test_reports_on_the_demo(capsys, demo_database, monkeypatch):
     from app.store import open_database
 
-    report = cohort_report(
-        open_database(demo_database), "widgets-controller-reviewers", now=datetime(2028, 1, 1, tzinfo=timezone.utc)
-    )
+    db = open_database(demo_database, read_only=True)
+    try:
+        report = cohort_report(db, "widgets-controller-reviewers", now=datetime(2028, 1, 1, tzinfo=timezone.utc))
+    finally:
+        db.close()
     assert report.data["graduated"] == 1 and report.data["mentees"][0]["login"] == "alice"
     # The demo's history ends weeks before the term does: nobody is active after it.
     assert report.data["retention"]["3"]["active"] == 0
     for kind, name in (("cohort", "widgets-controller-reviewers"), ("person", "alice"), ("org", "sample-org")):
         for fmt in ("md", "html", "csv", "json"):
-            code, out, err = run(capsys, "report", kind, name, "--format", fmt, "--database", str(demo_database))
+            code, out, err = run(capsys, "report", kind, name, "--format", fmt, *cli_args(demo_database, monkeypatch))
             assert (code, err) == (0, ""), (kind, fmt)
             assert out.strip()
-    code, out, _ = run(capsys, "report", "cohort", "widgets-controller-reviewers", "--database", str(demo_database))
+    code, out, _ = run(
+        capsys, "report", "cohort", "widgets-controller-reviewers", *cli_args(demo_database, monkeypatch)
+    )
     assert "- **Graduation rate:** 1 of 3 (33%)" in out.splitlines()

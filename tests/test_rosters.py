@@ -12,12 +12,12 @@ import pytest
 from app.rosters import sync_owners_scope
 from app.rosters.files import Calls
 from app.rosters.owners_sync import folder_chain, group_name
-from app.store.database import open_database
 from app.store.facts import load_facts
 from ladder_rules.builtin import builtin_ladder
 from ladder_rules.facts import Holding, Scope
 from ladder_rules.format import load_ladder
 from ladder_rules.owners import OwnersError
+from tests.stores import open_test_database
 
 TESTS = Path(__file__).parent
 INSTALLATION = 77
@@ -39,7 +39,7 @@ def stamp(k: int) -> str:
 
 @pytest.fixture
 def db(tmp_path):
-    return open_database(tmp_path / "ladder.db")
+    return open_test_database(tmp_path / "ladder.db")
 
 
 def holdings(db) -> list[tuple]:

@@ -140,3 +140,40 @@ def test_ladder_serve_refuses_a_database_from_a_newer_version(tmp_path):
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "newer than this Ladder knows" in done.stderr
+
+
+def test_database_url_selects_postgresql_and_keeps_its_password_out_of_the_repr():
+    s = load_settings({"WEBHOOK_SECRET": "s", "DATABASE_URL": " postgres://ladder:hunter2@db.example:5432/ladder "})
+    assert s.database == s.database_url == "postgres://ladder:hunter2@db.example:5432/ladder"
+    assert "hunter2" not in repr(s)
+    assert load_settings({"WEBHOOK_SECRET": "s", "DATABASE_URL": ""}).database == Path("ladder.db")
+    # The SQLite file's folder does not matter when PostgreSQL is used.
+    env = {"WEBHOOK_SECRET": "s", "DATABASE_URL": "postgresql://h/db", "DATABASE_PATH": "/nonexistent/dir/l.db"}
+    assert load_settings(env).database == "postgresql://h/db"
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("mysql://ladder:hunter2@db.example/ladder", "got 'mysql://ladder:***@db.example/ladder'"),
+        ("ladder:hunter2@db.example/ladder", "got a value that is not a URL"),
+        ("sqlite:///ladder.db", "got 'sqlite:///ladder.db'"),
+    ],
+)
+def test_a_bad_database_url_is_one_line_without_the_password(url, shown):
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"WEBHOOK_SECRET": "s", "DATABASE_URL": url})
+    message = str(raised.value)
+    assert message == f"DATABASE_URL must start with postgresql:// or postgres://, {shown}"
+    assert "hunter2" not in message
+
+
+def test_ladder_serve_with_an_unreachable_database_url_prints_one_line_without_the_password(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH")}
+    env.update(
+        WEBHOOK_SECRET="s", PORT="3998", DATABASE_URL="postgresql://ladder:hunter2@127.0.0.1:1/ladder?connect_timeout=3"
+    )
+    done = subprocess.run([sys.executable, "-m", "app", "serve"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr and "hunter2" not in done.stderr
+    assert done.stderr.startswith("ladder: DATABASE_URL: cannot connect to postgresql://ladder:***@127.0.0.1:1/ladder")

@@ -23,6 +23,7 @@ from app.settings import Settings
 from app.stand_in import start_stand_in, webhooks
 from app.store import open_database
 from tests.conftest import SECRET, Service
+from tests.stores import settings_for
 
 
 class VirtualClock:
@@ -162,7 +163,7 @@ async def start_world(tmp_path, app_key, *, now: datetime | None = None, request
         private_key=app_key.private_pem,
         webhook_secret=SECRET,
         github_api_url=stand_in.url,
-        database_path=tmp_path / "ladder.db",
+        **settings_for(tmp_path / "ladder.db"),
     )
     app = make_app(settings, github=github)
     # The outbox is driven by the test (drain), on the virtual clock: no real pacing waits.
@@ -174,7 +175,7 @@ async def start_world(tmp_path, app_key, *, now: datetime | None = None, request
     # The history importer too: tests call `world.history.step()` when they want an import.
     history = next(s for s in app[BACKGROUND] if isinstance(s, HistoryRunner))
     app[BACKGROUND].remove(history)
-    history.db = open_database(settings.database_path, migrate_schema=False, durable=False)
+    history.db = open_database(settings.database, migrate_schema=False, durable=False)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     service = Service(server, aiohttp.ClientSession(), settings)

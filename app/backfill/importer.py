@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from app import normalise
 from app.normalise import Activity
 from app.store import ledger
+from app.store.database import Database
 
 _TYPES = {"User": "User", "Bot": "Bot", "Organization": "Organization"}
 
@@ -145,7 +146,7 @@ def pull_request_activity(node: dict, repo_id: int) -> Activity:
 
 
 def write_page(
-    conn,
+    db: Database,
     nodes: list[dict],
     repo_id: int,
     *,
@@ -158,12 +159,9 @@ def write_page(
     page = Activity()
     for node in nodes:
         page.extend(pull_request_activity(node, repo_id))
-    ledger.write(conn, page, now)
-    if paths:
-        conn.executemany(
-            "INSERT OR IGNORE INTO pull_request_files (pr_id, path) VALUES (?, ?)",
-            [(pr_id, path) for pr_id, files in paths.items() for path in files],
-        )
+    ledger.write(db, page, now)
+    for pr_id, files in (paths or {}).items():
+        ledger.record_paths(db, pr_id, files)
     if stats is not None:
         stats.pull_requests += len(nodes)
         stats.seconds += time.perf_counter() - started

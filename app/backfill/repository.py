@@ -12,11 +12,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import sqlite_utils
-
 from app.backfill import jobs, queries
 from app.backfill.budget import Budget
 from app.backfill.importer import ImportStats, write_page
+from app.store.database import Database
 
 log = logging.getLogger("ladder.backfill")
 
@@ -42,7 +41,7 @@ class PageReport:
 class Importer:
     """Imports jobs for one installation's GitHub API with one budget."""
 
-    db: sqlite_utils.Database
+    db: Database
     gh: Any
     budget: Budget
     page_size: int | None = None
@@ -103,12 +102,10 @@ class Importer:
     def _store(self, job: jobs.Job, page: "_Page", *, points: int) -> None:
         """Write one page's facts and the job's new cursor in one transaction."""
         now = self.now()
-        conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            write_page(conn, page.nodes, job.repo_id, now=now, paths=page.paths, stats=self.stats)
+        with self.db.transaction():
+            write_page(self.db, page.nodes, job.repo_id, now=now, paths=page.paths, stats=self.stats)
             jobs.record_page(
-                conn,
+                self.db,
                 job.repo_id,
                 cursor=page.cursor,
                 pull_requests=len(page.nodes),
@@ -117,10 +114,6 @@ class Importer:
                 finished=page.finished,
                 now=now,
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     async def _query(self, document: str, job: jobs.Job, **variables: Any) -> dict:
         return await self.budget.query(self.gh, document, owner=job.owner, name=job.name, **variables)

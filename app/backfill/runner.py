@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import gidgethub
-import sqlite_utils
 
 from app.backfill import jobs
 from app.backfill.budget import DEFAULT_RESERVE, Budget
 from app.backfill.importer import ImportStats
 from app.backfill.repository import Importer, PageReport
+from app.store import backfill as store
+from app.store.database import Database
 
 log = logging.getLogger("ladder.backfill")
 
@@ -59,7 +60,7 @@ async def installation_for(github: Any, full_name: str) -> int:
 
 
 async def run_jobs(
-    db: sqlite_utils.Database,
+    db: Database,
     github: Any,
     *,
     repo_ids: list[int] | None = None,
@@ -122,7 +123,7 @@ async def notify(on_imported: OnImported | None, report: RunReport) -> None:
 
 
 async def reconcile(
-    db: sqlite_utils.Database,
+    db: Database,
     github: Any,
     *,
     options: Options | None = None,
@@ -133,7 +134,7 @@ async def reconcile(
     (a repository never imported gets the default twelve months)."""
     options = options or Options()
     now = jobs.now_iso(options.clock)
-    pass_id = db.execute("INSERT INTO reconcile_passes (started_at) VALUES (?)", [now]).lastrowid
+    pass_id = store.start_pass(db, now)
     repositories = jobs.followed_repositories(db)
     for repo_id, full_name, installation_id in repositories:
         job = jobs.get(db, repo_id)
@@ -151,20 +152,24 @@ async def reconcile(
             error = "; ".join(f"{name}: {message}" for name, message in report.failed)[:2000]
     finally:
         points = sum(b.used for b in (budgets or {}).values())
-        db.execute(
-            "UPDATE reconcile_passes SET finished_at = ?, repositories = ?, pull_requests = ?, points = ?, error = ?"
-            " WHERE id = ?",
-            [jobs.now_iso(options.clock), report.repositories, report.pull_requests, points, error, pass_id],
+        store.finish_pass(
+            db,
+            pass_id,
+            now=jobs.now_iso(options.clock),
+            repositories=report.repositories,
+            pull_requests=report.pull_requests,
+            points=points,
+            error=error,
         )
     await notify(on_imported, report)
     return report
 
 
-def seconds_until_reconcile(db: sqlite_utils.Database, every: float, clock: Callable[[], float]) -> float:
-    last = db.execute("SELECT max(started_at) FROM reconcile_passes").fetchone()[0]
+def seconds_until_reconcile(db: Database, every: float, clock: Callable[[], float]) -> float:
+    last = store.last_pass_started_at(db)
     if last is None:
         # The first pass comes a day after the first import, not at start-up.
-        first = db.execute("SELECT min(finished_at) FROM backfill_jobs WHERE status = 'done'").fetchone()[0]
+        first = store.first_finished_at(db)
         if first is None:
             return every
         last = first
@@ -183,7 +188,7 @@ class HistoryRunner:
 
     def __init__(
         self,
-        database_path: str | Path,
+        database: str | Path,
         github: Any,
         *,
         reconcile_every: float = DAY,
@@ -191,7 +196,7 @@ class HistoryRunner:
         options: Options | None = None,
         on_imported: OnImported | None = None,
     ) -> None:
-        self.database_path = database_path
+        self.database = database  # a SQLite file or a PostgreSQL URL: it opens its own connection
         self.github = github
         self.reconcile_every = reconcile_every
         self.poll = poll
@@ -200,7 +205,7 @@ class HistoryRunner:
         self.budgets: dict[int, Budget] = {}
         self.current: str | None = None
         self.last_error: str | None = None
-        self.db: sqlite_utils.Database | None = None
+        self.db: Database | None = None
         self._task: asyncio.Task | None = None
         self.wakeup = asyncio.Event()
         self.options.on_page = self._on_page
@@ -211,7 +216,7 @@ class HistoryRunner:
     def start(self) -> None:
         from app.store import open_database
 
-        self.db = open_database(self.database_path, migrate_schema=False, durable=False)
+        self.db = open_database(self.database, migrate_schema=False, durable=False)
         # A job left `running` by a process that stopped continues from its cursor.
         self._task = asyncio.create_task(self.run(), name="ladder-backfill")
 

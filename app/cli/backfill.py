@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from app.cli.common import CommandError, add_database_option
+from app.cli.common import CommandError, add_database_option, database_location
 from app.settings import load_settings
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$")
@@ -71,16 +70,24 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.reserve < 1:
         raise CommandError(f"--reserve must be a share from 0 to 0.99, got {args.reserve}")
     since = parse_since(args.since)
-    path = Path(args.database or os.environ.get("DATABASE_PATH") or settings.database_path)
-    if path.parent and not path.parent.exists():
-        raise CommandError(f"the database's folder does not exist: {str(path.parent)!r}")
+    where = database_location(args, must_exist=False)
+    if isinstance(where, Path) and where.parent and not where.parent.exists():
+        raise CommandError(f"the database's folder does not exist: {str(where.parent)!r}")
     return asyncio.run(
-        backfill(settings, path, org=args.org, repo=args.repo, since=since, paths=args.paths, reserve=args.reserve)
+        backfill(settings, where, org=args.org, repo=args.repo, since=since, paths=args.paths, reserve=args.reserve)
     )
 
 
 async def backfill(
-    settings, path: Path, *, org: str | None, repo: str | None, since: str, paths: bool, reserve: float, stream=None
+    settings,
+    where: Path | str,
+    *,
+    org: str | None,
+    repo: str | None,
+    since: str,
+    paths: bool,
+    reserve: float,
+    stream=None,
 ) -> int:
     import aiohttp
     import gidgethub
@@ -89,10 +96,13 @@ async def backfill(
     from app.backfill.progress import Progress, summary
     from app.backfill.runner import Options, run_jobs
     from app.github import GitHubClient
-    from app.store import open_database
+    from app.store import StoreError, open_database
 
     out = stream or sys.stderr
-    db = open_database(path)
+    try:
+        db = open_database(where)
+    except StoreError as error:
+        raise CommandError(str(error)) from None
     try:
         async with aiohttp.ClientSession() as session:
             github = GitHubClient(

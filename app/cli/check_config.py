@@ -3,17 +3,16 @@
 Prints `PATH: OK (summary)` and exits 0, or one `PATH:LINE: sentence` per problem and exits 1; every
 problem of the file in one run, each at its line. Warnings (`PATH:LINE: warning: ...`) are printed but do
 not fail the check. With `--database`, cohorts' mentors and mentees are checked against the holdings
-stored in that SQLite database (opened read-only); a database that cannot be read exits 2.
+stored in that database (a SQLite file or a `postgresql://` URL, opened read-only: never migrated); a
+database that cannot be read exits 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 from app.config.cohort_checks import cohort_role_problems
 from app.config.schema import EXTENDS, CohortScope, ConfigError, Parts, build_config, read_parts
@@ -33,8 +32,8 @@ def register(sub) -> None:
     parser.add_argument(
         "--database",
         metavar="DB",
-        help="also check cohorts against the rosters stored in this SQLite database (read only): mentors who "
-        "do not hold the target level, mentees who already do",
+        help="also check cohorts against the rosters stored in this database, a SQLite file or a postgresql:// "
+        "URL (read only): mentors who do not hold the target level, mentees who already do",
     )
     parser.add_argument("--org", metavar="ORG", help="the organisation to read from DB, when it holds several")
     parser.set_defaults(func=run)
@@ -193,47 +192,44 @@ def _holds_from(database: str, org: str | None, ladder: Ladder) -> Callable[[str
 def read_stored_holdings(
     database: str, org: str | None, member_level: str | None
 ) -> tuple[str, list[tuple[str, str, str]]]:
-    """(org, [(login, level, scope "org[/repo[/path]]")]) from a Ladder database, opened read-only.
+    """(org, [(login, level, scope "org[/repo[/path]]")]) from a Ladder database, opened read-only: a SQLite
+    file, or a PostgreSQL database named by a `postgresql://` URL.
 
     The one place this command reads the store; org members count as holding `member_level` org-wide.
     Raises `DatabaseUnreadable` with a sentence when it cannot answer."""
-    if not Path(database).is_file():
-        raise DatabaseUnreadable(f"{database} is not a file")
+    from app.store import StoreError, holdings, open_database
+    from app.store.errors import DRIVER_ERRORS
+    from app.store.location import describe, is_postgres_url
+
+    where: str | Path = database if is_postgres_url(database) else Path(database)
+    shown = describe(where)
+    if isinstance(where, Path) and not where.is_file():
+        raise DatabaseUnreadable(f"{shown} is not a file")
     try:
-        db = sqlite3.connect(f"file:{quote(str(Path(database).resolve()))}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise DatabaseUnreadable(f"{database} cannot be opened: {exc}") from None
+        db = open_database(where, read_only=True)
+    except StoreError as exc:
+        raise DatabaseUnreadable(str(exc)) from None
     try:
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "holdings" not in tables:
-            raise DatabaseUnreadable(f"{database} is not a Ladder database (it has no holdings)")
-        orgs = sorted({row[0] for row in db.execute("SELECT DISTINCT org FROM holdings")}, key=str.lower)
-        if "org_members" in tables:
-            orgs = sorted({*orgs, *(row[0] for row in db.execute("SELECT DISTINCT org FROM org_members"))})
+        orgs = holdings.roster_orgs(db)
         if org is None:
             if len(orgs) != 1:
                 held = ", ".join(orgs) if orgs else "none"
                 raise DatabaseUnreadable(
-                    f"{database} holds the rosters of {len(orgs)} organisations ({held}); name one with --org"
+                    f"{shown} holds the rosters of {len(orgs)} organisations ({held}); name one with --org"
                 )
             org = orgs[0]
-        elif org.lower() not in {o.lower() for o in orgs}:
-            raise DatabaseUnreadable(f"{database} holds no rosters of {org} (it has: {', '.join(orgs) or 'none'})")
+        else:
+            stored = next((o for o in orgs if o.lower() == org.lower()), None)
+            if stored is None:
+                raise DatabaseUnreadable(f"{shown} holds no rosters of {org} (it has: {', '.join(orgs) or 'none'})")
+            org = stored
         rows = [
-            (login, level, scope)
-            for login, level, scope in db.execute("SELECT login, level, scope FROM holdings WHERE org = ?", [org])
+            (login, held.level, str(held.scope))
+            for login, held_levels in holdings.by_login(db, org, member_level=member_level).values()
+            for held in held_levels
         ]
-        if member_level and {"org_members", "people"} <= tables:
-            rows += [
-                (login, member_level, org)
-                for (login,) in db.execute(
-                    "SELECT p.login FROM org_members m JOIN people p ON p.id = m.user_id"
-                    " WHERE m.org = ? AND m.removed_at IS NULL",
-                    [org],
-                )
-            ]
         return org, rows
-    except sqlite3.Error as exc:
-        raise DatabaseUnreadable(f"{database} cannot be read: {exc}") from None
+    except (StoreError, *DRIVER_ERRORS) as exc:
+        raise DatabaseUnreadable(f"{shown} cannot be read: {' '.join(str(exc).split())}") from None
     finally:
         db.close()

@@ -12,11 +12,34 @@ class CommandError(Exception):
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database", metavar="PATH", help="SQLite file (default: $DATABASE_PATH or ./ladder.db)")
+    parser.add_argument(
+        "--database",
+        metavar="PATH",
+        help="SQLite file (default: PostgreSQL at $DATABASE_URL if set, else $DATABASE_PATH or ./ladder.db)",
+    )
 
 
-def database_path(args: argparse.Namespace) -> Path:
+def database_location(args: argparse.Namespace, *, must_exist: bool = True) -> Path | str:
+    """The store a command works on: `--database PATH`, else `DATABASE_URL`, else `DATABASE_PATH`."""
+    from app.settings import database_url_from
+
+    if not args.database:
+        url = database_url_from(dict(os.environ))
+        if url is not None:
+            return url
     path = Path(args.database or os.environ.get("DATABASE_PATH") or "ladder.db")
-    if not path.exists():
+    if must_exist and not path.exists():
         raise CommandError(f"no database at {path} (set DATABASE_PATH or pass --database)")
     return path
+
+
+def open_store(args: argparse.Namespace, *, read_only: bool = False, must_exist: bool = True):
+    """Open the command's store. A read-only open (reports) never migrates: a database that needs it is
+    refused with one line saying to run `ladder migrate`."""
+    from app.store import StoreError, open_database
+
+    where = database_location(args, must_exist=must_exist)
+    try:
+        return open_database(where, read_only=read_only)
+    except StoreError as error:
+        raise CommandError(str(error)) from None

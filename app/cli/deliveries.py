@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from app.cli.common import CommandError, add_database_option, database_path
+from app.cli.common import CommandError, add_database_option, open_store
 
 
 def register(sub) -> None:
@@ -22,23 +22,27 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.store import deliveries, open_database
+    from app.store import deliveries
 
     if args.limit < 1:
         raise CommandError(f"--limit must be at least 1, got {args.limit}")
-    db = open_database(database_path(args))
-    if args.redeliver:
-        if not deliveries.requeue(db, args.redeliver):
-            raise CommandError(f"no stored delivery has the id {args.redeliver!r}")
-        print(f"delivery {args.redeliver} is queued again; the running service will process it")
+    # Listing only reads; queueing again is the one write.
+    db = open_store(args, read_only=not args.redeliver)
+    try:
+        if args.redeliver:
+            if not deliveries.requeue(db, args.redeliver):
+                raise CommandError(f"no stored delivery has the id {args.redeliver!r}")
+            print(f"delivery {args.redeliver} is queued again; the running service will process it")
+            return 0
+        stats = deliveries.stats(db)
+        print(f"{stats.pending} pending, {stats.failed} failed, {stats.done} done")
+        for d in deliveries.listing(db, failed_only=args.failed, limit=args.limit):
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(d.received_at))
+            event = d.event + (f".{d.action}" if d.action else "")
+            line = f"{d.id}  {when}Z  {event:<36} {d.status:<8} attempts={d.attempts}"
+            if d.last_error:
+                line += f"  last error: {d.last_error.splitlines()[0][:160]}"
+            print(line)
         return 0
-    stats = deliveries.stats(db)
-    print(f"{stats.pending} pending, {stats.failed} failed, {stats.done} done")
-    for d in deliveries.listing(db, failed_only=args.failed, limit=args.limit):
-        when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(d.received_at))
-        event = d.event + (f".{d.action}" if d.action else "")
-        line = f"{d.id}  {when}Z  {event:<36} {d.status:<8} attempts={d.attempts}"
-        if d.last_error:
-            line += f"  last error: {d.last_error.splitlines()[0][:160]}"
-        print(line)
-    return 0
+    finally:
+        db.close()

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import CommandError, add_database_option, database_path
+from app.cli.common import CommandError, add_database_option, open_store
 
 FORMATS = ("md", "html", "csv", "json")
 KINDS = {
@@ -48,13 +48,12 @@ def output_format(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.store import open_database
     from reports.cohort import cohort_report
     from reports.formats import render
     from reports.org import org_report
     from reports.person import person_report
 
-    db = open_database(database_path(args))
+    db = open_store(args, read_only=True)
     try:
         if args.kind == "cohort":
             report = cohort_report(db, args.name, org=args.org)
@@ -64,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
             report = org_report(db, args.name)
     except LookupError as error:
         raise CommandError(error.args[0]) from None
+    finally:
+        db.close()
     fmt = output_format(args)
     text = render(report, fmt)
     if args.output:

@@ -16,7 +16,7 @@ def register(sub) -> None:
         "serve",
         help="run the GitHub App service (the Procfile's web process)",
         description="Run the webhook service. Configured by the environment: APP_ID, PRIVATE_KEY or "
-        "PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH, PORT, HOST, GITHUB_API_URL, DATABASE_PATH, "
+        "PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH, PORT, HOST, GITHUB_API_URL, DATABASE_URL, DATABASE_PATH, "
         "LOG_LEVEL, LOG_FORMAT (also from .env in the working directory). Without APP_ID it runs in "
         "dry-run: it records activity and plans, writes nothing.",
     )
@@ -36,12 +36,16 @@ def run(args: argparse.Namespace) -> int:
 
     from app.cli.common import CommandError
     from app.service import run_service
-    from app.store.migrations import SchemaTooNew
+    from app.store import SchemaTooNew, StoreError
+    from app.store.location import describe
 
+    variable = "DATABASE_URL" if settings.database_url else "DATABASE_PATH"
     try:
         asyncio.run(run_service(settings))
     except SchemaTooNew as error:
-        raise CommandError(f"DATABASE_PATH {settings.database_path}: {error}") from None
+        raise CommandError(f"{variable} {describe(settings.database)}: {error}") from None
+    except StoreError as error:
+        raise CommandError(f"{variable}{':' if settings.database_url else ''} {error}") from None
     except sqlite3.DatabaseError as error:
         raise CommandError(f"DATABASE_PATH {settings.database_path} cannot be used: {error}") from None
     except OSError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.common import CommandError, add_database_option, database_path
+from app.cli.common import CommandError, add_database_option, open_store
 
 
 def register(sub) -> None:
@@ -24,10 +24,11 @@ def register(sub) -> None:
 
 def _known_levels(db) -> set[str]:
     """Level names of the stored organisations' ladders, and of every stored evaluation."""
+    from app.store import evaluations
     from ladder_rules.builtin import builtin_ladder
     from reports.person import config_of, known_orgs
 
-    levels = {row[0].lower() for row in db.execute("SELECT DISTINCT level FROM evaluations")}
+    levels = evaluations.levels(db)
     for org in known_orgs(db):
         try:
             levels |= {level.name.lower() for level in builtin_ladder(config_of(db, org).get("ladder")).levels}
@@ -84,9 +85,11 @@ def _fail(message: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.store import open_database
     from reports.terminal import terminal_width
 
-    db = open_database(database_path(args))
-    print("\n".join(status_lines(db, args.login, args.org, args.level, width=terminal_width())))
+    db = open_store(args, read_only=True)
+    try:
+        print("\n".join(status_lines(db, args.login, args.org, args.level, width=terminal_width())))
+    finally:
+        db.close()
     return 0

@@ -31,7 +31,6 @@ from functools import lru_cache
 from typing import Any
 
 import gidgethub
-import sqlite_utils
 
 from app.config.schema import (
     EXTENDS,
@@ -42,6 +41,8 @@ from app.config.schema import (
     merge_parts,
     read_parts,
 )
+from app.store import orgs
+from app.store.database import Database
 from ladder_rules.builtin import builtin_ladder, builtin_names
 from ladder_rules.format import Ladder, load_ladder, read_ladder
 
@@ -102,7 +103,7 @@ async def fetch_text(gh: Any, owner: str, repo: str, path: str) -> str | None:
 
 
 async def load_config(
-    gh: Any, owner: str, repo: str, *, db: sqlite_utils.Database | None = None, installation_id: int | None = None
+    gh: Any, owner: str, repo: str, *, db: Database | None = None, installation_id: int | None = None
 ) -> LoadedConfig | None:
     """The configuration for `owner/repo` by Probot's rules (module docstring); None when there is no
     `ladder.yml` in the repository nor in the owner's `.github` repository. With `db`, a configuration
@@ -234,21 +235,12 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def store_config(
-    db: sqlite_utils.Database, org: str, loaded: LoadedConfig | None, installation_id: int | None = None
-) -> None:
+def store_config(db: Database, org: str, loaded: LoadedConfig | None, installation_id: int | None = None) -> None:
     """Keep the organisation-wide configuration as last loaded (None: there is none)."""
-    row: dict[str, Any] = {
-        "org": org,
-        "installation_id": installation_id,
-        "source": None,
-        "text": None,
-        "error": None,
-        "loaded_at": _now(),
-    }
+    text = error = source = None
     if loaded is not None:
-        row["source"] = loaded.source
-        row["text"] = json.dumps(
+        source = loaded.source
+        text = json.dumps(
             {
                 "sources": list(loaded.sources),
                 "config": None if loaded.config is None else loaded.config.to_dict(),
@@ -257,20 +249,17 @@ def store_config(
                 "ladder_file": None if loaded.ladder_file is None else list(loaded.ladder_file),
             }
         )
-        row["error"] = "\n".join(str(e) for e in loaded.errors) or None
-    if installation_id is None:
-        existing = db.execute("SELECT installation_id FROM org_configs WHERE org = ?", [org]).fetchone()
-        row["installation_id"] = existing[0] if existing else None
-    db["org_configs"].upsert(row, pk="org")
+        error = "\n".join(str(e) for e in loaded.errors) or None
+    orgs.save_config(db, org, installation_id=installation_id, source=source, text=text, error=error, loaded_at=_now())
 
 
-def cached_config(db: sqlite_utils.Database, org: str) -> LoadedConfig | None:
+def cached_config(db: Database, org: str) -> LoadedConfig | None:
     """The organisation-wide configuration as last loaded, without asking GitHub; None when none was
     found (or it was never loaded: see `has_cached_config`)."""
-    row = db.execute("SELECT text FROM org_configs WHERE org = ?", [org]).fetchone()
-    if row is None or row[0] is None:
+    row = orgs.config(db, org)
+    if row is None or row.text is None:
         return None
-    data = json.loads(row[0])
+    data = json.loads(row.text)
     errors = tuple(ConfigError.from_dict(e) for e in data["errors"])
     warnings = tuple(ConfigError.from_dict(w) for w in data["warnings"])
     config = None if data["config"] is None else OrgConfig.from_dict(data["config"])
@@ -287,6 +276,6 @@ def _parsed_ladder(text: str, name: str) -> Ladder:
     return load_ladder(text, name)
 
 
-def has_cached_config(db: sqlite_utils.Database, org: str) -> bool:
+def has_cached_config(db: Database, org: str) -> bool:
     """Whether the organisation's configuration was ever looked for (found or not)."""
-    return db.execute("SELECT 1 FROM org_configs WHERE org = ?", [org]).fetchone() is not None
+    return orgs.config(db, org) is not None

@@ -27,6 +27,8 @@ from app.server.signature import expected_signature
 from app.server.web import BACKGROUND, DB
 from app.settings import Settings
 from app.stand_in import start_stand_in, webhooks
+from app.store import activity, evaluations
+from app.store.location import describe
 
 APP_ID = 424242
 
@@ -64,8 +66,10 @@ def _key_pair() -> tuple[str, str]:
 
 
 class Demo:
-    def __init__(self, out_dir: Path, *, say=print) -> None:
+    def __init__(self, out_dir: Path, *, say=print, database_url: str | None = None) -> None:
         self.out_dir = out_dir
+        # The demo's store is a fresh SQLite file in `out_dir`; tests may pass an empty PostgreSQL database.
+        self.database_url = database_url
         self.say = say
         self.secret = secrets.token_hex(16)
         self.count = 0
@@ -144,6 +148,7 @@ class Demo:
             port=port,
             github_api_url=self.stand_in.url,
             database_path=database,
+            database_url=self.database_url,
         )
         app = make_app(settings, github=github)
         # GitHub's write pacing (1 s apart) protects real accounts; the local stand-in needs none.
@@ -167,7 +172,8 @@ class Demo:
     async def _story(self, app, now: datetime) -> DemoResult:
         act = Actions(self.state)
         say = self.say
-        say(f"GitHub stand-in on {self.stand_in.url}; Ladder on {self.base} (database {self.out_dir / 'ladder.db'})")
+        where = describe(self.database_url or self.out_dir / "ladder.db")
+        say(f"GitHub stand-in on {self.stand_in.url}; Ladder on {self.base} (database {where})")
         await self.deliver([webhooks.installation_created(self.state, sample.INSTALLATION_ID, sender="maria")])
         history = story.alice_history(act, now) + story.others_history(act, now)
         self.history_count = len(history)
@@ -218,12 +224,9 @@ class Demo:
         result = DemoResult(
             self.out_dir, deliveries=self.count, history_deliveries=self.history_count, owners_diffs=diffs
         )
-        for table in ("pull_requests", "reviews", "review_comments", "issue_comments", "people"):
-            result.activity[table] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        result.activity["lgtm"] = db.execute("SELECT count(*) FROM issue_comments WHERE lgtm = 1").fetchone()[0]
-        for result_json, state in db.execute("SELECT result, state FROM evaluations ORDER BY scope, level"):
-            data = json.loads(result_json)
-            result.progress.append((data["login"], data["level"], data["scope"], state))
+        result.activity.update(activity.totals(db))
+        for stored in evaluations.by_scope(db):
+            result.progress.append((stored.result["login"], stored.level, stored.scope, stored.state))
         community = self.state.repo(sample.COMMUNITY_REPO)
         bot = self.state.user("ladder[bot]")
         for issue in community.issues.values():
@@ -255,6 +258,6 @@ class Demo:
         result.files = {
             "dashboard": self.out_dir / "dashboard.html",
             "github": self.out_dir / "github.md",
-            "database": self.out_dir / "ladder.db",
+            "database": self.database_url or self.out_dir / "ladder.db",
         }
         return result

@@ -19,6 +19,7 @@ from app.promotion import approval, readiness, sponsors
 from app.promotion.progress import evaluate_mentees, mentee_targets
 from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup, org_setup, person_id
+from app.store import checkins
 from ladder_rules.evaluate import next_level
 from ladder_rules.facts import Scope
 from reports.progress import progress_markdown
@@ -53,7 +54,7 @@ async def on_comment(event: sansio.Event, ctx: Context) -> None:
         if answer:
             answers.append(answer)
         if row is not None:
-            row = readiness.get(ctx, key=row.key)
+            row = readiness.link_issue(ctx, readiness.get(ctx, key=row.key))
     if answers:
         plan(
             ctx.db,
@@ -96,7 +97,7 @@ def _explain_broken_config(
 
 def _readiness_of(ctx: Context, issue: dict, repo: dict) -> Readiness | None:
     key = readiness.key_in_body(issue.get("body"))
-    row = readiness.get(ctx, key=key) if key else None
+    row = readiness.link_issue(ctx, readiness.get(ctx, key=key)) if key else None
     if row is not None and row.issue_number is None:
         row = readiness.update(ctx, row, issue_number=issue["number"])
     return row
@@ -125,7 +126,7 @@ async def _run(
         )
     if command.name == "recheck":
         await evaluate_mentees(ctx, setup, only={row.person_id})
-        row = readiness.get(ctx, key=row.key)
+        row = readiness.link_issue(ctx, readiness.get(ctx, key=row.key))
         if row.status == "approved" and (row.not_member_yet or not row.pull_request_url):
             return await approval.start_pull_request(ctx, setup, row, approved_by=row.approved_by)
         readiness.plan_issue(ctx, setup, row)
@@ -176,18 +177,17 @@ def _checkin(ctx: Context, setup: OrgSetup, comment: dict, issue: dict) -> str |
     cohorts = [c for c in setup.cohorts_of(login) if c.tracking_issue == issue["number"]]
     if not cohorts:
         return refusal("checkin", login)
-    ctx.db.execute(
-        "INSERT INTO checkins (comment_id, org, cohort, person_id, login, at, body, url) VALUES"
-        " (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [
-            comment["id"],
-            setup.org,
-            cohorts[0].name,
-            comment["user"]["id"],
-            login,
-            comment["created_at"],
-            comment.get("body") or "",
-            comment.get("html_url"),
-        ],
+    checkins.add(
+        ctx.db,
+        checkins.Checkin(
+            comment_id=comment["id"],
+            org=setup.org,
+            cohort=cohorts[0].name,
+            person_id=comment["user"]["id"],
+            login=login,
+            at=comment["created_at"],
+            body=comment.get("body") or "",
+            url=comment.get("html_url"),
+        ),
     )
     return None

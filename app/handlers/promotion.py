@@ -10,7 +10,7 @@ from app.context import Context
 from app.promotion import promote, readiness
 from app.promotion.progress import evaluate_mentees
 from app.promotion.setup import org_setup
-from app.store.facts import parse_scope
+from app.store.holdings import parse_scope
 
 router = routing.Router()
 
@@ -30,7 +30,7 @@ async def roster_pull_request(event: sansio.Event, ctx: Context) -> None:
         ctx, event.data["repository"]["owner"]["login"], (event.data.get("installation") or {}).get("id")
     )
     for key in keys:
-        row = readiness.get(ctx, key=key)
+        row = readiness.link_issue(ctx, readiness.get(ctx, key=key))
         if row is None or row.pull_request_url == pr["html_url"] or row.status == "promoted":
             continue
         row = readiness.update(ctx, row, pull_request_url=pr["html_url"])

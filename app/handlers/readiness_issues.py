@@ -29,7 +29,7 @@ async def on_edited(event: sansio.Event, ctx: Context) -> None:
     if is_bot(data.get("sender")):
         return  # Ladder's own edits
     key = readiness.key_in_body(data["issue"].get("body"))
-    row = readiness.get(ctx, key=key) if key else None
+    row = readiness.link_issue(ctx, readiness.get(ctx, key=key)) if key else None
     if row is None:
         return
     setup = await org_setup(ctx, data["repository"]["owner"]["login"], (data.get("installation") or {}).get("id"))

@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import gidgethub
-import sqlite_utils
 
 from app.github import GitHubRetryLater, retry_advice
+from app.store.database import Database
 
 from . import store
 from .effects import add_section, count_sections, has_marker, pull_body, with_marker
@@ -80,7 +80,7 @@ class OutboxSender:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Database,
         github: Any,
         settings: Any = None,
         *,
@@ -283,10 +283,7 @@ class OutboxSender:
         owner = repo.split("/", 1)[0].lower()
         async for item in self.github.app_api().getiter("/app/installations{?per_page}", {"per_page": 100}):
             if ((item.get("account") or {}).get("login") or "").lower() == owner:
-                self.db.execute(
-                    "UPDATE outbox SET installation_id = ? WHERE repo = ? AND installation_id IS NULL",
-                    [item["id"], repo],
-                )
+                store.set_installation(self.db, repo, item["id"])
                 return int(item["id"])
         raise PermanentFailure(f"the App is not installed on {owner}")
 

@@ -12,7 +12,8 @@ from app.promotion import readiness, roster_files
 from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup
 from app.rosters.files import read_text
-from app.store.facts import holdings_by_login, parse_scope
+from app.store.holdings import by_login as holdings_by_login
+from app.store.holdings import parse_scope
 from ladder_rules.evaluate import holds
 
 

@@ -9,9 +9,11 @@ from app.evaluations import member_level, set_state
 from app.outbox import plan
 from app.outbox.effects import Comment
 from app.promotion import readiness
-from app.promotion.readiness import COLUMNS, Readiness
+from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup
-from app.store.facts import holdings_by_login, parse_scope
+from app.store import readiness as readiness_store
+from app.store.holdings import by_login as holdings_by_login
+from app.store.holdings import parse_scope
 from ladder_rules.evaluate import holds
 
 ROSTER_FILES = ("OWNERS", "OWNERS_ALIASES")
@@ -23,12 +25,9 @@ def touches_rosters(paths: set[str]) -> bool:
 
 def waiting_rows(ctx: Context, org: str, repo_name: str) -> list[Readiness]:
     """Readiness rows of this repository whose roster change may just have been merged."""
-    rows = ctx.db.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE org = ? AND status IN ('approved', 'open', 'held')", [org]
-    ).fetchall()
     return [
         r
-        for r in map(lambda row: Readiness(*row), rows)
+        for r in readiness_store.waiting(ctx.db, org)
         if (parse_scope(r.scope).repo or "").lower() == repo_name.lower()
     ]
 

@@ -6,73 +6,25 @@ and says since when; when they meet it again the note goes away.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 from app.context import Context
 from app.evaluations import member_level, stored
 from app.outbox import get_by_key, plan
 from app.outbox.effects import Issue
 from app.promotion.setup import OrgSetup, key_part
-from app.store.facts import holdings_by_login, parse_scope
+from app.store import people
+from app.store import readiness as store
+from app.store.holdings import by_login as holdings_by_login
+from app.store.holdings import parse_scope
+from app.store.readiness import Readiness
 from ladder_rules.evaluate import holds
 from reports.readiness import ReadinessView, Sponsor, readiness_body, title
 
 LABEL = "ladder"
 MEMBERSHIP_LABEL = "area/github-membership"  # kubernetes/org's label for membership requests
 KEY_RE = re.compile(r"<!-- ladder:(readiness:[^ ]+?) -->")
-
-COLUMNS = (
-    "person_id",
-    "login",
-    "org",
-    "level",
-    "scope",
-    "key",
-    "community_repo",
-    "issue_number",
-    "status",
-    "opened_at",
-    "below_since",
-    "held_by",
-    "approved_by",
-    "approved_at",
-    "pull_request_url",
-    "not_member_yet",
-    "promoted_at",
-    "ticked",
-)
-
-
-@dataclass
-class Readiness:
-    person_id: int
-    login: str
-    org: str
-    level: str
-    scope: str
-    key: str
-    community_repo: str
-    issue_number: int | None
-    status: str
-    opened_at: str
-    below_since: str | None
-    held_by: str | None
-    approved_by: str | None
-    approved_at: str | None
-    pull_request_url: str | None
-    not_member_yet: int
-    promoted_at: str | None
-    ticked: str
-
-    @property
-    def ticked_ids(self) -> set[str]:
-        return set(json.loads(self.ticked or "[]"))
-
-    @property
-    def active(self) -> bool:
-        return self.status != "promoted"
 
 
 def readiness_key(person_id: int, level: str, scope: str) -> str:
@@ -93,53 +45,50 @@ def get(
     level: str | None = None,
     scope: str | None = None,
 ) -> Readiness | None:
+    """The readiness row by its key, or by person, level and scope (a read: see `link_issue`)."""
     if key is not None:
-        row = ctx.db.execute(f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE key = ?", [key]).fetchone()
-    else:
-        row = ctx.db.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM readiness WHERE person_id = ? AND level = ? AND scope = ?",
-            [person_id, level, scope],
-        ).fetchone()
-    if row is None:
-        return None
-    found = Readiness(*row)
-    if found.issue_number is None:
-        # The outbox knows the number once it has created the issue.
-        entry = get_by_key(ctx.db, found.key)
-        number = (entry.result or {}).get("number") if entry is not None else None
-        if number:
-            ctx.db.execute("UPDATE readiness SET issue_number = ? WHERE key = ?", [number, found.key])
-            found.issue_number = number
-    return found
+        return store.get(ctx.db, key)
+    return store.get_for(ctx.db, person_id, level, scope)
+
+
+def link_issue(ctx: Context, row: Readiness | None) -> Readiness | None:
+    """Record the issue's number once the outbox has created the issue (a row knows it only from then)."""
+    if row is None or row.issue_number is not None:
+        return row
+    entry = get_by_key(ctx.db, row.key)
+    number = (entry.result or {}).get("number") if entry is not None else None
+    if not number:
+        return row
+    store.update(ctx.db, row.key, issue_number=number)
+    return replace(row, issue_number=number)
 
 
 def update(ctx: Context, row: Readiness, **changes) -> Readiness:
-    sets = ", ".join(f"{name} = ?" for name in changes)
-    ctx.db.execute(f"UPDATE readiness SET {sets} WHERE key = ?", [*changes.values(), row.key])
-    return get(ctx, key=row.key)
+    """Write `changes` to the row; returns it as stored now (with its issue number, once known)."""
+    store.update(ctx.db, row.key, **changes)
+    return link_issue(ctx, get(ctx, key=row.key))
 
 
 def on_evaluation(ctx: Context, setup: OrgSetup, evaluation: dict) -> Readiness | None:
     """Open, update or annotate the readiness issue after an evaluation; returns the row, if any."""
     state = evaluation["state"]
-    row = get(ctx, person_id=evaluation["person_id"], level=evaluation["level"], scope=evaluation["scope"])
+    row = link_issue(
+        ctx, get(ctx, person_id=evaluation["person_id"], level=evaluation["level"], scope=evaluation["scope"])
+    )
     if row is None:
         if state != "ready":
             return None
         key = readiness_key(evaluation["person_id"], evaluation["level"], evaluation["scope"])
-        ctx.db.execute(
-            "INSERT INTO readiness (person_id, login, org, level, scope, key, community_repo, status, opened_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-            [
-                evaluation["person_id"],
-                evaluation["login"],
-                setup.org,
-                evaluation["level"],
-                evaluation["scope"],
-                key,
-                setup.community_repo,
-                evaluation["evaluated_at"],
-            ],
+        store.add(
+            ctx.db,
+            person_id=evaluation["person_id"],
+            login=evaluation["login"],
+            org=setup.org,
+            level=evaluation["level"],
+            scope=evaluation["scope"],
+            key=key,
+            community_repo=setup.community_repo,
+            opened_at=evaluation["evaluated_at"],
         )
         row = get(ctx, key=key)
     elif not row.active:
@@ -190,12 +139,8 @@ def _is_member_level(setup: OrgSetup, level: str) -> bool:
 
 def view(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict) -> ReadinessView:
     sponsors = [
-        Sponsor(login, bool(eligible), reason, company, url)
-        for login, eligible, reason, company, url in ctx.db.execute(
-            "SELECT sponsor_login, eligible, reason, company, comment_url FROM sponsorships"
-            " WHERE readiness_key = ? ORDER BY at",
-            [row.key],
-        )
+        Sponsor(s.sponsor_login, s.eligible, s.reason, s.company, s.comment_url)
+        for s in store.sponsorships(ctx.db, row.key)
     ]
     scope = parse_scope(row.scope)
     level = setup.ladder.level(row.level)
@@ -228,8 +173,8 @@ def holders(
     ladder = setup.ladder
     excluded = None
     if exclude is not None:
-        row = ctx.db.execute("SELECT login FROM people WHERE id = ?", [exclude]).fetchone()
-        excluded = row[0].lower() if row else None
+        login = people.login_of(ctx.db, exclude)
+        excluded = login.lower() if login else None
     out = []
     for key, (login, held) in holdings_by_login(ctx.db, setup.org, member_level=member_level(ladder)).items():
         if key == excluded:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app.config.loader import cached_config, has_cached_config, load_config
 from app.config.schema import Cohort, OrgConfig
 from app.context import Context
+from app.store import orgs, people
 from ladder_rules.definitions import Definitions
 from ladder_rules.facts import Scope
 from ladder_rules.format import Ladder
@@ -48,10 +49,7 @@ async def org_setup(
     """The organisation's setup from its `ladder.yml` (cached; loaded from GitHub when unknown or when
     `refresh`). None when the organisation has no usable configuration: nothing is planned for it."""
     if installation_id is None:
-        row = ctx.db.execute(
-            "SELECT id FROM installations WHERE account_login = ? COLLATE NOCASE AND deleted_at IS NULL", [org]
-        ).fetchone()
-        installation_id = row[0] if row else None
+        installation_id = orgs.installation_of(ctx.db, org)
     loaded, fresh = None, False
     if (refresh or not has_cached_config(ctx.db, org)) and ctx.github is not None and installation_id:
         gh = await ctx.github.for_installation(installation_id)
@@ -62,8 +60,8 @@ async def org_setup(
     if loaded is None or not loaded.ok or loaded.ladder is None:
         return None
     if installation_id is None:
-        row = ctx.db.execute("SELECT installation_id FROM org_configs WHERE org = ?", [org]).fetchone()
-        installation_id = row[0] if row else None
+        stored = orgs.config(ctx.db, org)
+        installation_id = stored.installation_id if stored else None
     config = loaded.config
     setup = OrgSetup(
         org=org,
@@ -100,5 +98,4 @@ def key_part(text: str) -> str:
 
 
 def person_id(ctx: Context, login: str) -> int | None:
-    row = ctx.db.execute("SELECT id FROM people WHERE login = ? COLLATE NOCASE", [login.lstrip("@")]).fetchone()
-    return row[0] if row else None
+    return people.person_id(ctx.db, login)

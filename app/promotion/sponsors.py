@@ -7,12 +7,15 @@ from app.evaluations import member_level
 from app.promotion import readiness
 from app.promotion.readiness import Readiness
 from app.promotion.setup import OrgSetup
-from app.store.facts import holdings_by_login, parse_scope
+from app.store import people
+from app.store import readiness as readiness_store
+from app.store.holdings import by_login as holdings_by_login
+from app.store.holdings import parse_scope
 from ladder_rules.evaluate import check_sponsors
 from ladder_rules.facts import Person
 
 
-async def public_company(ctx: Context, setup: OrgSetup, login: str) -> str | None:
+async def public_company(ctx: Context, setup: OrgSetup, login: str, person_id: int) -> str | None:
     """The company on the person's public profile (people write what they like: unverified)."""
     if ctx.github is None or not setup.installation_id:
         return None
@@ -22,7 +25,7 @@ async def public_company(ctx: Context, setup: OrgSetup, login: str) -> str | Non
     except Exception:
         return None
     company = (profile.get("company") or "").strip() or None
-    ctx.db.execute("UPDATE people SET company = ? WHERE login = ? COLLATE NOCASE", [company, login])
+    people.set_company(ctx.db, person_id, company)
     return company
 
 
@@ -38,23 +41,20 @@ async def sponsor(
     at: str,
 ) -> str | None:
     """Record a sponsorship; returns a reply for the sponsor when it does not count, else None."""
-    if ctx.db.execute(
-        "SELECT 1 FROM sponsorships WHERE readiness_key = ? AND sponsor_id = ?", [row.key, sponsor_id]
-    ).fetchone():
+    if readiness_store.has_sponsorship(ctx.db, row.key, sponsor_id):
         return None  # said before: one sponsorship per person
     level = setup.ladder.level(row.level)
     needs_company = any(rule.distinct_companies for rule in level.sponsors)
-    company = await public_company(ctx, setup, login) if needs_company else None
+    company = await public_company(ctx, setup, login, sponsor_id) if needs_company else None
     held = holdings_by_login(ctx.db, setup.org, member_level=member_level(setup.ladder))
     candidate = Person(row.person_id, row.login, holdings=tuple(held.get(row.login.lower(), ("", []))[1]))
     person = Person(sponsor_id, login, company=company, holdings=tuple(held.get(login.lower(), ("", []))[1]))
     check = check_sponsors(setup.ladder, candidate, [person], parse_scope(row.scope), level=row.level)
     eligible = sponsor_id in check.eligible
     reason = None if eligible else check.refused.get(sponsor_id, "does not meet the sponsor rule")
-    ctx.db.execute(
-        "INSERT INTO sponsorships (readiness_key, sponsor_id, sponsor_login, comment_id, comment_url, at,"
-        " eligible, reason, company) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [row.key, sponsor_id, login, comment_id, comment_url, at, int(eligible), reason, company],
+    readiness_store.add_sponsorship(
+        ctx.db,
+        readiness_store.Sponsorship(row.key, sponsor_id, login, comment_id, comment_url, at, eligible, reason, company),
     )
     readiness.plan_issue(ctx, setup, row)
     if eligible:

@@ -22,8 +22,9 @@ from datetime import date, datetime, timezone
 from datetime import time as clock
 
 import gidgethub
-import sqlite_utils
 
+from app.store import holdings, people
+from app.store.database import Database
 from ladder_rules.peribolos import PeribolosError, peribolos_members  # noqa: F401 (PeribolosError: re-exported)
 
 from .files import Calls, parse_github_time, read_text
@@ -87,15 +88,13 @@ async def is_org_member(gh, org: str, login: str, *, calls: Calls | None = None)
     return True
 
 
-async def resolve_ids(
-    gh, db: sqlite_utils.Database, org: str, logins: Mapping[str, str], calls: Calls
-) -> dict[str, int]:
+async def resolve_ids(gh, db: Database, org: str, logins: Mapping[str, str], calls: Calls) -> dict[str, int]:
     """User ids for compared logins: from the ledger, then the org's member list, then one look-up each."""
     ids: dict[str, int] = {}
     for key in logins:
-        row = db.execute("SELECT id FROM people WHERE login = ? COLLATE NOCASE", [key]).fetchone()
-        if row is not None:
-            ids[key] = row[0]
+        found = people.person_id(db, key)
+        if found is not None:
+            ids[key] = found
     missing = [key for key in logins if key not in ids]
     if missing and gh is not None:
         listed = 0
@@ -118,7 +117,7 @@ async def resolve_ids(
 
 async def sync_membership(
     gh,
-    db: sqlite_utils.Database,
+    db: Database,
     org: str,
     *,
     members_since: Mapping[str, date | datetime | str] | None = None,
@@ -160,12 +159,7 @@ async def sync_membership(
 
     ids = await resolve_ids(gh, db, org, named, result.calls)
     result.unresolved = sorted(named[key] for key in named if key not in ids)
-    existing = {
-        user_id: (since, source, removed_at)
-        for user_id, since, source, removed_at in db.execute(
-            "SELECT user_id, since, source, removed_at FROM org_members WHERE org = ?", [org]
-        )
-    }
+    existing = {m.user_id: (m.since, m.source, m.removed_at) for m in holdings.memberships(db, org)}
     writes: list[tuple[int, str | None, str]] = []
     for key, user_id in sorted(ids.items()):
         since, source, removed_at = existing.get(user_id, (None, None, None))
@@ -187,32 +181,13 @@ async def sync_membership(
         if source == ORG_YAML and removed_at is None and history is not None and user_id not in still
     ]
 
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for user_id, since, source in writes:
-            conn.execute(
-                "INSERT INTO org_members (org, user_id, since, source) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (org, user_id) DO UPDATE SET since = excluded.since, source = excluded.source,"
-                " removed_at = NULL",
-                [org, user_id, since, source],
-            )
-        for user_id in gone:
-            conn.execute("UPDATE org_members SET removed_at = ? WHERE org = ? AND user_id = ?", [now, org, user_id])
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    holdings.update_memberships(db, org, writes, gone, now=now)
 
     logins = {user_id: named[key] for key, user_id in ids.items()}
-    for user_id, since, source in db.execute(
-        "SELECT user_id, since, source FROM org_members WHERE org = ? AND removed_at IS NULL ORDER BY user_id", [org]
-    ):
-        login = logins.get(user_id)
-        if login is None:
-            row = db.execute("SELECT login FROM people WHERE id = ?", [user_id]).fetchone()
-            login = row[0] if row else None
-        result.rows.append(MemberRow(login, user_id, parse_github_time(since) if since else None, source))
+    for member in holdings.current_members(db, org):
+        login = logins.get(member.user_id) or people.login_of(db, member.user_id)
+        since = parse_github_time(member.since) if member.since else None
+        result.rows.append(MemberRow(login, member.user_id, since, member.source))
     if history is not None:
         result.warnings.extend(history.warnings)
     return result

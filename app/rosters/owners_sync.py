@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlite_utils
-
+from app.store import holdings, people
+from app.store.database import Database
 from ladder_rules.evaluate import level_scope
 from ladder_rules.facts import Scope
 from ladder_rules.format import Ladder, Level
@@ -203,7 +203,7 @@ def owners_levels(ladder: Ladder) -> list[Level]:
 
 
 async def sync_owners_scope(
-    gh, db: sqlite_utils.Database, ladder: Ladder, scope: Scope, *, now: str | None = None, calls: Calls | None = None
+    gh, db: Database, ladder: Ladder, scope: Scope, *, now: str | None = None, calls: Calls | None = None
 ) -> list[HoldingRow]:
     """Refresh `holdings` for every OWNERS level of `ladder` over `scope`; returns the rows now held there.
 
@@ -231,11 +231,8 @@ async def sync_owners_scope(
     stale: list[tuple[str, str, list[str]]] = []
     for level, scope_text, holders in plans:
         existing = {
-            login.lower(): (login, since, source)
-            for login, since, source in db.execute(
-                "SELECT login, since, source FROM holdings WHERE level = ? AND scope = ? AND org = ?",
-                [level.name, scope_text, scope.org],
-            )
+            e.login.lower(): (e.login, e.since, e.source)
+            for e in holdings.in_scope(db, scope.org, level.name, scope_text)
         }
         for key in sorted(holders):
             holder = holders[key]
@@ -249,7 +246,7 @@ async def sync_owners_scope(
             rows.append(
                 HoldingRow(
                     kept[0] if kept else holder.display,
-                    _person_id(db, key),
+                    people.person_id(db, key),
                     scope.org,
                     level.name,
                     scope_text,
@@ -260,30 +257,12 @@ async def sync_owners_scope(
             )
         stale.append((level.name, scope_text, [login for k, (login, _, _) in existing.items() if k not in holders]))
 
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for level_name, scope_text, logins in stale:
-            for login in logins:
-                conn.execute(
-                    "DELETE FROM holdings WHERE login = ? AND level = ? AND scope = ? AND source LIKE 'OWNERS%'",
-                    [login, level_name, scope_text],
-                )
-        for row in rows:
-            conn.execute(
-                "INSERT INTO holdings (login, person_id, org, level, scope, since, source, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login, level, scope) DO UPDATE SET"
-                " person_id = coalesce(excluded.person_id, person_id), since = excluded.since,"
-                " source = excluded.source, updated_at = excluded.updated_at",
-                [row.login, row.person_id, row.org, row.level, row.scope, stamp(row.since), row.source, row.updated_at],
-            )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    holdings.replace_owners(
+        db,
+        [(login, level_name, scope_text) for level_name, scope_text, logins in stale for login in logins],
+        [
+            holdings.RosterEntry(r.login, r.person_id, r.org, r.level, r.scope, stamp(r.since), r.source, r.updated_at)
+            for r in rows
+        ],
+    )
     return rows
-
-
-def _person_id(db: sqlite_utils.Database, login_key: str) -> int | None:
-    row = db.execute("SELECT id FROM people WHERE login = ? COLLATE NOCASE", [login_key]).fetchone()
-    return None if row is None else row[0]

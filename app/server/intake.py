@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 
-import sqlite_utils
-
 from app.store import deliveries
+from app.store.database import Database
 
 
 class Intake:
-    def __init__(self, db: sqlite_utils.Database, *, max_batch: int = 256) -> None:
+    def __init__(self, db: Database, *, max_batch: int = 256) -> None:
         self.db = db
         self.max_batch = max_batch
         self._waiting: list[tuple[tuple, asyncio.Future]] = []
@@ -36,14 +35,10 @@ class Intake:
         while self._waiting:
             batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
             now = time.time()
-            conn = self.db.conn
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                results = [deliveries.enqueue(self.db, *args, now=now) for args, _ in batch]
-                conn.execute("COMMIT")
+                with self.db.transaction():
+                    results = [deliveries.enqueue(self.db, *args, now=now) for args, _ in batch]
             except BaseException as error:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(error)

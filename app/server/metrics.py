@@ -20,6 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from app import __version__
 from app.handlers import EVENTS
 from app.store import deliveries
+from app.store.database import Database
 
 log = logging.getLogger("ladder.metrics")
 
@@ -98,11 +99,11 @@ class Metrics:
             registry=r,
         )
         Info("ladder_build", "The running Ladder.", registry=r).info({"version": __version__})
-        self._db = None
+        self._db: Database | None = None
         self._services: Callable[[], Iterable] = tuple
         r.register(_StoredCollector(self))
 
-    def watch(self, db, services: Callable[[], Iterable]) -> None:
+    def watch(self, db: Database, services: Callable[[], Iterable]) -> None:
         """Read the queue from `db` and the services' own lines from `services()` at each scrape."""
         self._db, self._services = db, services
 

@@ -34,13 +34,14 @@ BODY_TIMEOUT = 20.0  # seconds to receive a whole body; GitHub itself gives up o
 # Bodies being received at once, all requests together: five of GitHub's largest. Real deliveries are
 # kilobytes; past this a request is answered 503 (GitHub records it, it can be redelivered).
 MAX_BODIES_IN_FLIGHT = 128 * 1024 * 1024
-# What the queue stores from the request: the header values must be text SQLite keeps as it is.
+# What the queue stores from the request: the header values must be text either database keeps as it is.
 DELIVERY_ID_RE = re.compile(r"[\x21-\x7e]{1,200}")
 EVENT_RE = re.compile(r"[\x21-\x7e]{1,100}")
-SQLITE_INT = range(-(2**63), 2**63)
+INT64 = range(-(2**63), 2**63)  # INTEGER on SQLite, BIGINT on PostgreSQL
 SURROGATE_ESCAPE_RE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 DB = web.AppKey("db", object)
+PAGES_DB = web.AppKey("pages_db", object)  # read-only: the dashboard never writes
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
 WORKER = web.AppKey("worker", Worker)
@@ -203,9 +204,7 @@ def _parse(body: bytes) -> dict:
             raise Refused(400, "bad_payload", "`installation` must be an object")
         installation_id = installation.get("id")
         if installation_id is not None and (
-            isinstance(installation_id, bool)
-            or not isinstance(installation_id, int)
-            or installation_id not in SQLITE_INT
+            isinstance(installation_id, bool) or not isinstance(installation_id, int) or installation_id not in INT64
         ):
             raise Refused(400, "bad_payload", "`installation.id` must be a whole number")
     return payload
@@ -260,7 +259,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def dashboard(request: web.Request) -> web.Response:
-    return web.Response(text=dashboard_html(request.app[DB]), content_type="text/html", charset="utf-8")
+    return web.Response(text=dashboard_html(request.app[PAGES_DB]), content_type="text/html", charset="utf-8")
 
 
 async def metrics_page(request: web.Request) -> web.Response:
@@ -302,14 +301,16 @@ def make_app(
 ) -> web.Application:
     """Build the service. `github` is an app.github.GitHubClient, or None for dry-run."""
     app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
-    db = open_database(settings.database_path)  # deliveries in, pages out
-    work_db = open_database(settings.database_path, migrate_schema=False, durable=False)  # the worker's
+    db = open_database(settings.database)  # deliveries in
+    work_db = db.reopen(migrate_schema=False, durable=False)  # the worker's
+    pages_db = db.reopen(read_only=True)  # the dashboard's and the metrics' reads
     metrics = Metrics()
     if isinstance(github, GitHubClient):
         github.on_response = metrics.github_response
     app[BODIES] = BodyBudget(max_bodies_in_flight)
     app[BODY_TIMEOUT_KEY] = body_timeout
     app[DB] = db
+    app[PAGES_DB] = pages_db
     app[SETTINGS] = settings
     app[METRICS] = metrics
     app[GITHUB] = github
@@ -324,11 +325,11 @@ def make_app(
     # Started in this order, stopped in reverse. Other services append themselves here.
     app[BACKGROUND] = [app[WORKER]] if start_worker else []
     app[BACKGROUND].append(OutboxSender(work_db, github, settings))
-    history = HistoryRunner(settings.database_path, github)
+    history = HistoryRunner(settings.database, github)
     history.on_imported = lambda org, repo_ids: after_import(make_context(f"import:{org}"), org)
     app[BACKGROUND].append(history)
 
-    metrics.watch(db, lambda: app[BACKGROUND])
+    metrics.watch(pages_db, lambda: app[BACKGROUND])
     app.router.add_post(settings.webhook_path, receive_delivery)
     app.router.add_get("/", dashboard)
     app.router.add_get("/ping", ping)
@@ -343,6 +344,7 @@ def make_app(
         for service in reversed(app[BACKGROUND]):
             await service.stop()
         await app[WORKER].stop()
+        pages_db.close()
         work_db.close()
         db.close()
 

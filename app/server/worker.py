@@ -11,7 +11,6 @@ import logging
 import time
 from typing import Callable
 
-import sqlite_utils
 from gidgethub import routing, sansio
 
 from app import logs
@@ -20,6 +19,7 @@ from app.server.background import cancel
 from app.server.failures import is_payload_error
 from app.server.metrics import Metrics
 from app.store import deliveries
+from app.store.database import Database
 
 log = logging.getLogger("ladder.worker")
 
@@ -29,7 +29,7 @@ class Worker:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Database,
         router: routing.Router,
         make_context: Callable[[str], Context],
         metrics: Metrics,
@@ -77,7 +77,7 @@ class Worker:
                     pass
 
     def _seconds_until_due(self) -> float:
-        due = self.db.execute("SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'").fetchone()[0]
+        due = deliveries.next_due(self.db)
         if due is None:
             return self.idle_wait
         return min(self.idle_wait, max(0.01, due - self.clock()))

@@ -11,7 +11,7 @@ import json
 import time
 from dataclasses import dataclass
 
-import sqlite_utils
+from app.store.database import Database
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 MAX_ATTEMPTS = 6
@@ -34,8 +34,15 @@ class Delivery:
         return json.loads(self.body)
 
 
+_COLUMNS = "id, event, action, installation_id, received_at, body, status, attempts, last_error"
+
+
+def _delivery(row: tuple) -> Delivery:
+    return Delivery(*row[:5], bytes(row[5]), *row[6:])
+
+
 def enqueue(
-    db: sqlite_utils.Database,
+    db: Database,
     delivery_id: str,
     event: str,
     body: bytes,
@@ -47,8 +54,8 @@ def enqueue(
     now = time.time() if now is None else now
     installation = payload.get("installation") if isinstance(payload, dict) else None
     cursor = db.execute(
-        "INSERT OR IGNORE INTO deliveries (id, event, action, installation_id, received_at, body,"
-        " status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+        "INSERT INTO deliveries (id, event, action, installation_id, received_at, body,"
+        " status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING",
         [
             delivery_id,
             event,
@@ -62,41 +69,32 @@ def enqueue(
     return cursor.rowcount == 1
 
 
-def lease_next(db: sqlite_utils.Database, *, now: float | None = None) -> Delivery | None:
-    """Take the oldest due delivery and lease it to this worker, or None when nothing is due."""
+def lease_next(db: Database, *, now: float | None = None) -> Delivery | None:
+    """Take the oldest due delivery and lease it to this worker, or None when nothing is due. Two workers
+    never lease the same delivery: SQLite has one writer, PostgreSQL skips rows another worker holds."""
     now = time.time() if now is None else now
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        row = conn.execute(
+    with db.transaction():
+        row = db.one(
             "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?"
-            " AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, received_at LIMIT 1",
+            " AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, received_at, id LIMIT 1"
+            f"{db.dialect.skip_locked}",
             [now, now],
-        ).fetchone()
+        )
         if row is None:
-            conn.execute("COMMIT")
             return None
-        conn.execute(
+        db.execute(
             "UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
             [now + LEASE_SECONDS, row[0]],
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return get(db, row[0])
 
 
-def get(db: sqlite_utils.Database, delivery_id: str) -> Delivery | None:
-    row = db.execute(
-        "SELECT id, event, action, installation_id, received_at, body, status, attempts, last_error"
-        " FROM deliveries WHERE id = ?",
-        [delivery_id],
-    ).fetchone()
-    return Delivery(*row) if row else None
+def get(db: Database, delivery_id: str) -> Delivery | None:
+    row = db.one(f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", [delivery_id])
+    return _delivery(row) if row else None
 
 
-def mark_done(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = None) -> None:
+def mark_done(db: Database, delivery_id: str, *, now: float | None = None) -> None:
     db.execute(
         "UPDATE deliveries SET status = 'done', processed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
         [time.time() if now is None else now, delivery_id],
@@ -109,7 +107,7 @@ def backoff_seconds(attempts: int) -> float:
 
 
 def mark_failed_attempt(
-    db: sqlite_utils.Database, delivery: Delivery, error: str, *, now: float | None = None, final: bool = False
+    db: Database, delivery: Delivery, error: str, *, now: float | None = None, final: bool = False
 ) -> str:
     """Record a failed attempt: schedule a retry, or keep it as failed after the last one (or at once when
     `final`: a retry cannot help). Returns the status."""
@@ -128,7 +126,7 @@ def mark_failed_attempt(
     return PENDING
 
 
-def requeue(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = None) -> bool:
+def requeue(db: Database, delivery_id: str, *, now: float | None = None) -> bool:
     """Put a delivery (usually a failed one) back in the queue for a fresh set of attempts."""
     now = time.time() if now is None else now
     cursor = db.execute(
@@ -138,7 +136,7 @@ def requeue(db: sqlite_utils.Database, delivery_id: str, *, now: float | None = 
     return cursor.rowcount == 1
 
 
-def release_leases(db: sqlite_utils.Database) -> int:
+def release_leases(db: Database) -> int:
     """On start: deliveries leased by a process that died are due again at once."""
     return db.execute(
         "UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL"
@@ -153,10 +151,10 @@ class QueueStats:
     oldest_pending_age: float | None  # seconds
 
 
-def stats(db: sqlite_utils.Database, *, now: float | None = None) -> QueueStats:
+def stats(db: Database, *, now: float | None = None) -> QueueStats:
     now = time.time() if now is None else now
-    counts = dict(db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall())
-    oldest = db.execute("SELECT min(received_at) FROM deliveries WHERE status = 'pending'").fetchone()[0]
+    counts = dict(db.query("SELECT status, count(*) FROM deliveries GROUP BY status"))
+    oldest = db.scalar("SELECT min(received_at) FROM deliveries WHERE status = 'pending'")
     return QueueStats(
         pending=counts.get(PENDING, 0),
         failed=counts.get(FAILED, 0),
@@ -165,11 +163,12 @@ def stats(db: sqlite_utils.Database, *, now: float | None = None) -> QueueStats:
     )
 
 
-def listing(db: sqlite_utils.Database, *, failed_only: bool = False, limit: int = 50) -> list[Delivery]:
+def listing(db: Database, *, failed_only: bool = False, limit: int = 50) -> list[Delivery]:
     where = "WHERE status = 'failed'" if failed_only else ""
-    rows = db.execute(
-        "SELECT id, event, action, installation_id, received_at, body, status, attempts, last_error"
-        f" FROM deliveries {where} ORDER BY received_at DESC LIMIT ?",
-        [limit],
-    ).fetchall()
-    return [Delivery(*row) for row in rows]
+    rows = db.query(f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY received_at DESC, id DESC LIMIT ?", [limit])
+    return [_delivery(row) for row in rows]
+
+
+def next_due(db: Database) -> float | None:
+    """When the next pending delivery is due (None when none is pending)."""
+    return db.scalar("SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'")

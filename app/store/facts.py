@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime, timezone
 
-import sqlite_utils
-
+from app.store import people
+from app.store.database import Database
+from app.store.holdings import by_login as holdings_by_login
+from app.store.holdings import parse_time
 from ladder_rules import facts as f
 from ladder_rules.facts import (
     Contribution,
@@ -21,43 +22,29 @@ from ladder_rules.facts import (
     PullRequestFacts,
     PullRequestSignal,
     Repository,
-    Scope,
 )
 
-
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
-
-
-def parse_scope(text: str) -> Scope:
-    """ "org", "org/repo" or "org/repo/path/inside" → Scope."""
-    parts = text.split("/", 2)
-    return Scope(org=parts[0], repo=parts[1] if len(parts) > 1 else None, path=parts[2] if len(parts) > 2 else None)
-
-
-_ORG_REPOS = "repo_id IN (SELECT id FROM repositories WHERE owner = ? COLLATE NOCASE)"
+_ORG_REPOS = "repo_id IN (SELECT id FROM repositories WHERE lower(owner) = lower(?))"
 
 
 def _signals(
-    db: sqlite_utils.Database, where: str, params: list, number_column: str = "pr_number"
+    db: Database, where: str, params: list, number_column: str = "pr_number"
 ) -> dict[tuple[int, int], list[PullRequestSignal]]:
     """Review signals of the pull requests `where` selects (a condition on repo_id and the PR number)."""
     by_pr: dict[tuple[int, int], list[PullRequestSignal]] = defaultdict(list)
-    for repo_id, number, person, at, state, url in db.execute(
+    for repo_id, number, person, at, state, url in db.query(
         f"SELECT repo_id, pr_number, reviewer_id, submitted_at, state, html_url FROM reviews"
         f" WHERE {where.format(number='pr_number')} AND reviewer_id IS NOT NULL AND submitted_at IS NOT NULL",
         params,
     ):
         by_pr[(repo_id, number)].append(PullRequestSignal(person, parse_time(at), f.REVIEW, url or "", state))
-    for repo_id, number, person, at, url in db.execute(
+    for repo_id, number, person, at, url in db.query(
         f"SELECT repo_id, pr_number, author_id, created_at, html_url FROM review_comments"
         f" WHERE {where.format(number='pr_number')} AND author_id IS NOT NULL AND deleted_at IS NULL",
         params,
     ):
         by_pr[(repo_id, number)].append(PullRequestSignal(person, parse_time(at), f.REVIEW_COMMENT, url or ""))
-    for repo_id, number, person, at, url, lgtm, approve in db.execute(
+    for repo_id, number, person, at, url, lgtm, approve in db.query(
         f"SELECT repo_id, issue_number, author_id, created_at, html_url, lgtm, approve FROM issue_comments"
         f" WHERE {where.format(number='issue_number')} AND is_pull_request = 1 AND author_id IS NOT NULL",
         params,
@@ -102,22 +89,22 @@ def _pull_request(row, paths: list[str] | None, signals: list[PullRequestSignal]
     )
 
 
-def load_pull_request(db: sqlite_utils.Database, repo_id: int, number: int) -> PullRequestFacts | None:
+def load_pull_request(db: Database, repo_id: int, number: int) -> PullRequestFacts | None:
     """One pull request with its signals, as `load_facts` would read it (for incremental updates)."""
-    row = db.execute(
+    row = db.one(
         f"SELECT {_PR_COLUMNS} FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
         " WHERE p.repo_id = ? AND p.number = ? AND p.created_at IS NOT NULL",
         [repo_id, number],
-    ).fetchone()
+    )
     if row is None:
         return None
-    paths = [path for (path,) in db.execute("SELECT path FROM pull_request_files WHERE pr_id = ?", [row[0]])]
+    paths = [path for (path,) in db.query("SELECT path FROM pull_request_files WHERE pr_id = ?", [row[0]])]
     signals = _signals(db, "repo_id = ? AND {number} = ?", [repo_id, number])
     return _pull_request(row, paths or None, signals.get((repo_id, number), []))
 
 
 def load_facts(
-    db: sqlite_utils.Database,
+    db: Database,
     org: str,
     *,
     member_level: str | None = "member",
@@ -130,8 +117,8 @@ def load_facts(
     facts = Facts()
     repos = {
         repo_id: (full_name, created)
-        for repo_id, full_name, created in db.execute(
-            "SELECT id, full_name, created_at FROM repositories WHERE owner = ? COLLATE NOCASE", [org]
+        for repo_id, full_name, created in db.query(
+            "SELECT id, full_name, created_at FROM repositories WHERE lower(owner) = lower(?)", [org]
         )
     }
     for full_name, created in repos.values():
@@ -140,17 +127,17 @@ def load_facts(
         )
 
     files: dict[int, list[str]] = defaultdict(list)
-    for pr_id, path in db.execute(
+    for pr_id, path in db.query(
         "SELECT pr_id, path FROM pull_request_files WHERE pr_id IN (SELECT p.id FROM pull_requests p"
-        " JOIN repositories r ON r.id = p.repo_id WHERE r.owner = ? COLLATE NOCASE)",
+        " JOIN repositories r ON r.id = p.repo_id WHERE lower(r.owner) = lower(?))",
         [org],
     ):
         files[pr_id].append(path)
 
     signals = _signals(db, _ORG_REPOS, [org])
-    for row in db.execute(
+    for row in db.query(
         f"SELECT {_PR_COLUMNS} FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
-        " WHERE r.owner = ? COLLATE NOCASE AND p.created_at IS NOT NULL",
+        " WHERE lower(r.owner) = lower(?) AND p.created_at IS NOT NULL",
         [org],
     ):
         pr_id, repo_id, number = row[0], row[1], row[3]
@@ -171,7 +158,7 @@ def load_facts(
         " FROM issue_comments WHERE is_pull_request = 0 AND deleted_at IS NULL",
     )
 
-    ids = {login.lower(): person_id for person_id, login in db.execute("SELECT id, login FROM people")}
+    ids = people.ids_by_login(db)
     holdings: dict[int, list[Holding]] = {}
     for key, (_, held) in holdings_by_login(db, org, member_level=member_level).items():
         if key in ids:
@@ -183,7 +170,7 @@ def load_facts(
             active.add(pr.author_id)
         active.update(s.person_id for s in pr.signals)
     known = active | holdings.keys() | issues.keys() | comments.keys()
-    for person_id, login, company in db.execute(
+    for person_id, login, company in db.query(
         "SELECT id, login, company FROM people WHERE coalesce(type, 'User') != 'Bot'"
     ):
         if person_id in known:
@@ -198,34 +185,11 @@ def load_facts(
     return facts
 
 
-def _contributions(db: sqlite_utils.Database, org: str, repos: dict, select: str) -> dict[int, list[Contribution]]:
+def _contributions(db: Database, org: str, repos: dict, select: str) -> dict[int, list[Contribution]]:
     """Issues or comments of the organisation by author; `select` yields (author, repo, number, at, url)."""
     out: dict[int, list[Contribution]] = defaultdict(list)
-    for author, repo_id, number, created, url in db.execute(
+    for author, repo_id, number, created, url in db.query(
         f"{select} AND author_id IS NOT NULL AND {_ORG_REPOS}", [org]
     ):
         out[author].append(Contribution(repos[repo_id][0], number, parse_time(created), url or ""))
-    return out
-
-
-def holdings_by_login(
-    db: sqlite_utils.Database, org: str, *, member_level: str | None = "member"
-) -> dict[str, tuple[str, list[Holding]]]:
-    """Everyone who holds a level in `org`, by lower-cased login: (login as written, holdings).
-
-    Read from the rosters directly, so people who hold a level but never acted are included."""
-    out: dict[str, tuple[str, list[Holding]]] = {}
-    for login, level, scope, since in db.execute(
-        "SELECT login, level, scope, since FROM holdings WHERE org = ?", [org]
-    ):
-        out.setdefault(login.lower(), (login, []))[1].append(Holding(level, parse_scope(scope), parse_time(since)))
-    if member_level:
-        for login, since in db.execute(
-            "SELECT p.login, m.since FROM org_members m JOIN people p ON p.id = m.user_id"
-            " WHERE m.org = ? AND m.removed_at IS NULL",
-            [org],
-        ):
-            entry = out.setdefault(login.lower(), (login, []))
-            if not any(h.level == member_level for h in entry[1]):
-                entry[1].append(Holding(member_level, Scope(org), parse_time(since)))
     return out

@@ -1,0 +1,142 @@
+"""Levels held: the rosters as last read (`holdings`, keyed on the login a roster names) and organisation
+membership (`org_members`, keyed on the user id).
+
+`by_login` is the one reading of both together: org membership is the ladder's member level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from app.store.database import Database
+from ladder_rules.facts import Holding, Scope
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def parse_scope(text: str) -> Scope:
+    """ "org", "org/repo" or "org/repo/path/inside" → Scope."""
+    parts = text.split("/", 2)
+    return Scope(org=parts[0], repo=parts[1] if len(parts) > 1 else None, path=parts[2] if len(parts) > 2 else None)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One row of `holdings`."""
+
+    login: str
+    person_id: int | None
+    org: str
+    level: str
+    scope: str
+    since: str | None  # when the login entered the roster; None when unknown
+    source: str  # e.g. "OWNERS kubernetes/kubernetes:pkg/controller/OWNERS"
+    updated_at: str
+
+
+def in_scope(db: Database, org: str, level: str, scope: str) -> list[RosterEntry]:
+    """Who holds `level` over exactly `scope`, as stored."""
+    rows = db.query(
+        "SELECT login, person_id, org, level, scope, since, source, updated_at FROM holdings"
+        " WHERE level = ? AND scope = ? AND org = ? ORDER BY login",
+        [level, scope, org],
+    )
+    return [RosterEntry(*r) for r in rows]
+
+
+def replace_owners(db: Database, removed: list[tuple[str, str, str]], entries: list[RosterEntry]) -> None:
+    """In one transaction: drop the OWNERS holdings `removed` as (login, level, scope), and write `entries`
+    (a person id, once known, is kept when an entry has none)."""
+    with db.transaction():
+        for login, level, scope in removed:
+            db.execute(
+                "DELETE FROM holdings WHERE login = ? AND level = ? AND scope = ? AND lower(source) LIKE 'owners%'",
+                [login, level, scope],
+            )
+        db.executemany(
+            "INSERT INTO holdings (login, person_id, org, level, scope, since, source, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login, level, scope) DO UPDATE SET"
+            " person_id = coalesce(excluded.person_id, holdings.person_id), since = excluded.since,"
+            " source = excluded.source, updated_at = excluded.updated_at",
+            [(e.login, e.person_id, e.org, e.level, e.scope, e.since, e.source, e.updated_at) for e in entries],
+        )
+
+
+# --- organisation membership ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One row of `org_members`."""
+
+    org: str
+    user_id: int
+    since: str | None
+    source: str  # delivery | members_since | org.yaml | api
+    removed_at: str | None
+
+
+def memberships(db: Database, org: str) -> list[Membership]:
+    """Every membership of `org` ever stored (current and removed), by user id."""
+    rows = db.query(
+        "SELECT org, user_id, since, source, removed_at FROM org_members WHERE org = ? ORDER BY user_id", [org]
+    )
+    return [Membership(*r) for r in rows]
+
+
+def current_members(db: Database, org: str) -> list[Membership]:
+    return [m for m in memberships(db, org) if m.removed_at is None]
+
+
+def update_memberships(
+    db: Database, org: str, joined: list[tuple[int, str | None, str]], left: list[int], *, now: str
+) -> None:
+    """In one transaction: `joined` as (user id, since, source) become current memberships; `left` ones end."""
+    with db.transaction():
+        db.executemany(
+            "INSERT INTO org_members (org, user_id, since, source) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (org, user_id) DO UPDATE SET since = excluded.since, source = excluded.source,"
+            " removed_at = NULL",
+            [(org, user_id, since, source) for user_id, since, source in joined],
+        )
+        db.executemany(
+            "UPDATE org_members SET removed_at = ? WHERE org = ? AND user_id = ?", [(now, org, u) for u in left]
+        )
+
+
+# --- both ------------------------------------------------------------------------------------------------
+
+
+def roster_orgs(db: Database) -> list[str]:
+    """Every organisation with a stored roster entry or membership (current or ended), A to Z, each once."""
+    names: dict[str, str] = {}
+    for (org,) in db.query("SELECT DISTINCT org FROM holdings UNION SELECT DISTINCT org FROM org_members"):
+        names.setdefault(org.lower(), org)
+    return sorted(names.values(), key=str.lower)
+
+
+def by_login(db: Database, org: str, *, member_level: str | None = "member") -> dict[str, tuple[str, list[Holding]]]:
+    """Everyone who holds a level in `org`, by lower-cased login: (login as written, holdings).
+
+    Read from the rosters directly, so people who hold a level but never acted are included; a current
+    org membership is the `member_level` (None: membership is not a level of this ladder)."""
+    out: dict[str, tuple[str, list[Holding]]] = {}
+    for login, level, scope, since in db.query(
+        "SELECT login, level, scope, since FROM holdings WHERE org = ? ORDER BY login, level, scope", [org]
+    ):
+        out.setdefault(login.lower(), (login, []))[1].append(Holding(level, parse_scope(scope), parse_time(since)))
+    if member_level:
+        for login, since in db.query(
+            "SELECT p.login, m.since FROM org_members m JOIN people p ON p.id = m.user_id"
+            " WHERE m.org = ? AND m.removed_at IS NULL ORDER BY m.user_id",
+            [org],
+        ):
+            entry = out.setdefault(login.lower(), (login, []))
+            if not any(h.level == member_level for h in entry[1]):
+                entry[1].append(Holding(member_level, Scope(org), parse_time(since)))
+    return out
