@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from http import HTTPStatus
 
 import gidgethub
+import psycopg
+import psycopg_pool
 import pytest
 from gidgethub import routing
 
@@ -17,9 +19,10 @@ from app.server.failures import is_payload_error
 from app.server.metrics import Metrics
 from app.server.worker import Worker
 from app.stand_in import webhooks
-from app.store import deliveries, open_database
+from app.store import deliveries
 from tests.conftest_github import check_violations
 from tests.payloads import load
+from tests.stores import open_test_database
 from tests.world import start_world, stop_world
 
 COMMUNITY = sample.COMMUNITY_REPO
@@ -65,11 +68,24 @@ async def test_a_payload_of_the_wrong_shape_is_kept_as_failed_at_once_with_its_r
         (TimeoutError(), False),
         (gidgethub.BadRequest(HTTPStatus(422)), False),
         (RuntimeError("GitHub answered 502"), False),
+        # PostgreSQL (psycopg): the database passing by is retried, a value it refuses is not.
+        (psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly"), False),
+        (psycopg.errors.SerializationFailure("could not serialize access due to concurrent update"), False),
+        (psycopg.errors.DeadlockDetected("deadlock detected"), False),
+        (psycopg.errors.LockNotAvailable("canceling statement due to lock timeout"), False),
+        (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
+        (psycopg.errors.AdminShutdown("terminating connection due to administrator command"), False),
+        (psycopg_pool.PoolTimeout("couldn't get a connection after 30.00 sec"), False),
+        (psycopg.errors.UniqueViolation("duplicate key value violates unique constraint"), False),
+        (psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"), True),
+        (psycopg.errors.NumericValueOutOfRange("value out of range for type bigint"), True),
+        (psycopg.errors.NotNullViolation('null value in column "login" violates not-null constraint'), True),
+        (psycopg.ProgrammingError("cannot adapt type 'dict' using placeholder '%s' (format: AUTO)"), True),
     ],
 )
 async def test_only_payload_errors_skip_the_retries(tmp_path, error, payload_error):
     assert is_payload_error(error) is payload_error
-    db = open_database(tmp_path / "ladder.db")
+    db = open_test_database(tmp_path / "ladder.db")
     router = routing.Router()
 
     @router.register("pull_request")

@@ -2,17 +2,20 @@
 
 A delivery whose handler fails on its payload (a field of the wrong type, a missing key, text no database
 can hold) fails the same way on every attempt: it is kept as failed at once, with its reason, instead of
-being tried six times over half an hour. Everything else (the database busy or full, GitHub unreachable,
-rate-limited or answering 5xx) may pass, and is retried with backoff as before.
+being tried six times over half an hour. Everything else (the database busy, full or unreachable, a
+PostgreSQL serialization failure or lock timeout, GitHub unreachable, rate-limited or answering 5xx) may
+pass, and is retried with backoff as before. Which of the database drivers' errors are which is the
+store's knowledge (app/store/errors.py), on SQLite and on PostgreSQL alike.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import aiohttp
 import gidgethub
+
+from app.store.errors import TRANSIENT_ERRORS, VALUE_ERRORS
 
 # Passing faults, checked first: e.g. a TimeoutError is an OSError, never a payload error.
 PASSING = (
@@ -20,10 +23,9 @@ PASSING = (
     asyncio.TimeoutError,
     aiohttp.ClientError,
     gidgethub.GitHubException,
-    sqlite3.OperationalError,  # locked, disk full, I/O error
+    *TRANSIENT_ERRORS,
 )
-# The same payload raises these again on every attempt. (sqlite3's InterfaceError/ProgrammingError:
-# a value of a type it cannot bind; IntegrityError: a required field that is null.)
+# The same payload raises these again on every attempt.
 PAYLOAD = (
     TypeError,
     KeyError,
@@ -32,9 +34,7 @@ PAYLOAD = (
     ValueError,  # includes a lone surrogate's UnicodeEncodeError and int() of a non-number
     RecursionError,
     OverflowError,
-    sqlite3.InterfaceError,
-    sqlite3.ProgrammingError,
-    sqlite3.IntegrityError,
+    *VALUE_ERRORS,
 )
 
 
