@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from app import __version__
 from app.store import deliveries, open_database
 from tests.read_side_db import build
+from tests.stores import location
 
 ROOT = Path(__file__).resolve().parents[1]
 # The variables the command reads: the tests set what they mean, nothing leaks in from the machine.
@@ -205,8 +206,9 @@ def test_the_demo_counts_what_it_delivers_the_same_way_twice(tmp_path):
 
 
 def test_status_fits_the_terminal_width(tmp_path):
-    db = str(build(tmp_path / "ladder.db"))
-    done = ladder("status", "bob", "--database", db, COLUMNS="60")
+    where = location(build(tmp_path / "ladder.db"))  # the SQLite file, or PostgreSQL's database for it
+    store = {"DATABASE_URL": where} if isinstance(where, str) else {"DATABASE_PATH": str(where)}
+    done = ladder("status", "bob", COLUMNS="60", **store)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "@bob",
@@ -237,12 +239,12 @@ def test_status_fits_the_terminal_width(tmp_path):
         "             dry-run: recorded, not sent",
     ]
     # Narrower than anything readable: the minimum (40) holds, and a URL is never cut.
-    done = ladder("status", "bob", "--database", db, COLUMNS="12")
+    done = ladder("status", "bob", COLUMNS="12", **store)
     lines = done.stdout.splitlines()
     assert "             https://github.com/acme/api/issues/3#issuecomment-5" in lines
     assert all(len(line) <= 40 or " " not in line.strip() for line in lines)
     # Without a terminal and without COLUMNS (a file, a pipe), lines stay whole.
-    done = ladder("status", "bob", "--database", db)
+    done = ladder("status", "bob", **store)
     assert (
         "  done     comment on acme/api#3                                            "
         "https://github.com/acme/api/issues/3#issuecomment-5"

@@ -26,6 +26,7 @@ from app.server.signature import expected_signature
 from app.store import deliveries, open_database
 from tests.conftest import SECRET, start_service, stop_service
 from tests.payloads import load
+from tests.stores import location
 
 HOOK = "/api/github/webhooks"
 CAP = 25 * 1024 * 1024
@@ -47,12 +48,14 @@ class Request:
 class ThreadedService:
     def __init__(self, path) -> None:
         self.path = path
+        where = location(path, keep=True)  # on PostgreSQL: a database for the module, not dropped after one test
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.service = self._run(start_service(path, app_options={"body_timeout": 5.0}))
         self.port = self.service.server.port
-        self.db = open_database(path, migrate_schema=False)  # the test's own connection, to count rows
+        # the test's own connection to the service's store, to count rows
+        self.db = open_database(where, migrate_schema=False)
 
     def _run(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=60)

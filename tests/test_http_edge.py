@@ -17,9 +17,9 @@ from app.outbox import store as outbox
 from app.outbox.effects import Comment
 from app.server.signature import expected_signature
 from app.server.web import BODIES
-from app.store import open_database
 from tests.conftest import SECRET, start_service, stop_service
 from tests.payloads import load
+from tests.stores import open_test_database
 
 HOOK = "/api/github/webhooks"
 
@@ -243,7 +243,7 @@ async def test_every_page_says_nosniff_and_html_pages_carry_a_content_security_p
 
 async def test_a_stored_link_that_is_not_a_web_address_is_shown_as_text(tmp_path):
     path = tmp_path / "ladder.db"
-    db = open_database(path)
+    db = open_test_database(path)
     for number, url in ((1, "javascript:alert(document.domain)"), (2, "https://github.com/acme/community/issues/2")):
         outbox.plan(db, Comment(repo="acme/community", name=f"c{number}", number=number, body="hello"))
         outbox.mark_done(db, outbox.lease_next(db), {"url": url})

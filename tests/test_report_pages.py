@@ -244,12 +244,12 @@ def test_csv_cells_are_not_formulas():
 
 
 def test_reports_draw_their_charts_with_the_org_and_time_in_the_header(tmp_path):
-    from app.store import open_database
     from reports.cohort import cohort_report
     from reports.person import person_report
     from tests.read_side_db import build
+    from tests.stores import open_test_database
 
-    db = open_database(build(tmp_path / "ladder.db"))
+    db = open_test_database(build(tmp_path / "ladder.db"))
     now = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
     page = render(cohort_report(db, "api-reviewers", now=now), "html")
     # alice graduated, bob is ready, dora has no activity.
