@@ -168,7 +168,7 @@ def move_to_emeritus(
     removed, _, written, comment = remove_entry(doc, mapping, list_name, login, f"{list_name} of {where}")
     if key in {norm_login(name) for name in config.get(emeritus)}:
         return Edit(path, text, removed, f"Removed {written} from {list_name} of {where}; already in {emeritus}.")
-    doc = YamlLines(removed, path, EditError)
+    doc = YamlLines(removed, path, EditError, newline=doc.newline)
     mapping, _, column, after = _owners_target(doc, filter_key)
     new_text, line = insert_entry(
         doc,

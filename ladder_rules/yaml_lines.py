@@ -47,7 +47,9 @@ class Edit:
 class YamlLines:
     """A file's text, its lines (split on "\\n" exactly as the YAML marks count them) and node tree."""
 
-    def __init__(self, text: str, path: str, error: type[ValueError] = OwnersError):
+    def __init__(self, text: str, path: str, error: type[ValueError] = OwnersError, *, newline: str = "\n"):
+        """`newline`: the line break new lines get when `text` has none of its own (an edit of an edit
+        passes the original file's, so a one-line remainder of a CRLF file stays CRLF)."""
         self.text = text
         self.path = path
         self.error = error  # raised as error(path, line, sentence) when an edit cannot be made safely
@@ -64,7 +66,7 @@ class YamlLines:
         if not text:
             self.starts = []
         first = re.search(r"\r?\n", text)
-        self.newline = first.group(0) if first else "\n"
+        self.newline = first.group(0) if first else newline
 
     def line(self, index: int) -> str:
         """Line ``index`` (0-based) without its line ending."""
