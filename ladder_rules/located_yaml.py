@@ -34,6 +34,13 @@ MAX_DEPTH = 50  # deeper than any of Ladder's files needs; guards the readers' r
 MAX_FLOW_DEPTH = 100  # `[[[…` deeper than this is refused before parsing: ruamel's cost grows as its square
 MAX_VALUES = 100_000  # values after expanding aliases; the largest real file has a few hundred
 MAX_TEXT = 400  # characters shown of a value in a message
+# Every character Python's str.splitlines() (and many terminals and editors) breaks a line at.
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break a space: a file's value quoted in a message never splits the message."""
+    return LINE_BREAKS.sub(" ", text)
 
 
 class LocatedError(Exception):
@@ -43,7 +50,7 @@ class LocatedError(Exception):
     def __init__(self, filename: str, line: int, message: str, *, warning: bool = False):
         self.filename = filename
         self.line = line
-        self.message = message
+        self.message = one_line(message)  # one problem, one line, whatever the file's text it quotes
         self.warning = warning
         super().__init__(str(self))
 
@@ -284,7 +291,7 @@ def _int(raw: str) -> int | None:
 
 
 def _clip(text: str, limit: int = MAX_TEXT) -> str:
-    text = text.replace("\n", " ")
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -18,7 +18,7 @@ from app.config.cohort_checks import cohort_role_problems
 from app.config.schema import EXTENDS, CohortScope, ConfigError, Parts, build_config, read_parts
 from ladder_rules.builtin import builtin_ladder, builtin_names
 from ladder_rules.format import Ladder, read_ladder
-from ladder_rules.located_yaml import compose, sort_problems
+from ladder_rules.located_yaml import compose, one_line, sort_problems
 
 
 def register(sub) -> None:
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         print(problem)
     if any(not p.warning for p in problems):
         return 1
-    print(f"{name}: OK ({summary})")
+    print(f"{name}: OK ({one_line(summary)})")  # the summary names what the file says, line breaks and all
     return 0
 
 
