@@ -15,11 +15,11 @@ import json
 import statistics
 from datetime import date, datetime, timezone
 
+from app.markdown import day
 from app.store import orgs
 from app.store.database import Database
 from reports.charts import funnel_chart
 from reports.formats import Progress, Report, Table
-from reports.markdown import day
 from reports.person import activity, checkins, evaluations, find_person, met_count, parse_time, readiness_rows
 from reports.views import Funnel
 
@@ -106,8 +106,7 @@ def mentee_outcome(db: Database, org: str, cohort: dict, login: str, now: dateti
         for r in readiness_rows(db, person_id).values():
             if (
                 r["level"].lower() == cohort["target"].lower()
-                and r["status"] == "promoted"
-                and r["promoted_at"]
+                and r["promoted_at"]  # set by the promotion, and only by it
                 and _within(r["scope"], scope)
             ):
                 promoted = parse_time(r["promoted_at"])

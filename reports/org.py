@@ -7,13 +7,13 @@ import json
 from collections import Counter
 from datetime import datetime, timezone
 
+from app.markdown import day
 from app.store import evaluations, orgs
 from app.store import outbox as outbox_store
 from app.store import readiness as readiness_store
 from app.store.database import Database
 from reports.cohort import cohort_report, org_cohorts
 from reports.formats import Link, Report, Table
-from reports.markdown import day
 from reports.person import find_org, met_count
 
 STATES = ("working", "ready", "approved", "promoted")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from app.markdown import day, leaves, tenure_words
 from app.store import activity as acts
 from app.store import checkins as stored_checkins
 from app.store import orgs, people, readiness
@@ -13,7 +14,6 @@ from app.store.database import Database
 from reports.charts import progress_chart
 from reports.effects import effect_row
 from reports.formats import Link, Progress, Report, Table
-from reports.markdown import day, leaves
 from reports.views import requirements_of
 
 
@@ -148,15 +148,11 @@ def person_report(db: Database, login: str, *, org: str | None = None) -> Report
             ]
         )
         for req in leaves(e["requirements"]):
-            note = ""
-            if req.get("kind") == "tenure" and req.get("met_on"):
-                note = ("met on " if req.get("met") else "will be met on ") + day(req["met_on"])
-            elif req.get("met") is None:
-                note = "for people to confirm"
+            note = "for people to confirm" if req.get("met") is None else ""
             met = {True: "yes", False: "no", None: "people decide"}[req.get("met")]
             progress = (
-                f"{req['have']}/{req['need']} days"
-                if req.get("kind") == "tenure" and req.get("need")
+                tenure_words(req, e.get("evaluated_at"))  # months and dates, not days
+                if req.get("kind") == "tenure"
                 else Progress(req.get("have"), req.get("need"))
             )
             requirements.rows.append([e["level"], e["scope"], e["state"], req["description"], progress, met, note])
