@@ -9,7 +9,7 @@ from app.commands import MAX_TEXT
 from app.context import Context
 from app.github.identity import written_by
 from app.promotion import lifecycle, promote, readiness
-from app.promotion.progress import evaluate_mentees
+from app.promotion.progress import evaluate_mentees, replan_progress
 from app.promotion.setup import org_setup
 from app.store.holdings import parse_scope
 from app.user_text import web_url
@@ -42,6 +42,7 @@ async def roster_pull_request(event: sansio.Event, ctx: Context) -> None:
             continue
         row = lifecycle.record_pull_request(ctx.db, row, url)
         readiness.plan_issue(ctx, setup, row)
+        replan_progress(ctx, setup, row)
 
 
 @router.register("push")

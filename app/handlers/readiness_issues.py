@@ -11,8 +11,10 @@ from gidgethub import routing, sansio
 
 from app.commands import MAX_TEXT
 from app.context import Context
+from app.github.identity import written_by
 from app.normalise import is_bot
 from app.promotion import lifecycle, readiness
+from app.promotion.progress import replan_progress
 from app.promotion.readiness_text import checklist_line
 from app.promotion.setup import org_setup
 
@@ -43,3 +45,18 @@ async def on_edited(event: sansio.Event, ctx: Context) -> None:
     row = lifecycle.record_issue(ctx.db, row)
     row = lifecycle.tick(ctx.db, row, ticked_items(data["issue"].get("body"), evaluation.get("checklist") or []))
     readiness.plan_issue(ctx, setup, row, evaluation)
+
+
+@router.register("issues", action="opened")
+async def on_opened(event: sansio.Event, ctx: Context) -> None:
+    """GitHub tells the App about the issues it opened too: once a readiness issue exists, the person's
+    progress comment links to it."""
+    data = event.data
+    setup = await org_setup(ctx, data["repository"]["owner"]["login"], (data.get("installation") or {}).get("id"))
+    if setup is None or not written_by(data["issue"].get("user"), setup.bot):
+        return
+    row = lifecycle.for_issue(ctx.db, data["repository"]["full_name"], data["issue"]["number"])
+    if row is None:
+        return
+    row = lifecycle.record_issue(ctx.db, row)
+    replan_progress(ctx, setup, row)

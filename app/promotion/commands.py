@@ -26,7 +26,7 @@ from app.context import Context
 from app.evaluations import Target, member_level, stored
 from app.promotion import approval, lifecycle, readiness, replies, sponsors
 from app.promotion.lifecycle import Actor, Blocked, NotAllowed, Readiness, Status
-from app.promotion.progress import evaluate_mentees, mentee_targets, progress_view
+from app.promotion.progress import evaluate_mentees, mentee_targets, progress_view, replan_progress
 from app.promotion.progress_text import person, progress_markdown
 from app.promotion.setup import OrgSetup, cohorts_of, current_login, named_ids, person_id
 from app.store import checkins
@@ -65,7 +65,7 @@ async def run(call: Call) -> str | None:
         holders = await spec.permission.holders(call) if spec.permission.holders else []
         return replies.refusal(spec, login, holders)
     try:
-        return await spec.run(call)
+        answer = await spec.run(call)
     except NotAllowed as exc:
         if spec.name == "hold" and exc.reason is Blocked.HELD:
             return replies.already_held(readiness.actor_login(call.ctx, exc.row.held_by))
@@ -76,6 +76,9 @@ async def run(call: Call) -> str | None:
             held_by=readiness.actor_login(call.ctx, exc.row.held_by),
             approved_by=readiness.actor_login(call.ctx, exc.row.approved_by),
         )
+    if call.row is not None:  # where the promotion stands shows in the person's progress comment too
+        replan_progress(call.ctx, call.setup, lifecycle.get(call.ctx.db, call.row.key))
+    return answer
 
 
 # --- who may --------------------------------------------------------------------------------------------

@@ -98,6 +98,19 @@ def plan_progress(
     )
 
 
+def replan_progress(ctx: Context, setup: OrgSetup, row: Readiness) -> None:
+    """The person's progress comments again, after their readiness row changed (its issue exists now, a
+    decision was made, the roster pull request opened): they say where it stands and link to it."""
+    if not row.active:
+        return  # after a promotion the comment is about the next level: the evaluation that follows says it
+    evaluation = readiness.current_evaluation(ctx, row)
+    if evaluation is None:
+        return
+    for cohort, target in mentee_targets(ctx, setup, only={row.person_id}):
+        if target.level == row.level:  # the level the cohort's comment is about now
+            plan_progress(ctx, setup, cohort, evaluation, row)
+
+
 def progress_view(
     ctx: Context,
     setup: OrgSetup,
