@@ -14,6 +14,7 @@ import sys
 import textwrap
 
 from app.markdown import day, leaves, level_title, tenure_words
+from ladder_rules.evaluate import State
 
 BAR_WIDTH = 20
 MARKS = {True: "[x]", False: "[ ]", None: "[?]"}
@@ -124,7 +125,7 @@ def progress_text(evaluation: dict, *, readiness: dict | None = None, width: int
     pull_request_url), when there is one. `width`: wrap to it (None: whole lines)."""
     title = f"{level_title(evaluation)} in {evaluation['scope']} ({evaluation['ladder']} ladder)"
     state = evaluation["state"]
-    if state == "promoted":
+    if state == State.PROMOTED.value:
         when = f" on {day(readiness['promoted_at'])}" if readiness and readiness.get("promoted_at") else ""
         via = f" ({readiness['pull_request_url']})" if readiness and readiness.get("pull_request_url") else ""
         return fit(f"{title}: promoted{when}{via}", width)

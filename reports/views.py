@@ -102,7 +102,11 @@ class Funnel:
         return cls(len(people), ready, len(done & {p.login.lower() for p in people}))
 
     def stages(self) -> list[tuple[str, int]]:
-        return [("working", self.working), ("ready", self.ready), ("promoted", self.promoted)]
+        return [
+            (State.WORKING.value, self.working),
+            (State.READY.value, self.ready),
+            (State.PROMOTED.value, self.promoted),
+        ]
 
 
 @dataclass(frozen=True)
