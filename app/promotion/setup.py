@@ -28,7 +28,7 @@ class OrgSetup:
     ladder: Ladder
     definitions: Definitions
     dry_run: bool  # the service has no App id, or the organisation asked for dry_run
-    web: str = "https://github.com"  # the GitHub web host links point at (from GITHUB_API_URL)
+    web: str  # the GitHub web host links point at: web_url_for(GITHUB_API_URL)
     bot: str | None = None  # the App's bot login: markers are trusted only in what it wrote (None: dry-run)
 
     @property
