@@ -30,7 +30,7 @@ class ReadinessRow:
     key: str  # the outbox key and hidden marker of the issue
     community_repo: str
     issue_number: int | None  # as recorded; `issue` below also knows it from the outbox
-    status: str  # a app.promotion.lifecycle.Status value
+    status: str  # an app.promotion.lifecycle.Status value
     opened_at: str
     below_since: str | None
     held_by: str | None
