@@ -14,7 +14,7 @@ from app.store import evaluations as store
 from app.store.database import Database
 from app.store.facts import load_facts, load_pull_request
 from ladder_rules.definitions import Definitions
-from ladder_rules.evaluate import Evaluation, evaluate
+from ladder_rules.evaluate import Evaluation, State, evaluate
 from ladder_rules.facts import Scope
 from ladder_rules.format import Ladder
 from ladder_rules.metrics import MetricsIndex, build_index
@@ -131,14 +131,9 @@ class Evaluator:
         scope = data["scope"]
         row = store.get(self.db, result.person_id, result.level, scope)
         previous = row.result if row else None
-        state = data["state"]
-        if row and row.state in ("approved", "promoted") and state == "ready":
-            state = data["state"] = row.state  # human decisions stand while the numbers still hold
-        ready_since = (
-            row.ready_since
-            if row and row.ready_since and state != "working"
-            else (data["evaluated_at"] if state != "working" else None)
-        )
+        state = data["state"]  # what the numbers say; people's decisions are the readiness row's
+        ready = state != State.WORKING.value
+        ready_since = (row.ready_since if row and row.ready_since else data["evaluated_at"]) if ready else None
         store.save(
             self.db,
             person_id=result.person_id,
@@ -157,8 +152,3 @@ class Evaluator:
 def stored(db: Database, person_id: int, level: str | None = None) -> list[dict]:
     """A person's stored evaluations (all levels and scopes, or one level)."""
     return [e.as_dict() for e in store.of_person(db, person_id, level)]
-
-
-def set_state(db: Database, person_id: int, level: str, scope: str, state: str) -> None:
-    """Record a human decision (approved) or the merged roster change (promoted)."""
-    store.set_state(db, person_id, level, scope, state)

@@ -38,6 +38,11 @@ class RequirementResult:
     met_on: datetime | None = None  # time requirements: when it is (or will be) met
     children: list[RequirementResult] = field(default_factory=list)
     sponsors: list[dict] = field(default_factory=list)  # sponsor requirements: the rule alternatives
+    # Time requirements, so people read dates rather than day counts: when the time started counting (None:
+    # not yet), in which level (None: since the first contribution) and for how long it must run.
+    since: datetime | None = None
+    of_level: str | None = None
+    span: str | None = None
 
     def to_dict(self) -> dict:
         out = {
@@ -54,6 +59,10 @@ class RequirementResult:
             out["children"] = [c.to_dict() for c in self.children]
         if self.sponsors:
             out["sponsors"] = self.sponsors
+        if self.kind == "tenure":
+            out["since"] = self.since.isoformat() if self.since else None
+            out["of_level"] = self.of_level
+            out["span"] = self.span
         return out
 
 
@@ -233,11 +242,21 @@ def _tenure(ctx: _Context, req: Tenure) -> RequirementResult:
         text = f"{req.level.capitalize()} for {need_text}"
         evidence = [(f"{h.level} in {h.scope}", "", h.since) for h in held if h.since is not None]
         if held and not known:  # on the roster, but nobody knows since when: people must check
-            return RequirementResult(req.name or "tenure", "tenure", text + " (start date unknown)", None, None, None)
+            return RequirementResult(
+                req.name or "tenure",
+                "tenure",
+                text + " (start date unknown)",
+                None,
+                None,
+                None,
+                of_level=req.level,
+                span=str(req.at_least),
+            )
     name = req.name or "tenure"
+    words = {"of_level": req.level, "span": str(req.at_least)}
     if since is None:
         full_days = (_plus(ctx.now, req.at_least) - ctx.now).days
-        return RequirementResult(name, "tenure", text, 0, full_days, False)
+        return RequirementResult(name, "tenure", text, 0, full_days, False, **words)
     met_on = _plus(since, req.at_least)
     need = met_on - since
     if req.project_age_fraction is not None:
@@ -250,7 +269,9 @@ def _tenure(ctx: _Context, req: Tenure) -> RequirementResult:
             met_on = min(met_on, max(by_age, since))
     have_days = max(0, (ctx.now - since).days)
     need_days = math.ceil(need.total_seconds() / 86400)
-    return RequirementResult(name, "tenure", text, have_days, need_days, ctx.now >= met_on, evidence, met_on)
+    return RequirementResult(
+        name, "tenure", text, have_days, need_days, ctx.now >= met_on, evidence, met_on, since=since, **words
+    )
 
 
 def _sponsors(ctx: _Context, req: Sponsors) -> RequirementResult:
@@ -388,7 +409,7 @@ def evaluate_all(
 @dataclass(slots=True)
 class SponsorCheck:
     eligible: list[int]  # person ids who may sponsor
-    refused: dict[int, str]  # person id -> why not
+    refused: dict[int, str]  # person id -> why not, a predicate ("does not hold approver over o/r")
     satisfied: bool  # some rule alternative is met by the eligible sponsors
     best: int  # the most sponsors any alternative counts
     notes: list[str] = field(default_factory=list)
@@ -436,7 +457,7 @@ def check_sponsors(
         counted = []
         for p in unique.values():
             if p.id == candidate.id:
-                refused[p.id] = "people cannot sponsor themselves"
+                refused[p.id] = "cannot sponsor themselves"
                 continue
             ok = False
             for name in rule.levels:

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
-from reports.markdown import day
+from app.markdown import day
 from reports.templating import markup, number
 from reports.views import Funnel, Requirement, Series
 
@@ -51,7 +51,7 @@ class _Bar:
     need: int
     met: bool
     fill: float  # width of the filled part
-    amount: str  # "5/10", "40/92 days"
+    amount: str  # "5/10", "met", "6 Nov 2026"
 
 
 BAR_WIDTH = 300
@@ -74,7 +74,7 @@ def progress_chart(requirements: Sequence[Requirement], title: str = "Progress p
             y += LINE
             lines.append((y - 3, text))
         have, need = req.have, req.need
-        amount = f"{have}/{need}" + (f" {req.unit}" if req.unit else "")
+        amount = req.short_amount
         fill = BAR_WIDTH * max(0, min(have, need)) / need
         bars.append(_Bar(req.description, lines, y + 3, have, need, bool(req.met), fill, amount))
         y += 3 + BAR_HEIGHT + 12

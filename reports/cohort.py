@@ -15,13 +15,14 @@ import json
 import statistics
 from datetime import date, datetime, timezone
 
+from app.markdown import day
 from app.store import orgs
 from app.store.database import Database
+from ladder_rules.evaluate import State
 from reports.charts import funnel_chart
 from reports.formats import Progress, Report, Table
-from reports.markdown import day
 from reports.person import activity, checkins, evaluations, find_person, met_count, parse_time, readiness_rows
-from reports.views import Funnel
+from reports.views import PAST_READY, Funnel
 
 RETENTION_MONTHS = (3, 6, 12)
 
@@ -94,7 +95,7 @@ def mentee_outcome(db: Database, org: str, cohort: dict, login: str, now: dateti
         person_id, out["login"] = found
         out["person_id"] = person_id
         evals = evaluations(db, person_id, org)
-        current = next((e for e in evals if e["state"] != "promoted"), evals[0] if evals else None)
+        current = next((e for e in evals if e["state"] != State.PROMOTED.value), evals[0] if evals else None)
         if current is not None:
             met = met_count(current)
             out.update(
@@ -106,8 +107,7 @@ def mentee_outcome(db: Database, org: str, cohort: dict, login: str, now: dateti
         for r in readiness_rows(db, person_id).values():
             if (
                 r["level"].lower() == cohort["target"].lower()
-                and r["status"] == "promoted"
-                and r["promoted_at"]
+                and r["promoted_at"]  # set by the promotion, and only by it
                 and _within(r["scope"], scope)
             ):
                 promoted = parse_time(r["promoted_at"])
@@ -231,6 +231,6 @@ def cohort_report(db: Database, name: str, *, org: str | None = None, now: datet
     }
     for m in data["mentees"]:
         m["active_after"] = {str(k): v for k, v in m["active_after"].items()}
-    reached_ready = sum(1 for m in mentees if m["graduated"] or m["state"] in ("ready", "approved", "promoted"))
+    reached_ready = sum(1 for m in mentees if m["graduated"] or m["state"] in PAST_READY)
     funnel = funnel_chart(Funnel(total, reached_ready, len(graduates)), f"{cohort['name']}: working → ready → promoted")
     return Report(f"Cohort {cohort['name']}", summary, [table], data=data, org=org, generated_at=now, charts=[funnel])

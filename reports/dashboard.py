@@ -42,7 +42,7 @@ def _readiness(db: Database) -> dict[tuple, str]:
 
 
 def _person(login: str, rows: list[dict], readiness: dict) -> Person:
-    current = next((e for e in rows if e["state"] != "promoted"), rows[0])
+    current = next((e for e in rows if e["state"] != State.PROMOTED.value), rows[0])
     return Person(
         login=login,
         level=current["level"],
@@ -50,7 +50,7 @@ def _person(login: str, rows: list[dict], readiness: dict) -> Person:
         state=State(current["state"]),
         requirements=requirements_of(current),
         readiness_url=readiness.get((login.lower(), current["level"], current["scope"])),
-        promoted=tuple(e["level"] for e in rows if e["state"] == "promoted"),
+        promoted=tuple(e["level"] for e in rows if e["state"] == State.PROMOTED.value),
     )
 
 

@@ -15,15 +15,17 @@ STATUS_WORDS = {
 }
 
 
-def describe(kind: str, repo: str, content: dict[str, Any]) -> str:
-    """'comment on o/community#1', 'issue "alice is ready …" in o/community', …"""
+def describe(kind: str, repo: str, content: dict[str, Any], status: str | None = None) -> str:
+    """'comment on o/community#1', 'issue "alice is ready …" in o/community (closed)', …"""
     number = content.get("number")
     if kind == "comment":
         return f"comment on {repo}#{number}"
     if kind == "reply":
         return f"reply on {repo}#{number}"
     if kind == "issue":
-        closing = " (closing it)" if content.get("state") == "closed" else ""
+        closing = ""
+        if content.get("state") == "closed":  # done: it is closed; else closing it is still to happen
+            closing = " (closed)" if status == "done" else " (closing it)"
         return f'issue "{content.get("title", "")}" in {repo}{closing}'
     if kind == "pull_request":
         return f'pull request "{content.get("title", "")}" in {repo}'
@@ -54,7 +56,7 @@ def effect_row(entry) -> dict[str, Any]:
         "status": entry.status,
         "kind": entry.kind,
         "key": entry.key,
-        "what": describe(entry.kind, entry.repo, entry.content),
+        "what": describe(entry.kind, entry.repo, entry.content, entry.status),
         "outcome": outcome(entry.status, entry.result, entry.last_error, entry.attempts),
         "url": (entry.result or {}).get("url"),
         "error": entry.last_error,

@@ -7,16 +7,17 @@ import json
 from collections import Counter
 from datetime import datetime, timezone
 
+from app.markdown import day
 from app.store import evaluations, orgs
 from app.store import outbox as outbox_store
 from app.store import readiness as readiness_store
 from app.store.database import Database
+from ladder_rules.evaluate import State
 from reports.cohort import cohort_report, org_cohorts
 from reports.formats import Link, Report, Table
-from reports.markdown import day
 from reports.person import find_org, met_count
 
-STATES = ("working", "ready", "approved", "promoted")
+STATES = tuple(s.value for s in State)
 
 
 def org_report(db: Database, org: str, *, now: datetime | None = None) -> Report:
@@ -43,7 +44,7 @@ def org_report(db: Database, org: str, *, now: datetime | None = None) -> Report
     evals = []
     for stored in evaluations.newest_first(db, name):
         evals.append(stored.as_dict())
-    evals.sort(key=lambda e: (e["login"].lower(), e["state"] == "promoted", e["level"], e["scope"]))
+    evals.sort(key=lambda e: (e["login"].lower(), e["state"] == State.PROMOTED.value, e["level"], e["scope"]))
     states = Counter(e["state"] for e in evals)
     summary.append(("People evaluated", str(len({e["person_id"] for e in evals}))))
     summary.append(("Evaluations", ", ".join(f"{states[s]} {s}" for s in STATES)))

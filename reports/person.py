@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from app.markdown import day, leaves, tenure_words
 from app.store import activity as acts
 from app.store import checkins as stored_checkins
 from app.store import orgs, people, readiness
 from app.store.database import Database
+from ladder_rules.evaluate import State
 from reports.charts import progress_chart
 from reports.effects import effect_row
 from reports.formats import Link, Progress, Report, Table
-from reports.markdown import day, leaves
 from reports.views import requirements_of
 
 
@@ -93,7 +94,7 @@ def evaluations(db: Database, person_id: int, org: str | None = None, level: str
     from app.evaluations import stored
 
     rows = [e for e in stored(db, person_id, level) if org is None or e["scope"].split("/")[0].lower() == org.lower()]
-    return sorted(rows, key=lambda e: (e["state"] == "promoted", e["level"], e["scope"]))
+    return sorted(rows, key=lambda e: (e["state"] == State.PROMOTED.value, e["level"], e["scope"]))
 
 
 def person_report(db: Database, login: str, *, org: str | None = None) -> Report:
@@ -148,15 +149,11 @@ def person_report(db: Database, login: str, *, org: str | None = None) -> Report
             ]
         )
         for req in leaves(e["requirements"]):
-            note = ""
-            if req.get("kind") == "tenure" and req.get("met_on"):
-                note = ("met on " if req.get("met") else "will be met on ") + day(req["met_on"])
-            elif req.get("met") is None:
-                note = "for people to confirm"
+            note = "for people to confirm" if req.get("met") is None else ""
             met = {True: "yes", False: "no", None: "people decide"}[req.get("met")]
             progress = (
-                f"{req['have']}/{req['need']} days"
-                if req.get("kind") == "tenure" and req.get("need")
+                tenure_words(req, e.get("evaluated_at"))  # months and dates, not days
+                if req.get("kind") == "tenure"
                 else Progress(req.get("have"), req.get("need"))
             )
             requirements.rows.append([e["level"], e["scope"], e["state"], req["description"], progress, met, note])
@@ -184,7 +181,7 @@ def person_report(db: Database, login: str, *, org: str | None = None) -> Report
     charts = [
         progress_chart(requirements_of(e), f"@{login}: progress toward {e['level']} in {e['scope']}")
         for e in evals
-        if e["state"] != "promoted"
+        if e["state"] != State.PROMOTED.value
     ]
     tables = [requirements, levels, checkin_table, effect_table]
     return Report(f"@{login}", summary, tables, data=data, org=", ".join(org_names) or None, charts=charts)

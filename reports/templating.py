@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from app.markdown import day
 from app.user_text import web_url
-from reports.markdown import day
 
 
 def moment(value: datetime) -> str:

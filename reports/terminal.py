@@ -13,8 +13,8 @@ import shutil
 import sys
 import textwrap
 
-from reports.markdown import day, leaves
-from reports.progress import level_title
+from app.markdown import day, leaves, level_title, tenure_words
+from ladder_rules.evaluate import State
 
 BAR_WIDTH = 20
 MARKS = {True: "[x]", False: "[ ]", None: "[?]"}
@@ -56,20 +56,15 @@ def text_bar(have: int | None, need: int | None, width: int = BAR_WIDTH) -> str:
 
 def _amount(req: dict) -> str:
     have, need = req.get("have"), req.get("need")
-    if have is None or need is None:
-        return ""
-    unit = " days" if req.get("kind") == "tenure" else ""
-    return f"{have}/{need}{unit}"
+    if have is None or need is None or req.get("kind") == "tenure":
+        return ""  # time is said in months and dates (the note), not in days
+    return f"{have}/{need}"
 
 
-def _note(req: dict) -> str:
+def _note(req: dict, evaluated_at: str | None = None) -> str:
     kind = req.get("kind")
     if kind == "tenure":
-        if req.get("met"):
-            return f"met on {day(req['met_on'])}" if req.get("met_on") else "met"
-        if req.get("met_on"):
-            return f"will be met on {day(req['met_on'])}"
-        return "not started: the previous level is not held yet"
+        return tenure_words(req, evaluated_at)
     if kind == "sponsors" or req.get("met") is None:
         return "for people to confirm"
     return ""
@@ -86,7 +81,7 @@ def requirement_lines(evaluation: dict, indent: str = "  ", width: int | None = 
                 MARKS[req.get("met")],
                 req["description"],
                 _amount(req),
-                " ".join(x for x in (bar, _note(req)) if x),
+                " ".join(x for x in (bar, _note(req, evaluation.get("evaluated_at"))) if x),
             )
         )
         if req.get("kind") in ("any", "at_least"):
@@ -130,7 +125,7 @@ def progress_text(evaluation: dict, *, readiness: dict | None = None, width: int
     pull_request_url), when there is one. `width`: wrap to it (None: whole lines)."""
     title = f"{level_title(evaluation)} in {evaluation['scope']} ({evaluation['ladder']} ladder)"
     state = evaluation["state"]
-    if state == "promoted":
+    if state == State.PROMOTED.value:
         when = f" on {day(readiness['promoted_at'])}" if readiness and readiness.get("promoted_at") else ""
         via = f" ({readiness['pull_request_url']})" if readiness and readiness.get("pull_request_url") else ""
         return fit(f"{title}: promoted{when}{via}", width)

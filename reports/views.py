@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.markdown import day, leaves, tenure_words
 from ladder_rules.evaluate import State
-from reports.markdown import leaves
 
 # The requirement kinds that are a have/need number (drawn as a bar); the others are for people
 # (`sponsors`) or alternatives (`any`, `at_least`) and are shown as text.
@@ -43,14 +43,27 @@ class Requirement:
     need: int | None
     met: bool | None  # None: for people to decide
     met_on: date | None = None  # tenure: the day it is (or will be) met
+    words: str = ""  # tenure: since when and until when, in dates ("member since 6 Aug 2026 · met on …")
 
     @property
     def measured(self) -> bool:
         return self.kind in MEASURED_KINDS and self.have is not None and bool(self.need)
 
     @property
-    def unit(self) -> str:
-        return "days" if self.kind == "tenure" else ""
+    def amount(self) -> str:
+        """What the line says beside its bar: 'have/need', or for time its dates (never a day count)."""
+        if self.kind == "tenure":
+            return self.words
+        return f"{self.have}/{self.need}" if self.have is not None and self.need else ""
+
+    @property
+    def short_amount(self) -> str:
+        """The same in the few characters beside a chart's bar: 'met', or the day it will be met."""
+        if self.kind != "tenure":
+            return self.amount
+        if self.met:
+            return "met"
+        return day(self.met_on) if self.met_on else ""
 
 
 @dataclass(frozen=True)
@@ -89,7 +102,11 @@ class Funnel:
         return cls(len(people), ready, len(done & {p.login.lower() for p in people}))
 
     def stages(self) -> list[tuple[str, int]]:
-        return [("working", self.working), ("ready", self.ready), ("promoted", self.promoted)]
+        return [
+            (State.WORKING.value, self.working),
+            (State.READY.value, self.ready),
+            (State.PROMOTED.value, self.promoted),
+        ]
 
 
 @dataclass(frozen=True)
@@ -189,6 +206,7 @@ def requirements_of(evaluation: dict) -> tuple[Requirement, ...]:
             need=r.get("need"),
             met=r.get("met"),
             met_on=_date(r.get("met_on")),
+            words=tenure_words(r, evaluation.get("evaluated_at")) if r.get("kind") == "tenure" else "",
         )
         for r in leaves(evaluation["requirements"])
     )

@@ -106,7 +106,7 @@ def build(path: Path) -> Path:
         "alice",
         "reviewer",
         "acme/api",
-        "promoted",
+        "ready",  # promoted: the readiness row says so (evaluations keep numbers)
         [requirement("prs", "count", "Reviewed at least 5 PRs to acme/api", 6, 5, True)],
     )
     alice_approver = evaluation(
@@ -116,7 +116,12 @@ def build(path: Path) -> Path:
         "acme/api",
         "working",
         [
-            requirement("tenure", "tenure", "Reviewer for 3 months", 10, 92, False, "2020-07-31T00:00:00+00:00"),
+            {
+                **requirement("tenure", "tenure", "Reviewer for 3 months", 10, 92, False, "2020-07-22T00:00:00+00:00"),
+                "since": "2020-04-21T00:00:00+00:00",
+                "of_level": "reviewer",
+                "span": "3 months",
+            },
             requirement("prs", "count", "Primary reviewer for at least 10 PRs to acme/api", 4, 10, False),
         ],
         checklist=["Knowledgeable about the codebase"],

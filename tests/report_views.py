@@ -36,7 +36,7 @@ def alice_requirements() -> tuple[Requirement, ...]:
     return (
         Requirement(REVIEWED, "count", 7, 10, False),
         Requirement(PRIMARY, "count", 5, 5, True),
-        Requirement(TENURE, "tenure", 92, 92, True, date(2026, 10, 1)),
+        Requirement(TENURE, "tenure", 92, 92, True, date(2026, 10, 1), "member since 1 Jul 2026 · met on 1 Oct 2026"),
         Requirement(SPONSORS, "sponsors", None, None, None),
     )
 
@@ -52,7 +52,15 @@ def mentees(readiness_url: str = "https://github.com/sample-org/community/issues
             (
                 Requirement(REVIEWED, "count", 12, 10, True),
                 Requirement(PRIMARY, "count", 5, 5, True),
-                Requirement(TENURE, "tenure", 40, 92, False, date(2027, 1, 22)),
+                Requirement(
+                    TENURE,
+                    "tenure",
+                    40,
+                    92,
+                    False,
+                    date(2027, 1, 22),
+                    "member since 22 Oct 2026 · will be met on 22 Jan 2027",
+                ),
             ),
             readiness_url=readiness_url,
         ),

@@ -49,8 +49,8 @@ def test_status_shows_tenure_date_checklist_and_promotion(capsys, database):
     assert lines[0] == "@alice in acme"
     assert lines[3:9] == [
         "Approver in acme/api (kubernetes ladder): working",
-        "  [ ] Reviewer for 3 months                             10/92 days  [##------------------] will be met on 31 Jul 2020",
-        "  [ ] Primary reviewer for at least 10 PRs to acme/api        4/10  [########------------]",
+        "  [ ] Reviewer for 3 months                                   [##------------------] reviewer since 21 Apr 2020 · will be met on 22 Jul 2020",
+        "  [ ] Primary reviewer for at least 10 PRs to acme/api  4/10  [########------------]",
         "  For mentors to confirm: Knowledgeable about the codebase",
         "  Evaluated 2 May 2020",
         "",

@@ -338,7 +338,7 @@ def test_check_sponsors_for_kubernetes_membership():
     assert other_org.refused == {
         12: "does not hold reviewer or approver anywhere in kubernetes",
         13: "does not hold reviewer or approver anywhere in kubernetes",
-        ALICE: "people cannot sponsor themselves",
+        ALICE: "cannot sponsor themselves",
     }
     r4 = b.person(14, "r4", None, holdings=(("approver", CONTROLLER, day(0)),))
     ok = check_sponsors(ladder, cand, [r1, r4], K8S, level="member")

@@ -56,7 +56,15 @@ def test_progress_chart_values_and_geometry():
     fills = [attrs(t) for t in re.findall(r'<rect class="fill"[^>]*>', svg)]
     assert [(f["width"], f["fill"]) for f in fills] == [("210", "#bf8700"), ("300", "#1f883d"), ("300", "#1f883d")]
     amounts = re.findall(r'<text class="amount"[^>]*>([^<]*)</text>', svg)
-    assert amounts == ["7/10", "5/5", "92/92 days"]
+    assert amounts == ["7/10", "5/5", "met"]  # time in dates, never a count of days
+
+
+def test_time_requirements_read_as_dates_on_the_pages():
+    page = overview_html(overview_page())
+    assert '<span class="amount">member since 22 Oct 2026 · will be met on 22 Jan 2027</span>' in page
+    assert '<span class="amount">7/10</span>' in page
+    assert " days</span>" not in page
+    assert page.count("will be met on 22 Jan 2027") == 1  # said once, in the words
 
 
 def test_progress_bar_is_capped_and_labels_wrap():

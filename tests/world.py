@@ -88,11 +88,22 @@ class World:
 
     async def _echo_app_writes(self) -> int:
         """GitHub sends deliveries about the app's own writes too: `pull_request.opened` for the OWNERS
-        pull request (which is how Ladder learns its address)."""
+        pull request (which is how Ladder learns its address), `issues.opened` for a readiness issue."""
         new = self.stand_in.requests[self._echoed :]
         self._echoed = len(self.stand_in.requests)
         echoed = 0
+        bot = f"{self.state.app_slug}[bot]"
         for request in new:
+            parts = request.path.split("/")
+            if request.method == "POST" and len(parts) == 5 and parts[4] == "issues" and request.status == 201:
+                repo = "/".join(parts[2:4])
+                issue = max(
+                    (i for i in self.issues_by_app(repo) if i.title == request.body["title"]), key=lambda i: i.number
+                )
+                await self.deliver(
+                    [webhooks.issues(self.state, repo, issue.number, "opened", sender=bot)], settle=False
+                )
+                echoed += 1
             if request.method == "POST" and request.path.endswith("/pulls") and request.status == 201:
                 repo = "/".join(request.path.split("/")[2:4])
                 pr = max(

@@ -41,10 +41,10 @@ def status_lines(
     db, login: str, org: str | None = None, level: str | None = None, width: int | None = None
 ) -> list[str]:
     """The lines `ladder status` prints; `width`: wrap them to it (None: whole lines)."""
+    from app.markdown import day
     from app.outbox import list_effects
     from reports.cohort import org_cohorts
     from reports.effects import effect_row
-    from reports.markdown import day
     from reports.person import evaluations, find_org, find_person, readiness_rows
     from reports.terminal import effect_lines, fit, progress_text
 

@@ -226,7 +226,7 @@ class Demo:
         )
         result.activity.update(activity.totals(db))
         for stored in evaluations.by_scope(db):
-            result.progress.append((stored.result["login"], stored.level, stored.scope, stored.state))
+            result.progress.append((stored.result["login"], stored.level, stored.scope, stored.shown_state))
         community = self.state.repo(sample.COMMUNITY_REPO)
         bot = self.state.user("ladder[bot]")
         for issue in community.issues.values():

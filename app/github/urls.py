@@ -37,3 +37,15 @@ def graphql_endpoint(api_url: str) -> str:
     if base.endswith(_GHES_PREFIX):
         return base[: -len(_GHES_PREFIX)] + "/api/graphql"
     return base + "/graphql"
+
+
+def web_url_for(api_url: str) -> str:
+    """The web host that belongs to a REST base, for the links Ladder writes and shows.
+
+    ``https://api.github.com`` → ``https://github.com``; GitHub Enterprise Server's ``https://HOST/api/v3``
+    → ``https://HOST``; anything else (the local stand-in) → its own origin."""
+    parts = urlsplit(api_url.strip())
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if parts.netloc.lower() == "api.github.com":
+        return f"{parts.scheme}://github.com"
+    return origin

@@ -2,40 +2,47 @@
 
 from __future__ import annotations
 
-import re
-
+import re2
 from gidgethub import routing, sansio
 
+from app.commands import MAX_TEXT
 from app.context import Context
-from app.promotion import promote, readiness
-from app.promotion.progress import evaluate_mentees
+from app.github.identity import written_by
+from app.promotion import lifecycle, promote, readiness
+from app.promotion.progress import evaluate_mentees, replan_progress
 from app.promotion.setup import org_setup
 from app.store.holdings import parse_scope
+from app.user_text import web_url
 
 router = routing.Router()
 
-OWNERS_KEY_RE = re.compile(r"<!-- ladder:owners:(readiness:[^ ]+?) -->")
+# The sections of the App's roster pull request each carry the readiness key they serve (RE2: linear).
+OWNERS_KEY_RE = re2.compile(r"<!-- ladder:owners:(readiness:[^ ]{1,200}?) -->")
 
 
 @router.register("pull_request", action="opened")
 @router.register("pull_request", action="edited")
 @router.register("pull_request", action="reopened")
 async def roster_pull_request(event: sansio.Event, ctx: Context) -> None:
-    """Ladder's own OWNERS pull request: its address goes on each readiness issue it serves."""
+    """Ladder's own OWNERS pull request: its address goes on each readiness issue it serves. Its markers
+    are trusted only when the App's bot wrote it: anyone can put one in a pull request of their own."""
     pr = event.data["pull_request"]
-    keys = OWNERS_KEY_RE.findall(pr.get("body") or "")
-    if not keys:
+    keys = OWNERS_KEY_RE.findall((pr.get("body") or "")[:MAX_TEXT])
+    url = web_url(pr.get("html_url"))
+    if not keys or url is None:
         return
     setup = await org_setup(
         ctx, event.data["repository"]["owner"]["login"], (event.data.get("installation") or {}).get("id")
     )
+    if setup is None or not written_by(pr.get("user"), setup.bot):
+        return
     for key in keys:
-        row = readiness.link_issue(ctx, readiness.get(ctx, key=key))
-        if row is None or row.pull_request_url == pr["html_url"] or row.status == "promoted":
+        row = lifecycle.get(ctx.db, key)
+        if row is None or row.pull_request_url == url or not row.active or row.org.lower() != setup.org.lower():
             continue
-        row = readiness.update(ctx, row, pull_request_url=pr["html_url"])
-        if setup is not None:
-            readiness.plan_issue(ctx, setup, row)
+        row = lifecycle.record_pull_request(ctx.db, row, url)
+        readiness.plan_issue(ctx, setup, row)
+        replan_progress(ctx, setup, row)
 
 
 @router.register("push")

@@ -6,5 +6,9 @@
     /ladder approve|hold|unhold|recheck ──► OWNERS pull request                   approval.py
     push merging the roster change ──► promoted, thanked, issue closed            promote.py
 
+Where a promotion stands, and every way it moves: lifecycle.py (the readiness row is its single truth).
+The commands people write: commands.py, one table. The words Ladder writes: progress_text.py,
+readiness_text.py and replies.py, beside the code that plans them.
+
 Every write goes through the outbox (app/outbox); nothing here talks to GitHub for writing.
 """

@@ -1,150 +1,195 @@
-"""`/ladder approve`, `hold`, `unhold` on a readiness issue, and the OWNERS pull request that follows."""
+"""Who decides a promotion, and the roster change an approval starts (the OWNERS pull request).
+
+Deciding what the change is reads GitHub (membership, the OWNERS files) and changes nothing, so a GitHub
+failure on the way fails the delivery, which is retried: nobody gets a wrong answer, nothing is half done.
+Carrying it out records it on the readiness row (app/promotion/lifecycle.py) and plans the writes.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from enum import Enum
+
+import gidgethub
 
 from app.context import Context
-from app.evaluations import member_level, set_state
+from app.evaluations import member_level
 from app.outbox import plan
 from app.outbox.effects import FileChange
-from app.promotion import readiness, roster_files
-from app.promotion.readiness import Readiness
-from app.promotion.setup import OrgSetup
+from app.promotion import lifecycle, readiness, replies, roster_files
+from app.promotion.lifecycle import Readiness
+from app.promotion.setup import OrgSetup, cohorts_of, current_login, named_ids
 from app.rosters.files import read_text
-from app.store.holdings import by_login as holdings_by_login
+from app.store.holdings import by_person as holdings_by_person
 from app.store.holdings import parse_scope
 from ladder_rules.evaluate import holds
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def deciders(ctx: Context, setup: OrgSetup, row: Readiness) -> list[str]:
-    """Who may approve, hold or unhold: approvers of the scope and qualifying cohort mentors."""
+def deciders(ctx: Context, setup: OrgSetup, row: Readiness) -> dict[int | str, str]:
+    """Everyone who may approve, hold or unhold, by user id: approvers of the scope and the mentors of
+    the person's cohorts who hold at least the target level. The whole set: never cut for display."""
     scope = parse_scope(row.scope)
     people = readiness.approvers(ctx, setup, row.level, scope, exclude=row.person_id)
-    return sorted(set(people) | set(mentors_who_qualify(ctx, setup, row)), key=str.lower)
+    return people | mentors_who_qualify(ctx, setup, row)
 
 
-def mentors_who_qualify(ctx: Context, setup: OrgSetup, row: Readiness) -> list[str]:
-    """Mentors of a cohort of this mentee who hold at least the target level in the scope."""
-    held = holdings_by_login(ctx.db, setup.org, member_level=member_level(setup.ladder))
+def mentors_who_qualify(ctx: Context, setup: OrgSetup, row: Readiness) -> dict[int | str, str]:
+    held = holdings_by_person(ctx.db, setup.org, member_level=member_level(setup.ladder))
     scope = parse_scope(row.scope)
-    out = []
-    for cohort in setup.cohorts_of(row.login):
-        for mentor in cohort.mentors:
-            login, holdings = held.get(mentor.lower(), (mentor, []))
-            if holds(setup.ladder, holdings, row.level, scope):
-                out.append(login)
+    out: dict[int | str, str] = {}
+    for cohort in cohorts_of(ctx, setup, row.person_id):
+        for mentor, pid in named_ids(ctx, setup, cohort.mentors).items():
+            login, holdings = held.get(pid, (mentor, []))
+            if pid != row.person_id and holds(setup.ladder, holdings, row.level, scope):
+                out[pid] = login
     return out
 
 
-def may_decide(ctx: Context, setup: OrgSetup, row: Readiness, login: str) -> bool:
-    return login.lower() in (d.lower() for d in deciders(ctx, setup, row))
+def may_decide(ctx: Context, setup: OrgSetup, row: Readiness, person_id: int) -> bool:
+    return person_id in deciders(ctx, setup, row)
 
 
-def hold(ctx: Context, setup: OrgSetup, row: Readiness, by: str) -> Readiness:
-    row = readiness.update(ctx, row, status="held", held_by=by)
-    readiness.plan_issue(ctx, setup, row)
-    return row
+# --- membership -----------------------------------------------------------------------------------------
 
 
-def unhold(ctx: Context, setup: OrgSetup, row: Readiness) -> Readiness:
-    status = "approved" if row.approved_by else "open"
-    row = readiness.update(ctx, row, status=status, held_by=None)
-    readiness.plan_issue(ctx, setup, row)
-    return row
+class Membership(Enum):
+    MEMBER = "member"
+    NOT_MEMBER = "not a member"
+    HIDDEN = "GitHub does not show it"  # 302 or 403: the App cannot see the organisation's members
 
 
-async def approve(ctx: Context, setup: OrgSetup, row: Readiness, by: str) -> str:
-    """Record the approval and start the roster change; returns a sentence for the reply."""
-    row = readiness.update(ctx, row, status="approved", approved_by=by, approved_at=_now())
-    set_state(ctx.db, row.person_id, row.level, row.scope, "approved")
-    return await start_pull_request(ctx, setup, row, approved_by=by)
-
-
-async def is_org_member(ctx: Context, setup: OrgSetup, login: str, person_id: int) -> bool:
-    """Org membership from the ledger (deliveries, members_since), else asked of GitHub."""
+async def membership(ctx: Context, setup: OrgSetup, row: Readiness) -> Membership:
+    """Org membership from the ledger (deliveries, members_since), else asked of GitHub: 204 a member,
+    404 not one, a redirect or 403 when the App cannot see it. Any other failure (a 5xx after the
+    client's own retries, a dropped connection) is raised: the delivery is tried again."""
     member = member_level(setup.ladder)
-    held = holdings_by_login(ctx.db, setup.org, member_level=member).get(login.lower(), (login, []))[1]
+    held = holdings_by_person(ctx.db, setup.org, member_level=member).get(row.person_id, ("", []))[1]
     if member and holds(setup.ladder, held, member, parse_scope(setup.org)):
-        return True
+        return Membership.MEMBER
     if ctx.github is None or not setup.installation_id:
-        return False
+        return Membership.NOT_MEMBER  # dry-run: the ledger is all there is
     gh = await ctx.github.for_installation(setup.installation_id)
+    login = current_login(ctx, row.person_id, row.login)
     try:
         await gh.getitem("/orgs/{org}/members/{username}", url_vars={"org": setup.org, "username": login})
-    except Exception:  # 404 (not a member) or 302 (the app cannot see membership)
-        return False
-    return True
+    except gidgethub.RedirectionException:
+        return Membership.HIDDEN
+    except gidgethub.BadRequest as exc:
+        if exc.status_code == 404:
+            return Membership.NOT_MEMBER
+        if exc.status_code == 403:
+            return Membership.HIDDEN
+        raise
+    return Membership.MEMBER
 
 
-async def start_pull_request(ctx: Context, setup: OrgSetup, row: Readiness, *, approved_by: str | None) -> str:
-    level = setup.ladder.level(row.level)
-    roster = level.roster
-    if roster is None or roster.kind not in ("owners", "owners_alias") or not roster.list:
-        readiness.plan_issue(ctx, setup, row)
-        return (
-            f"Approved. The {row.level} roster is not an OWNERS file, so an organisation admin makes "
-            "the change; this issue stays open until then."
-        )
+def needs_membership(setup: OrgSetup, level: str) -> bool:
+    """Whether the level is above the ladder's member level (Prow ignores OWNERS entries of non-members)."""
     member_rank = next(
         (i for i, lvl in enumerate(setup.ladder.levels) if lvl.roster and lvl.roster.kind == "org_members"), None
     )
-    if member_rank is not None and setup.ladder.rank(row.level) > member_rank:
-        if not await is_org_member(ctx, setup, row.login, row.person_id):
-            row = readiness.update(ctx, row, not_member_yet=1)
-            readiness.plan_issue(ctx, setup, row)
-            return (
-                f"Approved, but @{row.login} is not a member of {setup.org} yet: Prow ignores OWNERS "
-                "entries of non-members, so no pull request was opened. It opens once they are a member "
-                "(`/ladder recheck`)."
-            )
-    if row.not_member_yet:
-        row = readiness.update(ctx, row, not_member_yet=0)
+    return member_rank is not None and setup.ladder.rank(level) > member_rank
+
+
+# --- the roster change ----------------------------------------------------------------------------------
+
+
+class Kind(Enum):
+    NOT_OWNERS = "the roster is not an OWNERS file"
+    NOT_MEMBER = "not an org member"
+    MEMBERSHIP_HIDDEN = "membership not visible"
+    NO_FILE = "the OWNERS file does not exist"
+    EDIT = "an edit of OWNERS or OWNERS_ALIASES"
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    kind: Kind
+    login: str  # the person's login now: what the roster gets
+    repo: str = ""
+    path: str = ""
+    edit: dict | None = None
+    where: str = ""  # in words: "`reviewers` in `pkg/OWNERS`"
+
+
+async def decide(ctx: Context, setup: OrgSetup, row: Readiness) -> RosterChange:
+    """What the roster change for this promotion is, read from GitHub now (nothing is written)."""
+    login = current_login(ctx, row.person_id, row.login)
+    roster = setup.ladder.level(row.level).roster
+    if roster is None or roster.kind not in ("owners", "owners_alias") or not roster.list:
+        return RosterChange(Kind.NOT_OWNERS, login)
+    if needs_membership(setup, row.level):
+        found = await membership(ctx, setup, row)
+        if found is Membership.NOT_MEMBER:
+            return RosterChange(Kind.NOT_MEMBER, login)
+        if found is Membership.HIDDEN:
+            return RosterChange(Kind.MEMBERSHIP_HIDDEN, login)
     scope = parse_scope(row.scope)
     repo = f"{scope.org}/{scope.repo}"
     path = roster_files.owners_path(scope)
-    edit = {"file": "owners", "path": path, "list": roster.list, "login": row.login}
+    edit = {"file": "owners", "path": path, "list": roster.list, "login": login}
     if ctx.github is not None and setup.installation_id:
         gh = await ctx.github.for_installation(setup.installation_id)
         owners_text = await read_text(gh, repo, path)
         if owners_text is None:
-            readiness.plan_issue(ctx, setup, row)
-            return f"Approved, but `{path}` does not exist in {repo}, so there is no roster to add to."
+            return RosterChange(Kind.NO_FILE, login, repo, path)
         aliases_text = await read_text(gh, repo, roster_files.ALIASES_PATH)
-        edit = roster_files.decide_edit(owners_text, aliases_text, roster.list, row.login, path)
+        edit = roster_files.decide_edit(owners_text, aliases_text, roster.list, login, path)
     where = (
         f"the `{edit['group']}` group of OWNERS_ALIASES"
         if edit["file"] == "aliases"
-        else (f"`{roster.list}` in `{path}`")
+        else f"`{roster.list}` in `{path}`"
     )
-    issue = (
-        f"https://github.com/{row.community_repo}/issues/{row.issue_number}"
-        if row.issue_number
-        else f"the readiness issue in {row.community_repo}"
-    )
+    return RosterChange(Kind.EDIT, login, repo, path, edit, where)
+
+
+def carry_out(ctx: Context, setup: OrgSetup, row: Readiness, change: RosterChange) -> str:
+    """Record what `decide` found on the row, plan the pull request and the issue; the reply's words."""
+    if change.kind is Kind.NOT_MEMBER:
+        row = lifecycle.not_member_yet(ctx.db, row)
+        reply = replies.not_member_yet(change.login, setup.org)
+    elif change.kind is Kind.MEMBERSHIP_HIDDEN:
+        row = lifecycle.membership_hidden(ctx.db, row)
+        reply = replies.membership_hidden(change.login, setup.org)
+    else:
+        row = lifecycle.member_now(ctx.db, row)
+        if change.kind is Kind.NOT_OWNERS:
+            reply = replies.not_an_owners_roster(row.level)
+        elif change.kind is Kind.NO_FILE:
+            reply = replies.no_roster_file(change.path, change.repo)
+        else:
+            plan_pull_request(ctx, setup, row, change)
+            reply = replies.opening(change.login, change.where)
+    readiness.plan_issue(ctx, setup, row)
+    return reply
+
+
+def plan_pull_request(ctx: Context, setup: OrgSetup, row: Readiness, change: RosterChange) -> None:
+    assert change.edit is not None
+    issue = readiness.issue_url(setup, row) or f"the readiness issue in {row.community_repo}"
+    approved = readiness.actor_login(ctx, row.approved_by)
     plan(
         ctx.db,
         FileChange(
-            repo=repo,
+            repo=change.repo,
             name=f"owners:{row.key}",
-            path=edit["path"],
+            path=change.edit["path"],
             editor=roster_files.EDITOR,
-            edit=edit,
-            title=f"Add {row.login} as {row.level} of {row.scope}",
+            edit=change.edit,
+            title=f"Add {change.login} as {row.level} of {row.scope}",
             body=(
-                f"Adds @{row.login} to {where}: {row.level} of `{row.scope}`.\n\n"
-                f"Readiness and evidence: {issue}" + (f" · approved by @{approved_by}" if approved_by else "")
+                f"Adds @{change.login} to {change.where}: {row.level} of `{row.scope}`.\n\n"
+                f"Readiness and evidence: {issue}" + (f" · approved by @{approved}" if approved else "")
             ),
-            commit_message=f"Add {row.login} as {row.level} of {row.scope}",
+            commit_message=f"Add {change.login} as {row.level} of {row.scope}",
             installation_id=setup.installation_id,
             org=setup.org,
             person_id=row.person_id,
         ),
         dry_run=setup.dry_run,
     )
-    readiness.plan_issue(ctx, setup, row)
-    return f"Approved. Ladder is opening the pull request that adds @{row.login} to {where}."
+
+
+async def start_pull_request(ctx: Context, setup: OrgSetup, row: Readiness) -> str:
+    """Decide the roster change and carry it out (after an approval, a recheck, or at once when ready)."""
+    return carry_out(ctx, setup, row, await decide(ctx, setup, row))

@@ -13,10 +13,12 @@ from app.context import Context
 from app.evaluations import Change, Target
 from app.outbox import plan
 from app.outbox.effects import Comment
-from app.promotion import readiness
-from app.promotion.setup import OrgSetup, key_part, person_id
-from ladder_rules.evaluate import next_level
-from reports.progress import progress_markdown
+from app.promotion import lifecycle, readiness
+from app.promotion.lifecycle import Readiness, Status
+from app.promotion.progress_text import ProgressView, Promotion, progress_markdown
+from app.promotion.setup import OrgSetup, current_login, key_part, named_ids, tie_named_logins
+from app.user_text import web_url
+from ladder_rules.evaluate import State, next_level
 
 
 def progress_key(setup: OrgSetup, cohort: Cohort, pid: int) -> str:
@@ -35,9 +37,8 @@ def mentee_targets(
         if cohort.start > today:
             continue
         scope = setup.cohort_scope(cohort)
-        for login in cohort.mentees:
-            pid = person_id(ctx, login)
-            if pid is None or (only is not None and pid not in only):
+        for pid in named_ids(ctx, setup, cohort.mentees).values():
+            if only is not None and pid not in only:
                 continue
             person = index.people.get(pid)
             level = next_level(setup.ladder, person.holdings if person else (), scope)
@@ -50,6 +51,7 @@ async def evaluate_mentees(
     ctx: Context, setup: OrgSetup, *, only: set[int] | None = None, now: datetime | None = None
 ) -> list[Change]:
     """Evaluate the mentees (all, or those in `only`), then plan their comments and readiness issues."""
+    tie_named_logins(ctx, setup)
     pairs = mentee_targets(ctx, setup, only=only, today=(now or datetime.now(timezone.utc)).date())
     if not pairs:
         return []
@@ -66,36 +68,80 @@ async def after_change(ctx: Context, setup: OrgSetup, cohort: Cohort | None, cha
     if (
         row is not None
         and change.changed
-        and change.state == "ready"
-        and change.previous_state != "ready"
+        and change.state == State.READY.value
+        and change.previous_state != State.READY.value
         and setup.config.owners_pr == "when_ready"
-        and row.status == "open"
+        and row.status is Status.OPEN
     ):
         from app.promotion import approval  # approval imports this module's planners
 
-        await approval.start_pull_request(ctx, setup, row, approved_by=None)
+        await approval.start_pull_request(ctx, setup, row)
 
 
 def plan_progress(
-    ctx: Context, setup: OrgSetup, cohort: Cohort, evaluation: dict, row: readiness.Readiness | None = None
+    ctx: Context, setup: OrgSetup, cohort: Cohort, evaluation: dict, row: Readiness | None = None
 ) -> None:
     if cohort.tracking_issue is None:
         return
-    url = None
-    if row is not None and row.issue_number:
-        url = f"https://github.com/{row.community_repo}/issues/{row.issue_number}"
     plan(
         ctx.db,
         Comment(
             repo=setup.community_repo,
             number=cohort.tracking_issue,
             name=progress_key(setup, cohort, evaluation["person_id"]),
-            body=progress_markdown(evaluation, cohort=cohort.to_dict(), readiness_url=url),
+            body=progress_markdown(progress_view(ctx, setup, evaluation, row, cohort=cohort.to_dict())),
             installation_id=setup.installation_id,
             org=setup.org,
             person_id=evaluation["person_id"],
         ),
         dry_run=setup.dry_run,
+    )
+
+
+def replan_progress(ctx: Context, setup: OrgSetup, row: Readiness) -> None:
+    """The person's progress comments again, after their readiness row changed (its issue exists now, a
+    decision was made, the roster pull request opened): they say where it stands and link to it."""
+    if not row.active:
+        return  # after a promotion the comment is about the next level: the evaluation that follows says it
+    evaluation = readiness.current_evaluation(ctx, row)
+    if evaluation is None:
+        return
+    for cohort, target in mentee_targets(ctx, setup, only={row.person_id}):
+        if target.level == row.level:  # the level the cohort's comment is about now
+            plan_progress(ctx, setup, cohort, evaluation, row)
+
+
+def progress_view(
+    ctx: Context,
+    setup: OrgSetup,
+    evaluation: dict,
+    row: Readiness | None = None,
+    *,
+    cohort: dict | None = None,
+    mention: bool = True,
+) -> ProgressView:
+    """What the progress text says about one evaluation: the person's login now, where their promotion
+    to this level stands (the readiness row), and the latest promotion they made in the organisation."""
+    pid = evaluation["person_id"]
+    if row is None:
+        row = lifecycle.get_for(ctx.db, pid, evaluation["level"], evaluation["scope"])
+    done = [
+        r
+        for r in lifecycle.of_person(ctx.db, pid, setup.org)
+        if r.status is Status.PROMOTED and (r.level, r.scope) != (evaluation["level"], evaluation["scope"])
+    ]
+    latest = max(done, key=lambda r: r.promoted_at or "", default=None)
+    return ProgressView(
+        evaluation=evaluation,
+        login=current_login(ctx, pid, evaluation["login"]),
+        mention=mention,
+        cohort=cohort,
+        status=row.status if row is not None else None,
+        readiness_url=readiness.issue_url(setup, row),
+        pull_request_url=web_url(row.pull_request_url) if row is not None else None,
+        promoted=None
+        if latest is None
+        else Promotion(latest.level, latest.scope, latest.promoted_at, readiness.issue_url(setup, latest)),
     )
 
 

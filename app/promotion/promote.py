@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from app.context import Context
-from app.evaluations import member_level, set_state
+from app.evaluations import member_level
 from app.outbox import plan
 from app.outbox.effects import Comment
-from app.promotion import readiness
-from app.promotion.readiness import Readiness
-from app.promotion.setup import OrgSetup
-from app.store import readiness as readiness_store
-from app.store.holdings import by_login as holdings_by_login
+from app.promotion import lifecycle, readiness, replies
+from app.promotion.lifecycle import Readiness
+from app.promotion.setup import OrgSetup, current_login
+from app.store.holdings import by_person as holdings_by_person
 from app.store.holdings import parse_scope
 from ladder_rules.evaluate import holds
 
@@ -24,23 +23,18 @@ def touches_rosters(paths: set[str]) -> bool:
 
 
 def waiting_rows(ctx: Context, org: str, repo_name: str) -> list[Readiness]:
-    """Readiness rows of this repository whose roster change may just have been merged."""
-    return [
-        r
-        for r in readiness_store.waiting(ctx.db, org)
-        if (parse_scope(r.scope).repo or "").lower() == repo_name.lower()
-    ]
+    """Promotions in this repository not made yet, whose roster change may just have been merged."""
+    return [r for r in lifecycle.waiting(ctx.db, org) if (parse_scope(r.scope).repo or "").lower() == repo_name.lower()]
 
 
 def holds_now(ctx: Context, setup: OrgSetup, row: Readiness) -> bool:
-    held = holdings_by_login(ctx.db, setup.org, member_level=member_level(setup.ladder))
-    return bool(holds(setup.ladder, held.get(row.login.lower(), ("", []))[1], row.level, parse_scope(row.scope)))
+    held = holdings_by_person(ctx.db, setup.org, member_level=member_level(setup.ladder))
+    return bool(holds(setup.ladder, held.get(row.person_id, ("", []))[1], row.level, parse_scope(row.scope)))
 
 
 def promote(ctx: Context, setup: OrgSetup, row: Readiness) -> Readiness:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    row = readiness.update(ctx, row, status="promoted", promoted_at=now, below_since=None)
-    set_state(ctx.db, row.person_id, row.level, row.scope, "promoted")
+    row = lifecycle.promote(ctx.db, row, now)
     if row.issue_number:
         plan(
             ctx.db,
@@ -48,10 +42,7 @@ def promote(ctx: Context, setup: OrgSetup, row: Readiness) -> Readiness:
                 repo=row.community_repo,
                 number=row.issue_number,
                 name=f"thanks:{row.key}",
-                body=(
-                    f"🎉 @{row.login} is now **{row.level}** in `{row.scope}`: the roster change is merged. "
-                    "Thank you for your work, and welcome! Your progress comment now shows the next level."
-                ),
+                body=replies.thanks(current_login(ctx, row.person_id, row.login), row),
                 installation_id=setup.installation_id,
                 org=setup.org,
                 person_id=row.person_id,

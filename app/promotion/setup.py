@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from app.config.loader import cached_config, has_cached_config, load_config
 from app.config.schema import Cohort, OrgConfig
 from app.context import Context
+from app.github.identity import app_bot
+from app.github.urls import web_url_for
 from app.store import orgs, people
 from ladder_rules.definitions import Definitions
 from ladder_rules.facts import Scope
@@ -25,6 +28,8 @@ class OrgSetup:
     ladder: Ladder
     definitions: Definitions
     dry_run: bool  # the service has no App id, or the organisation asked for dry_run
+    web: str  # the GitHub web host links point at: web_url_for(GITHUB_API_URL)
+    bot: str | None = None  # the App's bot login: markers are trusted only in what it wrote (None: dry-run)
 
     @property
     def community_repo(self) -> str:
@@ -38,9 +43,8 @@ class OrgSetup:
         """Whether some cohort works in a folder of this repository (so changed files must be known)."""
         return any(c.scope.path and (c.scope.repo or "").lower() == repo_name.lower() for c in self.config.cohorts)
 
-    def cohorts_of(self, login: str) -> list[Cohort]:
-        """The running or past cohorts `login` is a mentee of (case-insensitive)."""
-        return [c for c in self.config.cohorts if login.lower() in (m.lower() for m in c.mentees)]
+    def issue_url(self, repo: str, number: int) -> str:
+        return f"{self.web}/{repo}/issues/{number}"
 
 
 async def org_setup(
@@ -70,6 +74,8 @@ async def org_setup(
         ladder=loaded.ladder,
         definitions=config.rule_definitions(org),
         dry_run=ctx.dry_run or config.dry_run,
+        web=web_url_for(ctx.settings.github_api_url),
+        bot=None if ctx.dry_run or config.dry_run else await app_bot(ctx.github),
     )
     if fresh:
         await refresh_rosters(ctx, setup)
@@ -99,3 +105,51 @@ def key_part(text: str) -> str:
 
 def person_id(ctx: Context, login: str) -> int | None:
     return people.person_id(ctx.db, login)
+
+
+def current_login(ctx: Context, pid: int, fallback: str) -> str:
+    """The person's login as last seen (they may have renamed since `fallback` was stored)."""
+    return people.login_of(ctx.db, pid) or fallback
+
+
+# --- the people a ladder.yml names -------------------------------------------------------------------------
+# Cohort lists name logins; people are matched by id. Each login is tied to the account it names the first
+# time Ladder knows that account, and the tie is kept, so a mentee who renames stays in their cohort.
+
+
+def _named(setup: OrgSetup) -> list[str]:
+    return sorted({login for c in setup.config.cohorts for login in (*c.mentees, *c.mentors)}, key=str.lower)
+
+
+def tie_named_logins(ctx: Context, setup: OrgSetup) -> None:
+    """Tie the logins the cohorts name to accounts, once each (a write: called before evaluating)."""
+    logins = _named(setup)
+    tied = people.named_ids(ctx.db, setup.org, logins)
+    new = {}
+    for login in logins:
+        if login.lower() not in tied:
+            pid = people.person_id(ctx.db, login)
+            if pid is not None:
+                new[login.lower()] = pid
+    if new:
+        people.tie_named(ctx.db, setup.org, new, now=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def named_ids(ctx: Context, setup: OrgSetup, logins) -> dict[str, int]:
+    """{login as written: person id} for the configured `logins`: by their tie, else (never tied yet) by
+    the account that has the login now; a login no account has is left out."""
+    logins = list(logins)
+    tied = people.named_ids(ctx.db, setup.org, logins)
+    out = {}
+    for login in logins:
+        pid = tied.get(login.lower())
+        if pid is None:
+            pid = people.person_id(ctx.db, login)
+        if pid is not None:
+            out[login] = pid
+    return out
+
+
+def cohorts_of(ctx: Context, setup: OrgSetup, pid: int) -> list[Cohort]:
+    """The cohorts (running or past) the person is a mentee of."""
+    return [c for c in setup.config.cohorts if pid in named_ids(ctx, setup, c.mentees).values()]

@@ -1,31 +1,44 @@
-"""`+1` / `/sponsor` on a readiness issue: checked against the ladder's sponsor rule and recorded."""
+"""`+1` / `/sponsor` (or the ladder's own phrase) on a readiness issue: checked against the ladder's
+sponsor rule and recorded."""
 
 from __future__ import annotations
 
+import gidgethub
+
 from app.context import Context
 from app.evaluations import member_level
-from app.promotion import readiness
-from app.promotion.readiness import Readiness
+from app.promotion import readiness, replies
+from app.promotion.lifecycle import Actor, Readiness
 from app.promotion.setup import OrgSetup
 from app.store import people
 from app.store import readiness as readiness_store
-from app.store.holdings import by_login as holdings_by_login
+from app.store.holdings import by_person as holdings_by_person
 from app.store.holdings import parse_scope
 from ladder_rules.evaluate import check_sponsors
 from ladder_rules.facts import Person
 
+UNKNOWN_REASON = "does not meet the sponsor rule"
 
-async def public_company(ctx: Context, setup: OrgSetup, login: str, person_id: int) -> str | None:
-    """The company on the person's public profile (people write what they like: unverified)."""
+
+def phrases(setup: OrgSetup) -> list[str]:
+    """Every phrase the ladder's sponsor rules accept (`+1`, `/sponsor`, OpenTelemetry's `I support`)."""
+    return sorted({p for level in setup.ladder.levels for rule in level.sponsors for p in rule.phrases})
+
+
+async def public_company(ctx: Context, setup: OrgSetup, sponsor: Actor) -> str | None:
+    """The company on the person's public profile (people write what they like: unverified, and only
+    ever shown through `app.user_text`). A missing profile is no company; other failures are retried."""
     if ctx.github is None or not setup.installation_id:
         return None
     gh = await ctx.github.for_installation(setup.installation_id)
     try:
-        profile = await gh.getitem("/users/{username}", url_vars={"username": login})
-    except Exception:
-        return None
-    company = (profile.get("company") or "").strip() or None
-    people.set_company(ctx.db, person_id, company)
+        profile = await gh.getitem("/users/{username}", url_vars={"username": sponsor.login})
+    except gidgethub.BadRequest as exc:
+        if exc.status_code == 404:
+            return None
+        raise
+    company = str(profile.get("company") or "").strip() or None
+    people.set_company(ctx.db, sponsor.id, company)
     return company
 
 
@@ -34,34 +47,29 @@ async def sponsor(
     setup: OrgSetup,
     row: Readiness,
     *,
-    sponsor_id: int,
-    login: str,
+    by: Actor,
     comment_id: int,
     comment_url: str | None,
     at: str,
 ) -> str | None:
     """Record a sponsorship; returns a reply for the sponsor when it does not count, else None."""
-    if readiness_store.has_sponsorship(ctx.db, row.key, sponsor_id):
+    if readiness_store.has_sponsorship(ctx.db, row.key, by.id):
         return None  # said before: one sponsorship per person
     level = setup.ladder.level(row.level)
     needs_company = any(rule.distinct_companies for rule in level.sponsors)
-    company = await public_company(ctx, setup, login, sponsor_id) if needs_company else None
-    held = holdings_by_login(ctx.db, setup.org, member_level=member_level(setup.ladder))
-    candidate = Person(row.person_id, row.login, holdings=tuple(held.get(row.login.lower(), ("", []))[1]))
-    person = Person(sponsor_id, login, company=company, holdings=tuple(held.get(login.lower(), ("", []))[1]))
+    company = await public_company(ctx, setup, by) if needs_company else None
+    held = holdings_by_person(ctx.db, setup.org, member_level=member_level(setup.ladder))
+    candidate = Person(row.person_id, row.login, holdings=tuple(held.get(row.person_id, ("", []))[1]))
+    person = Person(by.id, by.login, company=company, holdings=tuple(held.get(by.id, ("", []))[1]))
     check = check_sponsors(setup.ladder, candidate, [person], parse_scope(row.scope), level=row.level)
-    eligible = sponsor_id in check.eligible
-    reason = None if eligible else check.refused.get(sponsor_id, "does not meet the sponsor rule")
+    eligible = by.id in check.eligible
+    reason = None if eligible else check.refused.get(by.id, UNKNOWN_REASON)
     readiness_store.add_sponsorship(
         ctx.db,
-        readiness_store.Sponsorship(row.key, sponsor_id, login, comment_id, comment_url, at, eligible, reason, company),
+        readiness_store.Sponsorship(row.key, by.id, by.login, comment_id, comment_url, at, eligible, reason, company),
     )
     readiness.plan_issue(ctx, setup, row)
     if eligible:
         return None
     view = readiness.view(ctx, setup, row, readiness.current_evaluation(ctx, row) or {"sponsors": []})
-    who = ", ".join(f"@{s}" for s in view.may_sponsor) or "people who hold the level the rule names"
-    return (
-        f"Thank you, @{login}. Your sponsorship is noted but does not count toward the rule: you "
-        f"{reason}. Who qualifies: {who}."
-    )
+    return replies.sponsorship_not_counted(by.login, reason or UNKNOWN_REASON, view.may_sponsor)

@@ -270,6 +270,17 @@ class State:
         user.deleted = True
         self._logins.pop(login.lower(), None)
 
+    def rename_user(self, old: str, new: str) -> User:
+        """The account changes its login (GitHub keeps the id): what it did and holds stays its own."""
+        user = self.users[self._logins.pop(old.lower())]
+        user.login = new
+        self._logins[new.lower()] = user.id
+        for members in self.org_members.values():
+            if old.lower() in members:
+                members.discard(old.lower())
+                members.add(new.lower())
+        return user
+
     def add_org_member(self, org: str, *logins: str) -> None:
         for login in logins:
             self.ensure_user(login)

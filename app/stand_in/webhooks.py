@@ -114,6 +114,11 @@ def installation_created(state: State, installation_id: int, *, sender: str) -> 
     return "installation", payload
 
 
+def member_removed(state: State, org: str, login: str, *, sender: str) -> tuple[str, dict]:
+    event, payload = member_added(state, org, login, sender=sender)
+    return event, {**payload, "action": "member_removed"}
+
+
 def member_added(state: State, org: str, login: str, *, sender: str) -> tuple[str, dict]:
     owner = state.user(org)
     payload = {

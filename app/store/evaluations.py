@@ -1,7 +1,8 @@
 """Stored evaluations: one row per person, level and scope (reading someone's progress is one lookup).
 
-`result` is `Evaluation.to_dict()`; `state` is kept beside it because people's decisions (approved,
-promoted) change it without a new evaluation.
+`result` is `Evaluation.to_dict()` and `state` what its numbers say (working or ready): evaluations keep
+numbers only. What people decided (approved) and what was merged (promoted) is the readiness row's
+(app/store/readiness.py); every read here joins it, so a reader sees one state from both.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ import json
 from dataclasses import dataclass
 
 from app.store.database import Database
+from ladder_rules.evaluate import State
 
 _COLUMNS = "person_id, org, level, scope, ladder, state, result, evaluated_at, ready_since"
+_SELECT = (
+    f"SELECT {', '.join('e.' + c for c in _COLUMNS.split(', '))}, r.approved_at, r.promoted_at FROM evaluations e"
+    " LEFT JOIN readiness r ON r.person_id = e.person_id AND r.level = e.level AND r.scope = e.scope"
+)
 # Several evaluations share a time (one pass evaluates many people): the key breaks the tie.
-_NEWEST_FIRST = "ORDER BY evaluated_at DESC, person_id, level, scope"
+_NEWEST_FIRST = "ORDER BY e.evaluated_at DESC, e.person_id, e.level, e.scope"
 
 
 @dataclass(frozen=True)
@@ -23,14 +29,25 @@ class StoredEvaluation:
     level: str
     scope: str
     ladder: str
-    state: str  # working | ready | approved | promoted
+    state: str  # what the numbers say: working | ready
     result: dict
     evaluated_at: str
     ready_since: str | None
+    approved_at: str | None = None  # from the readiness row, when there is one
+    promoted_at: str | None = None
+
+    @property
+    def shown_state(self) -> str:
+        """The state people read: promoted or approved once the readiness row says so, else the numbers'."""
+        if self.promoted_at:
+            return State.PROMOTED.value
+        if self.approved_at:
+            return State.APPROVED.value
+        return self.state
 
     def as_dict(self) -> dict:
-        """The evaluation as the rest of Ladder reads it: the result, with the stored state."""
-        return {**self.result, "state": self.state}
+        """The evaluation as the rest of Ladder reads it: the result, with the state people read."""
+        return {**self.result, "state": self.shown_state}
 
 
 def _row(r) -> StoredEvaluation:
@@ -38,10 +55,7 @@ def _row(r) -> StoredEvaluation:
 
 
 def get(db: Database, person_id: int, level: str, scope: str) -> StoredEvaluation | None:
-    row = db.one(
-        f"SELECT {_COLUMNS} FROM evaluations WHERE person_id = ? AND level = ? AND scope = ?",
-        [person_id, level, scope],
-    )
+    row = db.one(f"{_SELECT} WHERE e.person_id = ? AND e.level = ? AND e.scope = ?", [person_id, level, scope])
     return None if row is None else _row(row)
 
 
@@ -66,31 +80,24 @@ def save(
     )
 
 
-def set_state(db: Database, person_id: int, level: str, scope: str, state: str) -> None:
-    db.execute(
-        "UPDATE evaluations SET state = ? WHERE person_id = ? AND level = ? AND scope = ?",
-        [state, person_id, level, scope],
-    )
-
-
 def of_person(db: Database, person_id: int, level: str | None = None) -> list[StoredEvaluation]:
     """A person's evaluations (all levels and scopes, or one level), by level and scope."""
-    sql, params = f"SELECT {_COLUMNS} FROM evaluations WHERE person_id = ?", [person_id]
+    sql, params = f"{_SELECT} WHERE e.person_id = ?", [person_id]
     if level:
-        sql, params = sql + " AND level = ?", params + [level]
-    return [_row(r) for r in db.query(sql + " ORDER BY level, scope", params)]
+        sql, params = sql + " AND e.level = ?", params + [level]
+    return [_row(r) for r in db.query(sql + " ORDER BY e.level, e.scope", params)]
 
 
 def newest_first(db: Database, org: str | None = None) -> list[StoredEvaluation]:
     """Every evaluation (of one organisation), the most recent first."""
     if org is None:
-        return [_row(r) for r in db.query(f"SELECT {_COLUMNS} FROM evaluations {_NEWEST_FIRST}")]
-    return [_row(r) for r in db.query(f"SELECT {_COLUMNS} FROM evaluations WHERE org = ? {_NEWEST_FIRST}", [org])]
+        return [_row(r) for r in db.query(f"{_SELECT} {_NEWEST_FIRST}")]
+    return [_row(r) for r in db.query(f"{_SELECT} WHERE e.org = ? {_NEWEST_FIRST}", [org])]
 
 
 def by_scope(db: Database) -> list[StoredEvaluation]:
     """Every evaluation, by scope, level and person."""
-    return [_row(r) for r in db.query(f"SELECT {_COLUMNS} FROM evaluations ORDER BY scope, level, person_id")]
+    return [_row(r) for r in db.query(f"{_SELECT} ORDER BY e.scope, e.level, e.person_id")]
 
 
 def levels(db: Database) -> set[str]:

@@ -140,3 +140,34 @@ def by_login(db: Database, org: str, *, member_level: str | None = "member") -> 
             if not any(h.level == member_level for h in entry[1]):
                 entry[1].append(Holding(member_level, Scope(org), parse_time(since)))
     return out
+
+
+def by_person(
+    db: Database, org: str, *, member_level: str | None = "member"
+) -> dict[int | str, tuple[str, list[Holding]]]:
+    """Everyone who holds a level in `org`, by user id: (their login as last seen, holdings) — the same
+    reading as `by_login`, matched on the account: a roster still naming someone's old login is theirs.
+    A roster entry never tied to an account is matched to the account most recently seen with its login;
+    one whose login no account Ladder saw has is keyed by that login, lower-cased (shown, never matched
+    to anyone who acts: whoever comments is a known account)."""
+    from app.store import people
+
+    ids = people.ids_by_login(db)
+    logins = dict(db.query("SELECT id, login FROM people"))
+    out: dict[int | str, tuple[str, list[Holding]]] = {}
+    for login, person_id, level, scope, since in db.query(
+        "SELECT login, person_id, level, scope, since FROM holdings WHERE org = ? ORDER BY login, level, scope", [org]
+    ):
+        person = person_id if person_id is not None else ids.get(login.lower(), login.lower())
+        entry = out.setdefault(person, (logins.get(person, login), []))
+        entry[1].append(Holding(level, parse_scope(scope), parse_time(since)))
+    if member_level:
+        for person, since in db.query(
+            "SELECT user_id, since FROM org_members WHERE org = ? AND removed_at IS NULL ORDER BY user_id", [org]
+        ):
+            if person not in logins:
+                continue  # a member Ladder never saw: no login to show
+            entry = out.setdefault(person, (logins[person], []))
+            if not any(h.level == member_level for h in entry[1]):
+                entry[1].append(Holding(member_level, Scope(org), parse_time(since)))
+    return out

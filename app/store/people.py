@@ -53,3 +53,25 @@ def login_of(db: Database, person: int) -> str | None:
 def set_company(db: Database, person: int, company: str | None) -> None:
     """The company on the person's public profile (unverified: people write what they like)."""
     db.execute("UPDATE people SET company = ? WHERE id = ?", [company, person])
+
+
+# --- logins a configuration names ----------------------------------------------------------------------
+
+
+def named_ids(db: Database, org: str, logins: list[str]) -> dict[str, int]:
+    """The accounts `logins` (as an organisation's ladder.yml writes them) were tied to when first seen,
+    by lower-cased login; logins never tied are left out."""
+    wanted = {login.lstrip("@").lower() for login in logins}
+    if not wanted:
+        return {}
+    rows = db.query("SELECT login, person_id FROM named_logins WHERE lower(org) = lower(?)", [org])
+    return {login.lower(): person for login, person in rows if login.lower() in wanted}
+
+
+def tie_named(db: Database, org: str, ties: dict[str, int], *, now: str) -> None:
+    """Tie logins the configuration names to accounts, once: a tie made before is kept (the person may
+    have renamed since, and the login may belong to someone else now)."""
+    db.executemany(
+        "INSERT INTO named_logins (org, login, person_id, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [(org, login, person, now) for login, person in sorted(ties.items())],
+    )

@@ -1,25 +1,36 @@
-"""Readiness rows (one per person, level and scope that became ready: the issue and where it stands) and
-the sponsorships recorded on them."""
+"""Readiness rows (one per person, level and scope that became ready: the issue and where the promotion
+stands) and the sponsorships recorded on them.
+
+The row is the single truth of a promotion's state. Its status values and the transitions between them
+belong to app/promotion/lifecycle.py: this module stores what it is given (statuses are parameters,
+never literals here) and changes a row only from the statuses the caller allows, in one statement, so a
+transition checked against a stale copy never lands.
+
+A row learns its issue's number from the outbox, which stores what GitHub answered when it created the
+issue: every read joins that answer, so the number is known as soon as the issue exists without any read
+writing it down.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from app.store.database import Database
 
 
 @dataclass(frozen=True)
-class Readiness:
+class ReadinessRow:
     person_id: int
-    login: str
+    login: str  # as it was when the row was opened: people are matched by `person_id`
     org: str
     level: str
     scope: str
     key: str  # the outbox key and hidden marker of the issue
     community_repo: str
-    issue_number: int | None  # known once the issue exists
-    status: str  # open | held | approved | pr_opened | promoted
+    issue_number: int | None  # as recorded; `issue` below also knows it from the outbox
+    status: str  # an app.promotion.lifecycle.Status value
     opened_at: str
     below_since: str | None
     held_by: str | None
@@ -29,78 +40,126 @@ class Readiness:
     not_member_yet: int
     promoted_at: str | None
     ticked: str  # JSON list of checklist item ids ticked on GitHub
+    held_by_id: int | None
+    approved_by_id: int | None
+    membership_hidden: int  # the App could not see whether the person is an org member
+    outbox_number: int | None = None  # the issue's number as the outbox learnt it from GitHub
 
     @property
-    def ticked_ids(self) -> set[str]:
-        return set(json.loads(self.ticked or "[]"))
-
-    @property
-    def active(self) -> bool:
-        return self.status != "promoted"
+    def number(self) -> int | None:
+        """The readiness issue's number on GitHub, once it exists."""
+        return self.issue_number or self.outbox_number
 
 
-COLUMNS = tuple(f.name for f in fields(Readiness))
-_SELECT = f"SELECT {', '.join(COLUMNS)} FROM readiness"
-_CHANGEABLE = frozenset(COLUMNS) - {"person_id", "level", "scope", "key"}
+COLUMNS = tuple(f.name for f in fields(ReadinessRow) if f.name != "outbox_number")
+_SELECT = (
+    f"SELECT {', '.join('r.' + c for c in COLUMNS)}, o.result FROM readiness r LEFT JOIN outbox o ON o.key = r.key"
+)
+_CHANGEABLE = frozenset(COLUMNS) - {"person_id", "level", "scope", "key", "org", "community_repo"}
 
 
-def get(db: Database, key: str) -> Readiness | None:
-    row = db.one(f"{_SELECT} WHERE key = ?", [key])
-    return None if row is None else Readiness(*row)
+def _number(result: str | None) -> int | None:
+    number = (json.loads(result) or {}).get("number") if result else None
+    return int(number) if isinstance(number, int) else None
 
 
-def get_for(db: Database, person_id: int, level: str, scope: str) -> Readiness | None:
-    row = db.one(f"{_SELECT} WHERE person_id = ? AND level = ? AND scope = ?", [person_id, level, scope])
-    return None if row is None else Readiness(*row)
+def _row(r) -> ReadinessRow:
+    return ReadinessRow(*r[:-1], outbox_number=_number(r[-1]))
+
+
+def get(db: Database, key: str) -> ReadinessRow | None:
+    row = db.one(f"{_SELECT} WHERE r.key = ?", [key])
+    return None if row is None else _row(row)
+
+
+def get_for(db: Database, person_id: int, level: str, scope: str) -> ReadinessRow | None:
+    row = db.one(f"{_SELECT} WHERE r.person_id = ? AND r.level = ? AND r.scope = ?", [person_id, level, scope])
+    return None if row is None else _row(row)
+
+
+def by_issue(db: Database, repo: str, number: int) -> ReadinessRow | None:
+    """The row whose readiness issue is `repo#number`: by the number recorded, else by the number the
+    outbox stored when it created the issue. Never by what an issue's text says."""
+    row = db.one(f"{_SELECT} WHERE lower(r.community_repo) = lower(?) AND r.issue_number = ?", [repo, number])
+    if row is not None:
+        return _row(row)
+    unrecorded = db.query(f"{_SELECT} WHERE lower(r.community_repo) = lower(?) AND r.issue_number IS NULL", [repo])
+    return next((found for found in map(_row, unrecorded) if found.outbox_number == number), None)
+
+
+def with_status(db: Database, org: str, statuses: Iterable[str]) -> list[ReadinessRow]:
+    """The organisation's rows in one of `statuses`, oldest first."""
+    wanted = list(statuses)
+    marks = ", ".join("?" for _ in wanted)
+    rows = db.query(f"{_SELECT} WHERE r.org = ? AND r.status IN ({marks}) ORDER BY r.opened_at, r.key", [org, *wanted])
+    return [_row(r) for r in rows]
+
+
+def of_person(db: Database, person_id: int, org: str | None = None) -> list[ReadinessRow]:
+    """A person's rows (in one organisation, or all), oldest first."""
+    sql, params = f"{_SELECT} WHERE r.person_id = ?", [person_id]
+    if org is not None:
+        sql, params = sql + " AND lower(r.org) = lower(?)", params + [org]
+    return [_row(r) for r in db.query(sql + " ORDER BY r.opened_at, r.key", params)]
 
 
 def add(
-    db, *, person_id: int, login: str, org: str, level: str, scope: str, key: str, community_repo: str, opened_at: str
-) -> None:
-    db.execute(
+    db: Database,
+    *,
+    person_id: int,
+    login: str,
+    org: str,
+    level: str,
+    scope: str,
+    key: str,
+    community_repo: str,
+    status: str,
+    opened_at: str,
+) -> bool:
+    """A new row; False (and nothing written) when the person, level and scope already have one."""
+    cursor = db.execute(
         "INSERT INTO readiness (person_id, login, org, level, scope, key, community_repo, status, opened_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-        [person_id, login, org, level, scope, key, community_repo, opened_at],
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [person_id, login, org, level, scope, key, community_repo, status, opened_at],
     )
+    return cursor.rowcount == 1
 
 
-def update(db: Database, key: str, **changes) -> None:
-    """Change some columns of the row with this key (names are checked: never user text)."""
+def update_if(db: Database, key: str, statuses: Iterable[str], **changes) -> bool:
+    """Change some columns of the row with this key while its status is one of `statuses`; False when it
+    is not (nothing written). Column names are checked: never user text."""
     unknown = set(changes) - _CHANGEABLE
     if unknown:
         raise ValueError(f"not a changeable readiness column: {', '.join(sorted(unknown))}")
-    if changes:
-        sets = ", ".join(f"{name} = ?" for name in changes)
-        db.execute(f"UPDATE readiness SET {sets} WHERE key = ?", [*changes.values(), key])
-
-
-def waiting(db: Database, org: str) -> list[Readiness]:
-    """The organisation's rows not yet promoted (open, held or approved)."""
-    rows = db.query(
-        f"{_SELECT} WHERE org = ? AND status IN ('approved', 'open', 'held') ORDER BY opened_at, key", [org]
+    if not changes:
+        raise ValueError("update_if needs at least one column to change")
+    wanted = list(statuses)
+    sets = ", ".join(f"{name} = ?" for name in changes)
+    marks = ", ".join("?" for _ in wanted)
+    cursor = db.execute(
+        f"UPDATE readiness SET {sets} WHERE key = ? AND status IN ({marks})", [*changes.values(), key, *wanted]
     )
-    return [Readiness(*r) for r in rows]
+    return cursor.rowcount == 1
 
 
 def promoted(db: Database) -> set[tuple[str, str]]:
     """(lower-cased login, level) of every promotion."""
     return {
         (login.lower(), level)
-        for login, level in db.query("SELECT login, level FROM readiness WHERE status = 'promoted'")
+        for login, level in db.query("SELECT login, level FROM readiness WHERE promoted_at IS NOT NULL")
     }
 
 
 @dataclass(frozen=True)
 class Issue:
-    """A readiness row with what the outbox knows of its issue (it learns the address before the row
-    learns the number)."""
+    """A readiness row with what the outbox knows of its issue (for its address)."""
 
-    readiness: Readiness
+    readiness: ReadinessRow
     outbox_result: dict | None
 
     @property
     def number(self) -> int | None:
-        return self.readiness.issue_number or (self.outbox_result or {}).get("number")
+        return self.readiness.number
 
 
 def issues(db: Database, *, person_id: int | None = None, org: str | None = None) -> list[Issue]:
@@ -113,12 +172,8 @@ def issues(db: Database, *, person_id: int | None = None, org: str | None = None
     if org is not None:
         where.append("r.org = ?")
         params.append(org)
-    sql = (
-        f"SELECT {', '.join('r.' + c for c in COLUMNS)}, o.result FROM readiness r LEFT JOIN outbox o ON o.key = r.key"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY r.opened_at, r.login, r.key"
-    )
-    return [Issue(Readiness(*row[:-1]), json.loads(row[-1]) if row[-1] else None) for row in db.query(sql, params)]
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY r.opened_at, r.login, r.key"
+    return [Issue(_row(row), json.loads(row[-1]) if row[-1] else None) for row in db.query(sql, params)]
 
 
 # --- sponsorships ----------------------------------------------------------------------------------------

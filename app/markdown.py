@@ -1,4 +1,6 @@
-"""Markdown pieces shared by what Ladder writes on GitHub: requirement tables, evidence, dates.
+"""The words both Ladder's own writing on GitHub (app/promotion) and the reports (reports/) need: dates,
+time requirements, requirement tables and the evidence counted. One module below both, so the two never
+import each other and say the same thing the same way.
 
 Everything here reads a stored evaluation (`Evaluation.to_dict()`), never the ledger or GitHub.
 Descriptions come from an organisation's ladder file and URLs from stored data: each goes through
@@ -7,7 +9,7 @@ Descriptions come from an organisation's ladder file and URLs from stored data: 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.user_text import markdown_link, user_text
 
@@ -17,12 +19,45 @@ EVIDENCE_SHOWN = 30  # links listed per requirement; the rest are counted
 KIND_WORDS = {"primary review": "first /lgtm (primary review)"}
 
 
+def parse_time(value: str | datetime) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+
+
 def day(value: str | datetime | None) -> str:
     """'4 May 2026' — unambiguous in every locale."""
     if value is None:
         return ""
-    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    when = parse_time(value)
     return f"{when.day} {when:%b %Y}"
+
+
+def level_title(evaluation: dict) -> str:
+    return evaluation["level"].replace("_", " ").capitalize()
+
+
+def tenure_words(req: dict, evaluated_at: str | datetime | None = None, *, strong: bool = False) -> str:
+    """A time requirement in months and dates, never in day counts:
+    'member since 6 Aug 2026 · met on 6 Nov 2026', 'reviewer since 1 May 2026 · will be met on 1 Aug 2026',
+    '3 months from the first day as member: 12 Jan 2027 at the earliest'. `strong`: the date to come in bold
+    (Markdown)."""
+    since, met_on, of_level, span = req.get("since"), req.get("met_on"), req.get("of_level"), req.get("span")
+    mark = "**" if strong else ""
+    if req.get("have") is None and req.get("need") is None:
+        return "start date unknown: for people to check"
+    if since:
+        started = f"{of_level} since {day(since)}" if of_level else f"contributing since {day(since)}"
+        if req.get("met"):
+            return f"{started} · met on {day(met_on)}" if met_on else started
+        return f"{started} · will be met on {mark}{day(met_on)}{mark}" if met_on else started
+    if met_on:  # stored before the start was recorded
+        return f"met on {day(met_on)}" if req.get("met") else f"will be met on {mark}{day(met_on)}{mark}"
+    if req.get("met"):
+        return "met"
+    start = f"the first day as {of_level}" if of_level else "the first contribution"
+    earliest = ""
+    if evaluated_at is not None and req.get("need") is not None:
+        earliest = f": {day(parse_time(evaluated_at) + timedelta(days=req['need']))} at the earliest"
+    return f"{span} from {start}{earliest}" if span else f"counts from {start}{earliest}"
 
 
 def bar(have: int | None, need: int | None, width: int = 10) -> str:
@@ -47,14 +82,10 @@ def leaves(requirement: dict) -> list[dict]:
     return [requirement]
 
 
-def progress_cell(req: dict) -> str:
+def progress_cell(req: dict, evaluated_at: str | None = None) -> str:
     kind, have, need = req.get("kind"), req.get("have"), req.get("need")
     if kind == "tenure":
-        if req.get("met"):
-            return f"met on {day(req.get('met_on'))}" if req.get("met_on") else "met"
-        if req.get("met_on"):
-            return f"will be met on **{day(req['met_on'])}**"
-        return "not started: the previous level is not held yet"
+        return tenure_words(req, evaluated_at, strong=True)
     if kind == "sponsors":
         return "for people to confirm"
     if kind in ("any", "at_least"):
@@ -71,7 +102,8 @@ def progress_cell(req: dict) -> str:
 def requirements_table(evaluation: dict) -> str:
     rows = ["| | Requirement | Progress |", "|---|---|---|"]
     for req in leaves(evaluation["requirements"]):
-        rows.append(f"| {check(req.get('met'))} | {user_text(req['description'])} | {progress_cell(req)} |")
+        cell = progress_cell(req, evaluation.get("evaluated_at"))
+        rows.append(f"| {check(req.get('met'))} | {user_text(req['description'])} | {cell} |")
     return "\n".join(rows)
 
 
@@ -83,7 +115,7 @@ def still_to_do(evaluation: dict) -> list[str]:
             continue
         have, need, words = req.get("have"), req.get("need"), req["description"]
         if req.get("kind") == "tenure":
-            out.append(f"{user_text(words)}: {progress_cell(req)}.")
+            out.append(f"{user_text(words)}: {progress_cell(req, evaluation.get('evaluated_at'))}.")
         elif have is not None and need is not None and req.get("kind") == "count":
             out.append(f"{need - have} more: {user_text(words[:1].lower() + words[1:])}.")
         else:

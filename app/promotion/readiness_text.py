@@ -1,14 +1,22 @@
-"""The readiness issue mentors work: evidence, the checklist, the sponsor rule, and what happens next."""
+"""The readiness issue mentors work: evidence, the checklist, the sponsor rule, and what happens next.
+
+Only words here; app/promotion/readiness.py gathers the values. Whatever people wrote (profile
+companies, the reasons shown beside sponsors, checklist texts from a ladder file) goes through
+`app.user_text`, so no value can carry a marker, a mention or raw HTML into the body.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reports.markdown import day, evidence_section, requirements_table, still_to_do
-from reports.progress import level_title
+from app.markdown import day, evidence_section, level_title, requirements_table, still_to_do
+from app.promotion.lifecycle import Status
+from app.user_text import markdown_link, user_text, web_url
+
+MAX_LISTED = 12  # who-may lists in an issue body; beyond this the list says how many more
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sponsor:
     login: str
     eligible: bool
@@ -22,23 +30,41 @@ class ReadinessView:
     """Everything the issue shows besides the evaluation itself."""
 
     evaluation: dict
-    ticked: set[str] = field(default_factory=set)  # checklist item ids ticked on GitHub
+    login: str  # the person's login now
+    ticked: frozenset[str] = frozenset()  # checklist item ids ticked on GitHub
     sponsors: list[Sponsor] = field(default_factory=list)
-    may_sponsor: list[str] = field(default_factory=list)  # logins who qualify (not exhaustive for org-wide rules)
+    may_sponsor: list[str] = field(default_factory=list)  # logins who qualify (for org-wide rules, some)
     approvers: list[str] = field(default_factory=list)  # who may /ladder approve
-    status: str = "open"  # open | held | approved | pr_opened | promoted
+    status: Status = Status.OPEN
     below_since: str | None = None  # the automatic requirements stopped being met on this date
     held_by: str | None = None
     approved_by: str | None = None
     pull_request_url: str | None = None
     not_member_yet: bool = False
+    membership_hidden: bool = False
     org: str = ""
-    sponsor_rule_satisfied: bool = False
-    notes: list[str] = field(default_factory=list)
+    member_level: bool = False  # the level is org membership (kubernetes/org's request form)
 
 
 def title(login: str, level: str, scope: str) -> str:
     return f"{login} is ready for {level} in {scope}"
+
+
+def listed(logins: list[str], limit: int = MAX_LISTED) -> str:
+    """'@a, @b, @c' — at most `limit` of them, then how many more."""
+    shown = ", ".join(f"@{login}" for login in logins[:limit])
+    more = len(logins) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def code(text: str) -> str:
+    """`text` as inline code (a backtick or line break in it cannot end the span)."""
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
+
+
+def checklist_line(text: str) -> str:
+    """A checklist item's text as the issue shows it (and as it is matched when read back)."""
+    return user_text(text)
 
 
 def _sponsor_rule(evaluation: dict) -> str:
@@ -57,22 +83,21 @@ def _sponsor_rule(evaluation: dict) -> str:
         text = f"{count} sponsor{'s' if count != 1 else ''} who {'are' if count != 1 else 'is'} {levels} {where}"
         if rule.get("distinct_companies"):
             text += ", from different companies"
-        phrases = " or ".join(f"`{p}`" for p in rule.get("phrases") or ["+1"])
+        phrases = " or ".join(code(p) for p in rule.get("phrases") or ["+1"])
         texts.append(f"{text}; they reply {phrases} alone on a line")
     return " — or — ".join(texts) + "."
 
 
 def readiness_body(view: ReadinessView) -> str:
     ev = view.evaluation
-    login, level, scope = ev["login"], level_title(ev), ev["scope"]
+    login, level, scope = view.login, level_title(ev), ev["scope"]
+    pull = web_url(view.pull_request_url)
     lines: list[str] = []
-    if view.status == "promoted":
-        lines.append(f"🎉 @{login} is now **{level}** in `{scope}`. Thank you, and welcome!")
-        lines.append("")
-    elif view.status == "held":
-        lines.append(f"⏸️ On hold by @{view.held_by}. `/ladder unhold` lifts it.")
-        lines.append("")
-    if view.below_since and view.status not in ("promoted",):
+    if view.status is Status.PROMOTED:
+        lines += [f"🎉 @{login} is now **{level}** in `{scope}`. Thank you, and welcome!", ""]
+    elif view.status is Status.HELD:
+        lines += [f"⏸️ On hold by @{view.held_by}. `/ladder unhold` lifts it.", ""]
+    if view.below_since and view.status is not Status.PROMOTED:
         lines.append(
             f"⚠️ Since {day(view.below_since)}, @{login} no longer meets every automatic requirement "
             "(see below). The issue stays open; it is up to date again as soon as they do."
@@ -80,9 +105,9 @@ def readiness_body(view: ReadinessView) -> str:
         lines.append("")
     lines.append(
         f"@{login} meets every automatic requirement for **{level}** in `{scope}` "
-        f"({ev['ladder']} ladder), as evaluated on {day(ev['evaluated_at'])}."
+        f"({user_text(ev['ladder'])} ladder), as evaluated on {day(ev['evaluated_at'])}."
         if not view.below_since
-        else f"@{login} was ready for **{level}** in `{scope}` ({ev['ladder']} ladder)."
+        else f"@{login} was ready for **{level}** in `{scope}` ({user_text(ev['ladder'])} ladder)."
     )
     lines += ["", "## Evidence", "", requirements_table(ev), ""]
     todo = still_to_do(ev)
@@ -92,43 +117,49 @@ def readiness_body(view: ReadinessView) -> str:
     if evidence:
         lines += [evidence, ""]
 
-    if level.lower() == "member":
+    if view.member_level:
         lines += _membership_form(view)
 
     checklist = ev.get("checklist") or []
     if checklist:
         lines += ["## For mentors to confirm", ""]
-        lines += [f"- [{'x' if item['id'] in view.ticked else ' '}] {item['text']}" for item in checklist]
+        lines += [
+            f"- [{'x' if item['id'] in view.ticked else ' '}] {checklist_line(item['text'])}" for item in checklist
+        ]
         lines.append("")
 
     lines += ["## Sponsors", "", _sponsor_rule(ev), ""]
     if view.may_sponsor:
-        lines.append("Who qualifies: " + ", ".join(f"@{s}" for s in view.may_sponsor) + ".")
-        lines.append("")
+        lines += [f"Who qualifies: {listed(view.may_sponsor)}.", ""]
     if view.sponsors:
         for s in view.sponsors:
-            company = f" · {s.company} (from the public profile, unverified)" if s.company else ""
-            status = "✅ counts" if s.eligible else f"❌ does not count: {s.reason}"
-            link = f" ([comment]({s.url}))" if s.url else ""
+            company = f" · {user_text(s.company)} (from the public profile, unverified)" if s.company else ""
+            status = "✅ counts" if s.eligible else f"❌ does not count: {user_text(s.reason)}"
+            link = f" ({markdown_link('comment', s.url)})" if web_url(s.url) else ""
             lines.append(f"- @{s.login}: {status}{company}{link}")
         lines.append("")
     else:
         lines += ["No sponsor yet.", ""]
-    if view.notes:
-        lines += [*[f"> {n}" for n in view.notes], ""]
 
     lines += ["## Next step", ""]
-    if view.status == "promoted":
-        lines.append(f"Done: the roster change was merged ({view.pull_request_url}).")
-    elif view.pull_request_url:
-        lines.append(f"The roster pull request is open: {view.pull_request_url} — approvers review and merge it.")
+    if view.status is Status.PROMOTED:
+        lines.append(f"Done: the roster change was merged ({pull})." if pull else "Done: the roster change was merged.")
+    elif pull:
+        lines.append(f"The roster pull request is open: {pull} — approvers review and merge it.")
     elif view.not_member_yet:
         lines.append(
             f"@{login} is not a member of the {view.org} organisation yet. Prow ignores OWNERS entries "
             "of non-members, so the pull request waits until they are one."
         )
+    elif view.membership_hidden:
+        lines.append(
+            f"Approved by @{view.approved_by}. GitHub does not show the App whether @{login} is a member of "
+            f"{view.org}, so no pull request was opened: an org admin checks, then comments `/ladder recheck`."
+        )
+    elif view.status is Status.APPROVED:
+        lines.append(f"Approved by @{view.approved_by}: Ladder is opening the roster pull request.")
     else:
-        who = ", ".join(f"@{a}" for a in view.approvers) or "an approver of the scope"
+        who = listed(view.approvers) or "an approver of the scope"
         lines.append(
             f"When the checklist and sponsors are done, {who} (or a cohort mentor who holds at least "
             f"{level.lower()}) comments `/ladder approve`, and Ladder opens the pull request that adds "
@@ -137,7 +168,7 @@ def readiness_body(view: ReadinessView) -> str:
     lines += [
         "",
         "<sub>Commands: `/ladder approve` · `/ladder hold` · `/ladder unhold` · `/ladder recheck` · "
-        "`+1` or `/sponsor` to sponsor. Opened by Ladder.</sub>",
+        "`+1` or `/sponsor` to sponsor · `/ladder help` for all. Opened by Ladder.</sub>",
     ]
     return "\n".join(lines)
 
@@ -150,11 +181,13 @@ def _membership_form(view: ReadinessView) -> list[str]:
     contributions = []
     for req in ev["requirements"].get("children", []) or [ev["requirements"]]:
         for item in (req.get("evidence") or [])[:10]:
-            contributions.append(f"  - {item['url']}")
+            url = web_url(item.get("url"))
+            if url:
+                contributions.append(f"  - {url}")
     return [
         "## Membership request",
         "",
-        f"- **GitHub handle:** @{ev['login']}",
+        f"- **GitHub handle:** @{view.login}",
         f"- **Organization(s):** {view.org or ev['scope'].split('/')[0]}",
         f"- **Sponsor 1:** {sponsor(0)}",
         f"- **Sponsor 2:** {sponsor(1)}",

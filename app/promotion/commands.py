@@ -1,0 +1,299 @@
+"""Every command people write, one table: each entry is its words, usage, who may use it, an example,
+where it works, and the function that carries it out — beside that function (as Prow's plugins register
+their help). `/ladder help` answers with this table and the README's "Commands people write" is it.
+
+Adding a command is one more entry here (see app/commands.py for the fields):
+
+    @COMMANDS.command("optout", usage="/ladder optout", who="The person themselves.", who_short="the person",
+                      example="/ladder optout", where=Where.ANYWHERE, word="optout")
+    async def optout(call: Call) -> str | None:
+        ...
+
+A handler gets a `Call` (the command, who wrote it, where, the readiness row of that issue) after its
+`permission` allowed it. It keeps to three steps, each in its own module: a lifecycle transition
+(app/promotion/lifecycle.py: state, through the store), the writes it plans (readiness.py, approval.py),
+and the words of its reply (replies.py). A transition that is not allowed raises `NotAllowed`; the runner
+turns it into the reply that says why, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from app.commands import Argument, Command, CommandTable, Permission, Where
+from app.context import Context
+from app.evaluations import Target, member_level, stored
+from app.promotion import approval, lifecycle, readiness, replies, sponsors
+from app.promotion.lifecycle import Actor, Blocked, NotAllowed, Readiness, Status
+from app.promotion.progress import evaluate_mentees, mentee_targets, progress_view, replan_progress
+from app.promotion.progress_text import person, progress_markdown
+from app.promotion.setup import OrgSetup, cohorts_of, current_login, named_ids, person_id
+from app.store import checkins
+from app.store.holdings import by_person as holdings_by_person
+from ladder_rules.evaluate import State, next_level
+from ladder_rules.facts import Scope
+
+COMMANDS = CommandTable()
+
+
+@dataclass(frozen=True)
+class Call:
+    """One command in one comment, as its handler sees it."""
+
+    ctx: Context
+    setup: OrgSetup
+    command: Command
+    author: Actor
+    comment: dict
+    repo: str  # owner/name of the issue or pull request commented on
+    number: int
+    row: Readiness | None  # the readiness row whose issue this is (by the number Ladder stored)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def run(call: Call) -> str | None:
+    """Where, who, then the command itself; the reply's words, or None for no reply."""
+    spec = COMMANDS[call.command.name]
+    login = call.author.login
+    if spec.needs_readiness_issue and call.row is None:
+        return None if call.command.phrase else replies.wrong_place(spec, login)
+    if spec.permission is not None and not await spec.permission.allows(call):
+        holders = await spec.permission.holders(call) if spec.permission.holders else []
+        return replies.refusal(spec, login, holders)
+    try:
+        answer = await spec.run(call)
+    except NotAllowed as exc:
+        if spec.name == "hold" and exc.reason is Blocked.HELD:
+            return replies.already_held(readiness.actor_login(call.ctx, exc.row.held_by))
+        return replies.blocked(
+            exc.reason,
+            exc.row,
+            login=readiness.view_login(call.ctx, exc.row),
+            held_by=readiness.actor_login(call.ctx, exc.row.held_by),
+            approved_by=readiness.actor_login(call.ctx, exc.row.approved_by),
+        )
+    if call.row is not None:  # where the promotion stands shows in the person's progress comment too
+        replan_progress(call.ctx, call.setup, lifecycle.get(call.ctx.db, call.row.key))
+    return answer
+
+
+# --- who may --------------------------------------------------------------------------------------------
+
+
+async def _decides(call: Call) -> bool:
+    return approval.may_decide(call.ctx, call.setup, call.row, call.author.id)
+
+
+async def _deciders(call: Call) -> list[str]:
+    return readiness.logins(approval.deciders(call.ctx, call.setup, call.row))
+
+
+DECIDERS = Permission(_decides, _deciders)
+
+
+async def _mentee_here(call: Call) -> bool:
+    return any(
+        c.tracking_issue == call.number and call.repo.lower() == call.setup.community_repo.lower()
+        for c in cohorts_of(call.ctx, call.setup, call.author.id)
+    )
+
+
+MENTEES = Permission(_mentee_here)
+
+
+# --- the table ------------------------------------------------------------------------------------------
+
+
+@COMMANDS.command(
+    "help",
+    word="help",
+    usage="/ladder help",
+    who="Anyone.",
+    who_short="anyone",
+    example="/ladder help",
+    where=Where.ANYWHERE,
+)
+async def help_(call: Call) -> str:
+    return "Ladder's commands:\n\n" + COMMANDS.help_markdown()
+
+
+@COMMANDS.command(
+    "status",
+    word="status",
+    argument=Argument.OPTIONAL_LOGIN,
+    usage="/ladder status [@login]",
+    who="Anyone, about themselves or anyone else.",
+    who_short="anyone",
+    example="/ladder status @alice",
+    where=Where.ANYWHERE,
+)
+async def status(call: Call) -> str:
+    return await status_answer(call.ctx, call.setup, call.command.argument or call.author.login, asker=call.author)
+
+
+@COMMANDS.command(
+    "sponsor",
+    phrases=("+1", "/sponsor"),
+    usage="+1 or /sponsor",
+    who="Anyone (a ladder may name its own phrase, e.g. OpenTelemetry's `I support`); it counts when the sponsor "
+    "meets the ladder's sponsor rule: the level held and, where the ladder asks, a company other than the other "
+    "sponsors' (read from the public profile, unverified).",
+    who_short="anyone",
+    example="+1",
+    where=Where.READINESS_ISSUE,
+)
+async def sponsor(call: Call) -> str | None:
+    return await sponsors.sponsor(
+        call.ctx,
+        call.setup,
+        call.row,
+        by=call.author,
+        comment_id=call.comment["id"],
+        comment_url=call.comment.get("html_url"),
+        at=call.comment["created_at"],
+    )
+
+
+DECIDERS_WHO = "An approver of the scope, or a mentor of the person's cohort who holds at least the target level."
+DECIDERS_SHORT = "an approver of the scope or a cohort mentor who holds at least the target level"
+
+
+@COMMANDS.command(
+    "approve",
+    word="approve",
+    usage="/ladder approve",
+    who=DECIDERS_WHO,
+    who_short=DECIDERS_SHORT,
+    example="/ladder approve",
+    where=Where.READINESS_ISSUE,
+    permission=DECIDERS,
+)
+async def approve(call: Call) -> str:
+    row = call.row
+    blocked = lifecycle.why_not_approve(row)
+    if blocked is not None:
+        raise NotAllowed(blocked, row)
+    change = await approval.decide(call.ctx, call.setup, row)  # reads GitHub; a failure retries the delivery
+    row = lifecycle.approve(call.ctx.db, row, call.author, _now())
+    return approval.carry_out(call.ctx, call.setup, row, change)
+
+
+@COMMANDS.command(
+    "hold",
+    word="hold",
+    usage="/ladder hold",
+    who=DECIDERS_WHO + " It is an objection: nothing is approved until `/ladder unhold`.",
+    who_short=DECIDERS_SHORT,
+    example="/ladder hold",
+    where=Where.READINESS_ISSUE,
+    permission=DECIDERS,
+)
+async def hold(call: Call) -> str:
+    row = lifecycle.hold(call.ctx.db, call.row, call.author)
+    readiness.plan_issue(call.ctx, call.setup, row)
+    return replies.HELD
+
+
+@COMMANDS.command(
+    "unhold",
+    word="unhold",
+    usage="/ladder unhold",
+    who=DECIDERS_WHO,
+    who_short=DECIDERS_SHORT,
+    example="/ladder unhold",
+    where=Where.READINESS_ISSUE,
+    permission=DECIDERS,
+)
+async def unhold(call: Call) -> str:
+    row = lifecycle.unhold(call.ctx.db, call.row)
+    readiness.plan_issue(call.ctx, call.setup, row)
+    return replies.UNHELD
+
+
+@COMMANDS.command(
+    "recheck",
+    word="recheck",
+    usage="/ladder recheck",
+    who="Anyone.",
+    who_short="anyone",
+    example="/ladder recheck",
+    where=Where.READINESS_ISSUE,
+)
+async def recheck(call: Call) -> str | None:
+    ctx, setup = call.ctx, call.setup
+    await evaluate_mentees(ctx, setup, only={call.row.person_id})
+    row = lifecycle.get(ctx.db, call.row.key)
+    if row.status is Status.APPROVED and (row.not_member_yet or row.membership_hidden or not row.pull_request_url):
+        return await approval.start_pull_request(ctx, setup, row)
+    readiness.plan_issue(ctx, setup, row)
+    return None
+
+
+@COMMANDS.command(
+    "checkin",
+    slash="/checkin",
+    argument=Argument.REST,
+    usage="/checkin",
+    who="A mentee of the cohort, on its tracking issue; the lines after it are the check-in.",
+    who_short="the cohort's mentees, on its tracking issue",
+    example="/checkin\nAccomplishments: two reviews\nChallenges: a flaky test",
+    where=Where.TRACKING_ISSUE,
+    permission=MENTEES,
+)
+async def checkin(call: Call) -> None:
+    cohort = next(c for c in cohorts_of(call.ctx, call.setup, call.author.id) if c.tracking_issue == call.number)
+    checkins.add(
+        call.ctx.db,
+        checkins.Checkin(
+            comment_id=call.comment["id"],
+            org=call.setup.org,
+            cohort=cohort.name,
+            person_id=call.author.id,
+            login=call.author.login,
+            at=call.comment["created_at"],
+            body=call.comment.get("body") or "",
+            url=call.comment.get("html_url"),
+        ),
+    )
+    return None
+
+
+# --- status ---------------------------------------------------------------------------------------------
+
+
+def may_mention(ctx: Context, setup: OrgSetup, pid: int, asker: Actor | None) -> bool:
+    """Whether an answer about person `pid` may @-mention them: when they asked, or when they are of the
+    organisation (a member, or holding a level there) or of one of its cohorts. Anyone else is named as
+    code: `/ladder status @anyone` notifies nobody who did not ask."""
+    if asker is not None and asker.id == pid:
+        return True
+    if holdings_by_person(ctx.db, setup.org, member_level=member_level(setup.ladder)).get(pid, ("", []))[1]:
+        return True
+    named = {p for c in setup.config.cohorts for p in named_ids(ctx, setup, [*c.mentees, *c.mentors]).values()}
+    return pid in named
+
+
+async def status_answer(ctx: Context, setup: OrgSetup, login: str, *, asker: Actor | None = None) -> str:
+    pid = person_id(ctx, login)
+    if pid is None:
+        return replies.never_seen(login, setup.org)
+    mention = may_mention(ctx, setup, pid, asker)
+    evaluations = [e for e in stored(ctx.db, pid) if e["state"] != State.PROMOTED.value]
+    if not evaluations:
+        index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
+        targets = [t for c, t in mentee_targets(ctx, setup, only={pid})]
+        if not targets:
+            found = index.people.get(pid)
+            level = next_level(setup.ladder, found.holdings if found else (), Scope(setup.org))
+            if level is None:
+                name = person(current_login(ctx, pid, login), mention)
+                return replies.at_the_top(name, setup.ladder.name)
+            targets = [Target(pid, level, Scope(setup.org))]
+        evaluations = [
+            c.evaluation for c in ctx.evaluator.evaluate(setup.org, setup.ladder, setup.definitions, targets)
+        ]
+    return "\n\n".join(progress_markdown(progress_view(ctx, setup, e, mention=mention)) for e in evaluations)
