@@ -172,7 +172,7 @@ async def test_the_sign_in_round_trip_shows_a_member_their_organisation_only(tmp
             async with session.get(service.url("/"), allow_redirects=False) as again:
                 assert again.status == 200 and cohorts_on(await again.text()) == ["api-reviewers", "web-members"]
         (token,) = oauth_world.state.user_tokens
-        assert [r.path for r in oauth_world.requests] == ["/user", "/user/orgs"]
+        assert [r.path for r in oauth_world.requests] == ["/user", "/user/memberships/orgs"]
         secrets = [oauth_world.state.oauth_client_secret, token, cookie]
         assert not [s for s in secrets if s in caplog.text or s in page]
         assert "@maya signed in (1 of Ladder's organisations)" in caplog.text

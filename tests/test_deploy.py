@@ -133,6 +133,9 @@ def test_the_dockerfile_declares_a_non_root_user_the_data_volume_and_a_health_ch
     assert "curl" not in " ".join(image.healthcheck) and "wget" not in " ".join(image.healthcheck)
     (install,) = [r for r in image.runs if r.startswith("pip ")]
     assert shlex.split(install) == ["pip", "install", "--no-cache-dir", "."]
+    readme = (ROOT / "README.md").read_text()
+    run_line = re.search(r"docker run .*?\n\s+ladder\n", readme, re.S).group()
+    assert "-v ladder-data:/data" in run_line and "-p 3000:3000" in run_line and "-e WEBHOOK_SECRET=" in run_line
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".env", "tests", "*.pem", "*.db"} <= set(ignored)  # no history, no secret, no data
 

@@ -3,9 +3,10 @@
 - With `GITHUB_CLIENT_ID` and `GITHUB_CLIENT_SECRET` (the App's OAuth credentials) visitors sign in with
   GitHub: `GET /login` sends them to the web host's `/login/oauth/authorize` with a `state` bound to their
   browser (a signed cookie); `GET /auth/callback` checks it, exchanges the code at
-  `/login/oauth/access_token`, reads `/user` and `/user/orgs` with the token, and sets a signed session
-  cookie holding the login, the organisations Ladder knows among theirs, and an expiry. The token is then
-  dropped. Each visitor sees only those organisations; one who belongs to none of them gets 403.
+  `/login/oauth/access_token`, reads `/user` and `/user/memberships/orgs` with the token (GitHub lists no
+  organisations under `/user/orgs` for a GitHub App's user token), and sets a signed session cookie
+  holding the login, the organisations Ladder knows among theirs, and an expiry. The token is then dropped.
+  Each visitor sees only those organisations; one who belongs to none of them gets 403.
   `GET /logout` forgets the session.
 - `DASHBOARD_PUBLIC=true`: the dashboard is served to everyone.
 - Neither: `/` answers 404 with one line saying how to turn the dashboard on.
@@ -155,8 +156,9 @@ class Access:
         try:
             user = await gh.getitem("/user")
             memberships = []
-            async for org in gh.getiter("/user/orgs?per_page=100"):
-                memberships.append(org["login"])
+            async for membership in gh.getiter("/user/memberships/orgs?state=active&per_page=100"):
+                if membership.get("state") == "active":  # an invitation not yet accepted is no membership
+                    memberships.append(membership["organization"]["login"])
                 if len(memberships) >= 100 * MAX_ORG_PAGES:
                     break
         except (gidgethub.GitHubException, aiohttp.ClientError, asyncio.TimeoutError, KeyError, TypeError) as error:

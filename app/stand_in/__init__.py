@@ -43,7 +43,7 @@ so a client that does not rewrite payload URLs to GITHUB_API_URL fails. GETs car
 installation token are authored by `<app_slug>[bot]`.
 
 Sign in with GitHub (oauth.py): `/login/oauth/authorize`, `/login` + `POST /session` (a browser signs in
-as a stand-in user), `/login/oauth/access_token`; `GET /user` and `GET /user/orgs` take the user token.
+as a stand-in user), `/login/oauth/access_token`; `GET /user` and `GET /user/memberships/orgs` take the user token.
 
 GraphQL (graphql_api.py): `repository { pullRequests(...) { ... reviews { comments } comments files
 labels } }`, `organization { repositories }`, `user`, `rateLimit { cost remaining resetAt limit }`,

@@ -617,8 +617,23 @@ def org_simple_json(state: State, login: str) -> dict:
     }
 
 
-def list_user_orgs(state: State, call: Call) -> Answer:
-    return paginate(state, call, [org_simple_json(state, org) for org in state.orgs_of(call.user.login)])
+def list_user_memberships(state: State, call: Call) -> Answer:
+    """The signed-in user's organisation memberships (all active here: the stand-in has no invitations)."""
+    if call.query.get("state", "active") != "active":
+        return paginate(state, call, [])
+    user = user_json(state, call.user)
+    memberships = [
+        {
+            "url": f"{state.api_url}/orgs/{org}/memberships/{call.user.login}",
+            "state": "active",
+            "role": "member",
+            "organization_url": f"{state.api_url}/orgs/{org}",
+            "organization": org_simple_json(state, org),
+            "user": user,
+        }
+        for org in state.orgs_of(call.user.login)
+    ]
+    return paginate(state, call, memberships)
 
 
 def list_org_members(state: State, call: Call) -> Answer:
@@ -994,7 +1009,7 @@ ROUTES: dict[str, Callable[[State, Call], Answer]] = {
     "users/get-by-username": get_user,
     "users/get-by-id": get_user_by_id,
     "users/get-authenticated": get_authenticated_user,
-    "orgs/list-for-authenticated-user": list_user_orgs,
+    "orgs/list-memberships-for-authenticated-user": list_user_memberships,
     "orgs/list-members": list_org_members,
     "orgs/check-membership-for-user": check_org_member,
     "repos/list-for-org": list_org_repos,

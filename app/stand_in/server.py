@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 SUPPORTED_API_VERSIONS = {"2022-11-28"}
 # Operations made with a signed-in user's access token (the dashboard's sign-in), not an installation's.
-USER_TOKEN_PATHS = frozenset({"/user", "/user/orgs"})
+USER_TOKEN_PATHS = frozenset({"/user", "/user/memberships/orgs"})
 
 
 @dataclass

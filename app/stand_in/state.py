@@ -345,8 +345,8 @@ class State:
         return None if user is None or user.deleted else user
 
     def orgs_of(self, login: str) -> list[str]:
-        """What a GitHub App's user token lists as the user's organisations: those they are a member of
-        that the App is installed on (a user token reaches only what both the user and the App can)."""
+        """The organisations a GitHub App's user token shows the user's membership of: those they are a member
+        of that the App is installed on (a user token reaches only what both the user and the App can)."""
         installed = {
             i.account.lower(): i.account for i in self.installations.values() if i.account_type == "Organization"
         }

@@ -62,7 +62,7 @@ USED_OPERATIONS: tuple[tuple[str, str], ...] = (
     ("get", "/search/issues"),
     # The dashboard's sign-in, with the visitor's user access token
     ("get", "/user"),
-    ("get", "/user/orgs"),
+    ("get", "/user/memberships/orgs"),
 )
 
 
