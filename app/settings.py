@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ LOG_LEVELS = {
     "fatal": "critical",
 }
 LOG_FORMATS = ("text", "json")
+PRINTABLE_ASCII = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
 
 
 class SettingsError(Exception):
@@ -45,6 +47,11 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)  # PostgreSQL; it may hold a password
     log_level: str = "info"  # a Python level name (LOG_LEVELS' values)
     log_format: str = "text"
+    # The dashboard's sign-in with GitHub (the App's OAuth credentials), or a public dashboard.
+    github_client_id: str | None = None
+    github_client_secret: str | None = field(default=None, repr=False)
+    dashboard_public: bool = False
+    metrics_token: str | None = field(default=None, repr=False)  # /metrics needs it as a Bearer token
 
     @property
     def dry_run(self) -> bool:
@@ -59,6 +66,18 @@ class Settings:
     @property
     def graphql_url(self) -> str:
         return graphql_url_for(self.github_api_url)
+
+    @property
+    def web_url(self) -> str:
+        """The GitHub web host that belongs to GITHUB_API_URL: where links and the sign-in go."""
+        from app.github.urls import web_url_for  # here: importing app.github loads the HTTP client
+
+        return web_url_for(self.github_api_url)
+
+    @property
+    def sign_in(self) -> bool:
+        """Visitors sign in with GitHub to see the dashboard (OAuth credentials are set)."""
+        return self.github_client_id is not None and self.github_client_secret is not None
 
 
 def graphql_url_for(api_url: str) -> str:
@@ -124,19 +143,26 @@ def load_settings(
     path = get("WEBHOOK_PATH") or "/api/github/webhooks"
     if not path.startswith("/"):
         raise SettingsError(f"WEBHOOK_PATH must start with '/', got {path!r}")
-    if path in ("/", "/ping", "/healthz", "/metrics"):
+    if path in ("/", "/ping", "/healthz", "/metrics", "/login", "/auth/callback", "/logout"):
         raise SettingsError(f"WEBHOOK_PATH must not be one of the service's own pages, got {path!r}")
 
     port_text = get("PORT") or "3000"
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"PORT must be a number from 1 to 65535, got {port_text!r}")
 
-    api_url = (get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    parts = urlsplit(api_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(f"GITHUB_API_URL must be an http(s) URL, got {api_url!r}")
+    api_url = github_api_url_from(env)
 
     level, log_format = log_options(env)
+    client_id, client_secret = _oauth_client(get("GITHUB_CLIENT_ID"), get("GITHUB_CLIENT_SECRET"))
+    public = (get("DASHBOARD_PUBLIC") or "false").strip().lower()
+    if public not in ("true", "false"):
+        raise SettingsError(f"DASHBOARD_PUBLIC must be true or false, got {public!r}")
+    metrics_token = get("METRICS_TOKEN")
+    if metrics_token is not None and not PRINTABLE_ASCII.fullmatch(metrics_token):
+        # Never echoed: it is a secret. A header cannot carry surrounding spaces or other characters intact.
+        raise SettingsError(
+            "METRICS_TOKEN must be printable ASCII without spaces at its ends (it is sent as a Bearer token)"
+        )
 
     database_url = database_url_from(env)
 
@@ -156,7 +182,34 @@ def load_settings(
         database_url=database_url,
         log_level=level,
         log_format=log_format,
+        github_client_id=client_id,
+        github_client_secret=client_secret,
+        dashboard_public=public == "true",
+        metrics_token=metrics_token,
     )
+
+
+def github_api_url_from(env: dict[str, str] | None = None) -> str:
+    """`GITHUB_API_URL` (from `env`, else the process environment), checked; the public API when unset.
+    Commands that only show links read this alone."""
+    api_url = (_getter(env)("GITHUB_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"GITHUB_API_URL must be an http(s) URL, got {api_url!r}")
+    return api_url
+
+
+def _oauth_client(client_id: str | None, secret: str | None) -> tuple[str | None, str | None]:
+    """The App's OAuth client id and secret: both or neither (the secret is never echoed)."""
+    if client_id is not None and secret is None:
+        raise SettingsError("GITHUB_CLIENT_SECRET is required when GITHUB_CLIENT_ID is set (the App's client secret)")
+    if secret is not None and client_id is None:
+        raise SettingsError("GITHUB_CLIENT_ID is required when GITHUB_CLIENT_SECRET is set (the App's client id)")
+    if client_id is not None and not re.fullmatch(r"[\x21-\x7e]+", client_id.strip()):
+        raise SettingsError(f"GITHUB_CLIENT_ID must be the App's client id (like Iv1.0123abcd), got {client_id!r}")
+    if secret is not None and not secret.strip():
+        raise SettingsError("GITHUB_CLIENT_SECRET is only whitespace: set it to the App's client secret")
+    return (client_id.strip() if client_id else None), (secret.strip() if secret else None)
 
 
 def database_url_from(env: dict[str, str] | None = None) -> str | None:

@@ -104,7 +104,7 @@ def mentee_outcome(db: Database, org: str, cohort: dict, login: str, now: dateti
                 state=current["state"],
                 requirements_met={"have": met.have, "need": met.need},
             )
-        for r in readiness_rows(db, person_id).values():
+        for r in readiness_rows(db, person_id, None).values():  # no links in this report
             if (
                 r["level"].lower() == cohort["target"].lower()
                 and r["promoted_at"]  # set by the promotion, and only by it

@@ -7,6 +7,7 @@ and drawn by `reports.pages.overview_html` (a template, autoescaped).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timezone
 
 from app.store import evaluations as stored_evaluations
@@ -14,28 +15,30 @@ from app.store import readiness as readiness_store
 from app.store.database import Database
 from ladder_rules.evaluate import State
 from reports.effects import effect_row
+from reports.links import readiness_issue_url
 from reports.pages import overview_html
 from reports.views import Cohort, Effect, Funnel, Header, OverviewPage, Person, requirements_of
 
 
-def _evaluations(db: Database) -> dict[str, list[dict]]:
+def _evaluations(db: Database, visible) -> dict[str, list[dict]]:
     by_login: dict[str, list[dict]] = {}
     for stored in stored_evaluations.newest_first(db):
         data = stored.as_dict()
-        by_login.setdefault(data["login"].lower(), []).append(data)
+        if visible(_org_of(data["scope"])):
+            by_login.setdefault(data["login"].lower(), []).append(data)
     return by_login
 
 
-def _readiness(db: Database) -> dict[tuple, str]:
-    """The readiness issue's address by (login, level, scope); the outbox knows it before the row does."""
+def _org_of(scope: str) -> str:
+    return scope.split("/")[0]
+
+
+def _readiness(db: Database, web: str) -> dict[tuple, str]:
+    """The readiness issue's address by (login, level, scope)."""
     out = {}
     for issue in readiness_store.issues(db):
         r = issue.readiness
-        url = (
-            f"https://github.com/{r.community_repo}/issues/{r.issue_number}"
-            if r.issue_number
-            else (issue.outbox_result or {}).get("url")
-        )
+        url = readiness_issue_url(issue, web)
         if url:
             out[(r.login.lower(), r.level, r.scope)] = url
     return out
@@ -54,13 +57,28 @@ def _person(login: str, rows: list[dict], readiness: dict) -> Person:
     )
 
 
-def overview(db: Database, now: datetime | None = None) -> OverviewPage:
+def overview(
+    db: Database,
+    *,
+    web: str,
+    orgs: Collection[str] | None = None,
+    signed_in: str | None = None,
+    now: datetime | None = None,
+) -> OverviewPage:
+    """The dashboard's data. `web`: the GitHub web host links are built on (`app.github.urls.web_url_for`);
+    `orgs`: only these organisations' cohorts, people and writes (a signed-in visitor's), None: all;
+    `signed_in`: the visitor's login, shown with a way to sign out."""
     from app.outbox import list_effects
     from reports.cohort import cohort_scope, org_cohorts
 
-    evaluations = _evaluations(db)
-    readiness = _readiness(db)
-    cohorts = org_cohorts(db)
+    allowed = None if orgs is None else {o.lower() for o in orgs}
+
+    def visible(org: str | None) -> bool:
+        return allowed is None or (org or "").lower() in allowed
+
+    evaluations = _evaluations(db, visible)
+    readiness = _readiness(db, web)
+    cohorts = [(org, cohort) for org, cohort in org_cohorts(db) if visible(org)]
     shown: set[str] = set()
     promoted_to = readiness_store.promoted(db)
     cohort_views = []
@@ -87,15 +105,19 @@ def overview(db: Database, now: datetime | None = None) -> OverviewPage:
     others = [
         _person(rows[0]["login"], rows, readiness) for login, rows in sorted(evaluations.items()) if login not in shown
     ]
-    entries = list_effects(db, limit=100)
+    if allowed is None:
+        entries = list_effects(db, limit=100)
+    else:  # the newest 100 of the visible organisations' writes, merged
+        entries = [e for org in sorted(allowed) for e in list_effects(db, org=org, limit=100)]
+        entries = sorted(entries, key=lambda e: (e.updated_at, e.id), reverse=True)[:100]
     effects = []
     for e in entries:
         row = effect_row(e)
         effects.append(Effect(row["what"], e.status, row["outcome"], row["url"]))
-    orgs = sorted({org for org, _ in cohorts} | {e["scope"].split("/")[0] for r in evaluations.values() for e in r})
-    header = Header("Ladder", ", ".join(orgs) or None, now or datetime.now(timezone.utc))
+    shown_orgs = sorted({org for org, _ in cohorts} | {_org_of(e["scope"]) for r in evaluations.values() for e in r})
+    header = Header("Ladder", ", ".join(shown_orgs) or None, now or datetime.now(timezone.utc), signed_in)
     return OverviewPage(header, tuple(cohort_views), tuple(others), tuple(effects))
 
 
-def dashboard_html(db: Database) -> str:
-    return overview_html(overview(db))
+def dashboard_html(db: Database, *, web: str, orgs: Collection[str] | None = None, signed_in: str | None = None) -> str:
+    return overview_html(overview(db, web=web, orgs=orgs, signed_in=signed_in))

@@ -15,13 +15,15 @@ from app.store.database import Database
 from ladder_rules.evaluate import State
 from reports.cohort import cohort_report, org_cohorts
 from reports.formats import Link, Report, Table
+from reports.links import readiness_issue_url
 from reports.person import find_org, met_count
 
 STATES = tuple(s.value for s in State)
 
 
-def org_report(db: Database, org: str, *, now: datetime | None = None) -> Report:
-    """Raises LookupError naming the organisation when Ladder knows nothing about it."""
+def org_report(db: Database, org: str, *, web: str, now: datetime | None = None) -> Report:
+    """Raises LookupError naming the organisation when Ladder knows nothing about it. `web`: the GitHub web
+    host links are built on (`app.github.urls.web_url_for`)."""
     now = now or datetime.now(timezone.utc)
     name = find_org(db, org)
     if name is None:
@@ -87,16 +89,15 @@ def org_report(db: Database, org: str, *, now: datetime | None = None) -> Report
         r = issue.readiness
         login, level, scope, repo, status = r.login, r.level, r.scope, r.community_repo, r.status
         opened, promoted = r.opened_at, r.promoted_at
-        # The outbox knows the issue's address before the readiness row learns its number.
         number = issue.number
-        url = f"https://github.com/{repo}/issues/{number}" if number else None
+        url = readiness_issue_url(issue, web)
         readiness.rows.append(
             [
                 login,
                 level,
                 scope,
                 status,
-                Link(f"{repo}#{number}", url) if url else "not opened yet",
+                Link(f"{repo}#{number}" if number else url, url) if url else "not opened yet",
                 day(opened),
                 day(promoted) if promoted else "",
             ]

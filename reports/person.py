@@ -15,6 +15,7 @@ from ladder_rules.evaluate import State
 from reports.charts import progress_chart
 from reports.effects import effect_row
 from reports.formats import Link, Progress, Report, Table
+from reports.links import readiness_issue_url
 from reports.views import requirements_of
 
 
@@ -52,17 +53,13 @@ def activity(db: Database, person_id: int, org: str | None = None) -> dict:
     return {"counts": counts, "last": latest}
 
 
-def readiness_rows(db: Database, person_id: int) -> dict[tuple[str, str], dict]:
-    """The person's readiness issues by (level, scope), with the issue's address."""
+def readiness_rows(db: Database, person_id: int, web: str | None) -> dict[tuple[str, str], dict]:
+    """The person's readiness issues by (level, scope), with the issue's address when `web` (the GitHub web
+    host) is given; None: the caller shows no links."""
     out = {}
     for issue in readiness.issues(db, person_id=person_id):
         r = issue.readiness
-        # The issue's number reaches the readiness row later than the outbox learns its address.
-        url = (
-            f"https://github.com/{r.community_repo}/issues/{r.issue_number}"
-            if r.issue_number
-            else (issue.outbox_result or {}).get("url")
-        )
+        url = readiness_issue_url(issue, web) if web is not None else None
         out[(r.level, r.scope)] = {
             "level": r.level,
             "scope": r.scope,
@@ -97,8 +94,9 @@ def evaluations(db: Database, person_id: int, org: str | None = None, level: str
     return sorted(rows, key=lambda e: (e["state"] == State.PROMOTED.value, e["level"], e["scope"]))
 
 
-def person_report(db: Database, login: str, *, org: str | None = None) -> Report:
-    """Raises LookupError naming the login when Ladder has never seen it."""
+def person_report(db: Database, login: str, *, web: str, org: str | None = None) -> Report:
+    """Raises LookupError naming the login when Ladder has never seen it. `web`: the GitHub web host links
+    are built on (`app.github.urls.web_url_for`)."""
     from app.outbox import list_effects
     from reports.cohort import org_cohorts
 
@@ -107,7 +105,7 @@ def person_report(db: Database, login: str, *, org: str | None = None) -> Report
         raise LookupError(f"no one with the login {login!r} is known to Ladder")
     person_id, login = found
     evals = evaluations(db, person_id, org)
-    ready = readiness_rows(db, person_id)
+    ready = readiness_rows(db, person_id, web)
     acts = activity(db, person_id, org)
     done_checkins = checkins(db, person_id, org)
     cohorts = [(o, c) for o, c in org_cohorts(db, org) if login.lower() in (m.lower() for m in c.get("mentees") or [])]

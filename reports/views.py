@@ -33,6 +33,7 @@ class Header:
     title: str
     org: str | None
     generated_at: datetime
+    signed_in: str | None = None  # the dashboard's signed-in visitor (a link to sign out goes with it)
 
 
 @dataclass(frozen=True)

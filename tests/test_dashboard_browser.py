@@ -84,9 +84,10 @@ async def serving(app: web.Application):
 
 
 def dashboard_app(database: Path | str) -> web.Application:
-    """The real service (dry-run: no App id) over `database`: a SQLite file, or a PostgreSQL URL."""
+    """The real service (dry-run: no App id) over `database`: a SQLite file, or a PostgreSQL URL; its
+    dashboard shown to everyone (DASHBOARD_PUBLIC=true), as the demo's data is public."""
     store = {"database_url": database} if isinstance(database, str) else {"database_path": database}
-    return make_app(Settings(**store, host="127.0.0.1", port=0, webhook_secret="x"))
+    return make_app(Settings(**store, host="127.0.0.1", port=0, webhook_secret="x", dashboard_public=True))
 
 
 def page_app(html: str) -> web.Application:

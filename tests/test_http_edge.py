@@ -226,7 +226,16 @@ async def test_a_surrogate_pair_is_text_and_is_stored(service):
 
 
 # ---------------------------------------------------------------------------- item 12: headers
-async def test_every_page_says_nosniff_and_html_pages_carry_a_content_security_policy(service):
+@pytest.fixture
+async def public_service(tmp_path):
+    """The service with its dashboard shown to everyone (DASHBOARD_PUBLIC=true)."""
+    svc = await start_service(tmp_path / "ladder.db", dashboard_public=True)
+    yield svc
+    await stop_service(svc)
+
+
+async def test_every_page_says_nosniff_and_html_pages_carry_a_content_security_policy(public_service):
+    service = public_service
     async with service.session.get(service.url("/")) as resp:
         assert resp.content_type == "text/html"
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
@@ -248,7 +257,7 @@ async def test_a_stored_link_that_is_not_a_web_address_is_shown_as_text(tmp_path
         outbox.plan(db, Comment(repo="acme/community", name=f"c{number}", number=number, body="hello"))
         outbox.mark_done(db, outbox.lease_next(db), {"url": url})
     db.close()
-    service = await start_service(path)
+    service = await start_service(path, dashboard_public=True)
     try:
         async with service.session.get(service.url("/")) as resp:
             page = await resp.text()

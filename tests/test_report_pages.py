@@ -270,7 +270,7 @@ def test_reports_draw_their_charts_with_the_org_and_time_in_the_header(tmp_path)
         '<span class="org">acme</span> · generated <time class="generated" datetime="2026-11-20T09:30:00+00:00">'
         in page
     )
-    page = render(person_report(db, "alice"), "html")
+    page = render(person_report(db, "alice", web="https://github.com"), "html")
     # alice's working evaluation (approver) is drawn; the level she was promoted to is not.
     assert [(g["label"], g["have"], g["need"]) for g in groups(page, "requirement")] == [
         ("Reviewer for 3 months", "10", "92"),

@@ -177,3 +177,86 @@ def test_ladder_serve_with_an_unreachable_database_url_prints_one_line_without_t
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr and "hunter2" not in done.stderr
     assert done.stderr.startswith("ladder: DATABASE_URL: cannot connect to postgresql://ladder:***@127.0.0.1:1/ladder")
+
+
+# ---------------------------------------------------------------------------- issue 9: dashboard access
+def test_dashboard_access_settings():
+    s = load_settings({"WEBHOOK_SECRET": "s"})
+    assert (s.github_client_id, s.github_client_secret, s.dashboard_public, s.metrics_token, s.sign_in) == (
+        None,
+        None,
+        False,
+        None,
+        False,
+    )
+    s = load_settings(
+        {
+            "WEBHOOK_SECRET": "s",
+            "GITHUB_CLIENT_ID": "Iv1.0123abcd",
+            "GITHUB_CLIENT_SECRET": "c1ient-secret",
+            "DASHBOARD_PUBLIC": "TRUE",
+            "METRICS_TOKEN": "m3trics",
+        }
+    )
+    assert (s.github_client_id, s.github_client_secret, s.dashboard_public, s.metrics_token, s.sign_in) == (
+        "Iv1.0123abcd",
+        "c1ient-secret",
+        True,
+        "m3trics",
+        True,
+    )
+    assert "c1ient-secret" not in repr(s) and "m3trics" not in repr(s)
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        (
+            {"GITHUB_CLIENT_ID": "Iv1.0123abcd"},
+            "GITHUB_CLIENT_SECRET is required when GITHUB_CLIENT_ID is set (the App's client secret)",
+        ),
+        (
+            {"GITHUB_CLIENT_SECRET": "x"},
+            "GITHUB_CLIENT_ID is required when GITHUB_CLIENT_SECRET is set (the App's client id)",
+        ),
+        (
+            {"GITHUB_CLIENT_ID": "Iv1 0123", "GITHUB_CLIENT_SECRET": "x"},
+            "GITHUB_CLIENT_ID must be the App's client id (like Iv1.0123abcd), got 'Iv1 0123'",
+        ),
+        (
+            {"GITHUB_CLIENT_ID": "Iv1.0123abcd", "GITHUB_CLIENT_SECRET": " \t "},
+            "GITHUB_CLIENT_SECRET is only whitespace: set it to the App's client secret",
+        ),
+        ({"DASHBOARD_PUBLIC": "yes"}, "DASHBOARD_PUBLIC must be true or false, got 'yes'"),
+        (
+            {"METRICS_TOKEN": " padded-t0ken "},
+            "METRICS_TOKEN must be printable ASCII without spaces at its ends (it is sent as a Bearer token)",
+        ),
+        (
+            {"WEBHOOK_PATH": "/auth/callback"},
+            "WEBHOOK_PATH must not be one of the service's own pages, got '/auth/callback'",
+        ),
+    ],
+)
+def test_bad_dashboard_settings_are_one_line_that_never_shows_a_secret(env, message):
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"WEBHOOK_SECRET": "s", **env})
+    assert str(raised.value) == message
+    assert "padded-t0ken" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "api_url, web",
+    [
+        ("https://api.github.com", "https://github.com"),
+        ("https://api.github.com/", "https://github.com"),
+        ("https://ghe.example.com/api/v3", "https://ghe.example.com"),
+        ("https://ghe.example.com:8443/api/v3/", "https://ghe.example.com:8443"),
+        ("http://127.0.0.1:8123", "http://127.0.0.1:8123"),
+    ],
+)
+def test_the_web_host_belongs_to_the_api_url(api_url, web):
+    from app.github.urls import web_url_for
+
+    assert web_url_for(api_url) == web
+    assert load_settings({"WEBHOOK_SECRET": "s", "GITHUB_API_URL": api_url}).web_url == web

@@ -174,6 +174,7 @@ async def start_world(tmp_path, app_key, *, now: datetime | None = None, request
         private_key=app_key.private_pem,
         webhook_secret=SECRET,
         github_api_url=stand_in.url,
+        dashboard_public=True,  # the sample organisation's dashboard, for every test to read
         **settings_for(tmp_path / "ladder.db"),
     )
     app = make_app(settings, github=github)

@@ -33,6 +33,14 @@ def database_location(args: argparse.Namespace, *, must_exist: bool = True) -> P
     return path
 
 
+def web_host() -> str:
+    """The GitHub web host links are shown on: the one that belongs to `GITHUB_API_URL`."""
+    from app.github.urls import web_url_for
+    from app.settings import github_api_url_from
+
+    return web_url_for(github_api_url_from())
+
+
 def open_store(args: argparse.Namespace, *, read_only: bool = False, must_exist: bool = True):
     """Open the command's store. A read-only open (reports) never migrates: a database that needs it is
     refused with one line saying to run `ladder migrate`."""

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import CommandError, add_database_option, open_store
+from app.cli.common import CommandError, add_database_option, open_store, web_host
 
 FORMATS = ("md", "html", "csv", "json")
 KINDS = {
@@ -21,7 +21,7 @@ def register(sub) -> None:
         "report",
         help="write a cohort, person or organisation report",
         description="Write a report from the stored data (GitHub is not asked). The format is --format, "
-        "or else the extension of -o FILE, or else Markdown.",
+        "or else the extension of -o FILE, or else Markdown. Links point at the GitHub web host of GITHUB_API_URL.",
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
@@ -53,14 +53,15 @@ def run(args: argparse.Namespace) -> int:
     from reports.org import org_report
     from reports.person import person_report
 
+    web = web_host()
     db = open_store(args, read_only=True)
     try:
         if args.kind == "cohort":
             report = cohort_report(db, args.name, org=args.org)
         elif args.kind == "person":
-            report = person_report(db, args.name, org=args.org)
+            report = person_report(db, args.name, org=args.org, web=web)
         else:
-            report = org_report(db, args.name)
+            report = org_report(db, args.name, web=web)
     except LookupError as error:
         raise CommandError(error.args[0]) from None
     finally:

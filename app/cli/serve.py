@@ -17,7 +17,8 @@ def register(sub) -> None:
         help="run the GitHub App service (the Procfile's web process)",
         description="Run the webhook service. Configured by the environment: APP_ID, PRIVATE_KEY or "
         "PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH, PORT, HOST, GITHUB_API_URL, DATABASE_URL, DATABASE_PATH, "
-        "LOG_LEVEL, LOG_FORMAT (also from .env in the working directory). Without APP_ID it runs in "
+        "LOG_LEVEL, LOG_FORMAT, GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the dashboard's sign-in with GitHub), "
+        "DASHBOARD_PUBLIC, METRICS_TOKEN (also from .env in the working directory). Without APP_ID it runs in "
         "dry-run: it records activity and plans, writes nothing.",
     )
     parser.add_argument(

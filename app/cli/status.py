@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.common import CommandError, add_database_option, open_store
+from app.cli.common import CommandError, add_database_option, open_store, web_host
 
 
 def register(sub) -> None:
@@ -67,7 +67,7 @@ def status_lines(
     evals = evaluations(db, person_id, org, level)
     if not evals:
         lines += ["No progress stored yet" + (f" toward {level}" if level else "") + ".", ""]
-    ready = readiness_rows(db, person_id)
+    ready = readiness_rows(db, person_id, web_host())
     for evaluation in evals:
         lines += progress_text(evaluation, readiness=ready.get((evaluation["level"], evaluation["scope"])), width=width)
         lines.append("")

@@ -149,6 +149,7 @@ class Demo:
             github_api_url=self.stand_in.url,
             database_path=database,
             database_url=self.database_url,
+            dashboard_public=True,  # sample data on a local port, for as long as the demo runs
         )
         app = make_app(settings, github=github)
         # GitHub's write pacing (1 s apart) protects real accounts; the local stand-in needs none.
@@ -197,13 +198,17 @@ class Demo:
                 for i in self.state.repo(sample.CODE_REPO).issues.values()
                 if i.pull and i.pull.head_ref.startswith("ladder/") and i.state == "open"
             ]
-            result_diffs = [(f"https://github.com/{sample.CODE_REPO}/pull/{p.number}", self._diff(p)) for p in pulls]
+            result_diffs = [(self._web(f"{sample.CODE_REPO}/pull/{p.number}"), self._diff(p)) for p in pulls]
             for pr in pulls:
                 say(f"  @omar merges {sample.CODE_REPO}#{pr.number} ({pr.title})")
                 await self.deliver(act.merge_branch(sample.CODE_REPO, pr.number, by="omar"))
         else:
             result_diffs = []
         return self._summary(db, result_diffs)
+
+    def _web(self, path: str) -> str:
+        """An address on the demo's GitHub (the stand-in): its web host, as in the `html_url`s it answers."""
+        return f"{self.state.html_url}/{path}"
 
     def _readiness_issue(self, login: str):
         repo = self.state.repo(sample.COMMUNITY_REPO)
@@ -232,7 +237,7 @@ class Demo:
         for issue in community.issues.values():
             if bot is not None and issue.user_id == bot.id:
                 result.readiness.append(
-                    (issue.title, f"https://github.com/{sample.COMMUNITY_REPO}/issues/{issue.number}", issue.state)
+                    (issue.title, self._web(f"{sample.COMMUNITY_REPO}/issues/{issue.number}"), issue.state)
                 )
         lines = ["# What Ladder wrote on GitHub in the demo", ""]
         tracking = community.issues[sample.TRACKING_ISSUE]
@@ -254,7 +259,7 @@ class Demo:
         for url, diff in diffs:
             lines += [f"## OWNERS pull request {url}", "", "```diff", diff.rstrip(), "```", ""]
         (self.out_dir / "github.md").write_text("\n".join(lines))
-        (self.out_dir / "dashboard.html").write_text(dashboard_html(db))
+        (self.out_dir / "dashboard.html").write_text(dashboard_html(db, web=self.state.html_url))
         result.files = {
             "dashboard": self.out_dir / "dashboard.html",
             "github": self.out_dir / "github.md",

@@ -65,7 +65,7 @@ MEMBERS = ["maria", "omar", "lena", "sam", "alice", "bob", "dev-priya", "dev-tom
 def ladder_yml(now: datetime) -> str:
     day = lambda days: (now + timedelta(days=days)).date().isoformat()  # noqa: E731
     return f"""\
-# Ladder's configuration for {ORG} (https://github.com/{CONFIG_REPO}/blob/main/.github/ladder.yml)
+# Ladder's configuration for {ORG} ({CONFIG_REPO}:.github/ladder.yml)
 ladder: kubernetes
 community_repo: community
 owners_pr: after_approval

@@ -1,4 +1,5 @@
-"""Where requests go: every GitHub URL is sent to the configured `GITHUB_API_URL`.
+"""Where requests go: every GitHub URL is sent to the configured `GITHUB_API_URL`; and where people go:
+links point at the web host that belongs to it.
 
 Payloads carry absolute URLs (``https://api.github.com/repos/o/r/issues/1/comments``); the app must not
 follow them to github.com when it talks to GitHub Enterprise Server or to the local stand-in.
@@ -9,7 +10,18 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 PUBLIC_API_URL = "https://api.github.com"
+PUBLIC_WEB_URL = "https://github.com"
 _GHES_PREFIX = "/api/v3"
+
+
+def web_url_for(api_url: str) -> str:
+    """The GitHub web host (no trailing slash) that belongs to a REST base: ``https://api.github.com`` →
+    ``https://github.com``; GitHub Enterprise Server's ``https://HOST/api/v3`` → ``https://HOST``; anything
+    else (the local stand-in) → its own origin."""
+    parts = urlsplit(api_url.strip())
+    if parts.scheme == "https" and (parts.hostname or "").lower() == "api.github.com" and parts.port in (None, 443):
+        return PUBLIC_WEB_URL
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def rewrite_url(url: str, api_url: str) -> str:
@@ -37,15 +49,3 @@ def graphql_endpoint(api_url: str) -> str:
     if base.endswith(_GHES_PREFIX):
         return base[: -len(_GHES_PREFIX)] + "/api/graphql"
     return base + "/graphql"
-
-
-def web_url_for(api_url: str) -> str:
-    """The web host that belongs to a REST base, for the links Ladder writes and shows.
-
-    ``https://api.github.com`` → ``https://github.com``; GitHub Enterprise Server's ``https://HOST/api/v3``
-    → ``https://HOST``; anything else (the local stand-in) → its own origin."""
-    parts = urlsplit(api_url.strip())
-    origin = f"{parts.scheme}://{parts.netloc}"
-    if parts.netloc.lower() == "api.github.com":
-        return f"{parts.scheme}://github.com"
-    return origin

@@ -19,6 +19,7 @@ from app.evaluations import Evaluator
 from app.github import GitHubClient
 from app.outbox import OutboxSender
 from app.promotion.progress import after_import
+from app.server import auth
 from app.server.intake import Intake
 from app.server.metrics import Metrics
 from app.server.signature import BodySignature, well_formed
@@ -258,8 +259,10 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
-async def dashboard(request: web.Request) -> web.Response:
-    return web.Response(text=dashboard_html(request.app[PAGES_DB]), content_type="text/html", charset="utf-8")
+async def dashboard(request: web.Request, orgs: list[str] | None, login: str | None) -> web.Response:
+    """Behind app.server.auth's rules: `orgs` are the visitor's organisations (None: all, a public dashboard)."""
+    page = dashboard_html(request.app[PAGES_DB], web=request.app[SETTINGS].web_url, orgs=orgs, signed_in=login)
+    return web.Response(text=page, content_type="text/html", charset="utf-8")
 
 
 async def metrics_page(request: web.Request) -> web.Response:
@@ -331,10 +334,11 @@ def make_app(
 
     metrics.watch(pages_db, lambda: app[BACKGROUND])
     app.router.add_post(settings.webhook_path, receive_delivery)
-    app.router.add_get("/", dashboard)
+    auth.setup(app, settings, pages_db)  # the dashboard's sign-in routes, when OAuth credentials are set
+    app.router.add_get("/", auth.dashboard_page(dashboard))
     app.router.add_get("/ping", ping)
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics_page)
+    app.router.add_get("/metrics", auth.metrics_page(metrics_page))
 
     async def start(app: web.Application) -> None:
         for service in app[BACKGROUND]:

@@ -34,11 +34,16 @@ State (state.py) -- seed it, inject faults, read it back:
     state.rest_limit / state.graphql_limit    # hourly budgets per installation (x-ratelimit-* headers)
     state.token_lifetime = 3600; state.clock = time.time   # injectable
     state.count_writes(method=None, path_glob="*")          # successful non-GET requests
+    state.oauth_client_id / .oauth_client_secret / .oauth_callback_urls   # the App's OAuth side
+    state.sign_in_browser(login) -> cookie value; state.user_tokens  # sign-in: oauth.py
 
 Answers use GitHub's public URLs (https://api.github.com/..., https://github.com/...) like GitHub does,
 so a client that does not rewrite payload URLs to GITHUB_API_URL fails. GETs carry an ETag and answer
 304 to If-None-Match. Lists paginate with `per_page`/`page` and a `Link` header. Writes made with an
 installation token are authored by `<app_slug>[bot]`.
+
+Sign in with GitHub (oauth.py): `/login/oauth/authorize`, `/login` + `POST /session` (a browser signs in
+as a stand-in user), `/login/oauth/access_token`; `GET /user` and `GET /user/memberships/orgs` take the user token.
 
 GraphQL (graphql_api.py): `repository { pullRequests(...) { ... reviews { comments } comments files
 labels } }`, `organization { repositories }`, `user`, `rateLimit { cost remaining resetAt limit }`,

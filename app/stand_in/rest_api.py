@@ -39,7 +39,8 @@ class Call:
     params: dict[str, str]
     query: dict[str, str]
     body: Any
-    installation: Installation | None  # None for App (JWT) calls
+    installation: Installation | None  # None for App (JWT) calls and user-token calls
+    user: User | None = None  # the signed-in user, for calls made with a user access token
 
 
 @dataclass
@@ -592,6 +593,49 @@ def get_user_by_id(state: State, call: Call) -> Answer:
     return Answer(200, profile_json(state, user))
 
 
+def get_authenticated_user(state: State, call: Call) -> Answer:
+    return Answer(200, profile_json(state, call.user))
+
+
+def org_simple_json(state: State, login: str) -> dict:
+    org = state.user(login)
+    api = f"{state.api_url}/orgs/{login}"
+    org_id = org.id if org else 0
+    return {
+        "login": login,
+        "id": org_id,
+        "node_id": node_id("Organization", org_id),
+        "url": api,
+        "repos_url": f"{api}/repos",
+        "events_url": f"{api}/events",
+        "hooks_url": f"{api}/hooks",
+        "issues_url": f"{api}/issues",
+        "members_url": f"{api}/members{{/member}}",
+        "public_members_url": f"{api}/public_members{{/member}}",
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{org_id}?v=4",
+        "description": None,
+    }
+
+
+def list_user_memberships(state: State, call: Call) -> Answer:
+    """The signed-in user's organisation memberships (all active here: the stand-in has no invitations)."""
+    if call.query.get("state", "active") != "active":
+        return paginate(state, call, [])
+    user = user_json(state, call.user)
+    memberships = [
+        {
+            "url": f"{state.api_url}/orgs/{org}/memberships/{call.user.login}",
+            "state": "active",
+            "role": "member",
+            "organization_url": f"{state.api_url}/orgs/{org}",
+            "organization": org_simple_json(state, org),
+            "user": user,
+        }
+        for org in state.orgs_of(call.user.login)
+    ]
+    return paginate(state, call, memberships)
+
+
 def list_org_members(state: State, call: Call) -> Answer:
     logins = sorted(state.org_members.get(call.params["org"].lower(), set()))
     return paginate(state, call, [user_json(state, state.user(l)) for l in logins])
@@ -964,6 +1008,8 @@ ROUTES: dict[str, Callable[[State, Call], Answer]] = {
     "rate-limit/get": rate_limit,
     "users/get-by-username": get_user,
     "users/get-by-id": get_user_by_id,
+    "users/get-authenticated": get_authenticated_user,
+    "orgs/list-memberships-for-authenticated-user": list_user_memberships,
     "orgs/list-members": list_org_members,
     "orgs/check-membership-for-user": check_org_member,
     "repos/list-for-org": list_org_repos,

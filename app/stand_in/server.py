@@ -19,7 +19,7 @@ from typing import Any
 import jwt
 from aiohttp import web
 
-from . import graphql_api
+from . import graphql_api, oauth
 from .rest_api import ROUTES, Call, Reply
 from .rest_spec import load_spec
 from .state import Installation, State
@@ -27,6 +27,8 @@ from .state import Installation, State
 log = logging.getLogger(__name__)
 
 SUPPORTED_API_VERSIONS = {"2022-11-28"}
+# Operations made with a signed-in user's access token (the dashboard's sign-in), not an installation's.
+USER_TOKEN_PATHS = frozenset({"/user", "/user/memberships/orgs"})
 
 
 @dataclass
@@ -172,7 +174,13 @@ def make_app(stand_in: StandIn) -> web.Application:
             return violation(422, "Invalid request.\n\n" + "; ".join(problems))
 
         installation = None
-        if op.path == "/app" or op.path.startswith("/app/"):
+        user = None
+        if op.path in USER_TOKEN_PATHS:
+            scheme, credential = _bearer(request)
+            user = state.user_for_token(credential) if scheme in ("token", "bearer") else None
+            if user is None:
+                return violation(401, "Bad credentials: this needs an unexpired user access token")
+        elif op.path == "/app" or op.path.startswith("/app/"):
             scheme, credential = _bearer(request)
             problem = (
                 "an /app endpoint needs 'Authorization: Bearer <App JWT>'"
@@ -206,7 +214,7 @@ def make_app(stand_in: StandIn) -> web.Application:
         headers: dict[str, str] = {}
         if installation is not None:
             headers, ok = _rate_headers(state, "rest", installation.id, 0)
-        call = Call(request.method, request.path, match.params, dict(request.query), body, installation)
+        call = Call(request.method, request.path, match.params, dict(request.query), body, installation, user)
         try:
             answer = handler(state, call)
         except Reply as reply:
@@ -245,6 +253,7 @@ def make_app(stand_in: StandIn) -> web.Application:
         )
 
     app = web.Application(client_max_size=30 * 1024 * 1024)
+    oauth.add_routes(app, stand_in)  # the web host's sign-in pages, before the API's catch-all
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
 

@@ -181,6 +181,13 @@ class Installation:
         return repo.full_name.lower() in {r.lower() for r in self.repositories}
 
 
+@dataclass(frozen=True)
+class OAuthCode:
+    user_id: int
+    redirect_uri: str | None
+    expires_at: float
+
+
 @dataclass
 class Fault:
     status: int
@@ -231,6 +238,14 @@ class State:
         self.graphql_faults: list[Fault] = []
         self.budgets: dict[tuple[str, int], Budget] = {}
         self.writes: list[tuple[str, str]] = []  # (method, path) of every write that succeeded
+        # The App's OAuth side (the dashboard's "sign in with GitHub"): its client id and secret, the
+        # callback URLs registered in its settings, browsers signed in to the stand-in, codes, user tokens.
+        self.oauth_client_id = "Iv1." + secrets.token_hex(8)
+        self.oauth_client_secret = secrets.token_hex(20)
+        self.oauth_callback_urls: list[str] = []
+        self.browser_sessions: dict[str, int] = {}  # cookie value -> user id
+        self.oauth_codes: dict[str, OAuthCode] = {}
+        self.user_tokens: dict[str, tuple[int, float]] = {}  # token -> (user id, expires at)
 
     # ------------------------------------------------------------------ time and ids
     def now(self) -> datetime:
@@ -309,6 +324,51 @@ class State:
         expires_at = self.clock() + self.token_lifetime
         self.tokens[token] = (installation_id, expires_at)
         return token, expires_at
+
+    # ------------------------------------------------------------------ OAuth (users signing in to the App)
+    def sign_in_browser(self, login: str) -> str:
+        """A browser session for `login` (what GitHub's login form sets up); returns the cookie value."""
+        session = secrets.token_urlsafe(24)
+        self.browser_sessions[session] = self.ensure_user(login).id
+        return session
+
+    def issue_code(self, user_id: int, redirect_uri: str | None) -> str:
+        code = secrets.token_hex(10)
+        self.oauth_codes[code] = OAuthCode(user_id, redirect_uri, self.clock() + 600)  # GitHub: 10 minutes
+        return code
+
+    def redeem_code(self, code: str) -> OAuthCode | None:
+        """The code's grant, once: a code is good for one exchange within its ten minutes."""
+        grant = self.oauth_codes.pop(code, None)
+        return grant if grant is not None and grant.expires_at > self.clock() else None
+
+    def issue_user_token(self, user_id: int) -> tuple[str, float]:
+        token = "ghu_" + secrets.token_urlsafe(27)
+        expires_at = self.clock() + 8 * 3600  # GitHub App user access tokens last eight hours
+        self.user_tokens[token] = (user_id, expires_at)
+        return token, expires_at
+
+    def user_for_token(self, token: str) -> User | None:
+        entry = self.user_tokens.get(token)
+        if entry is None or entry[1] <= self.clock():
+            return None
+        user = self.users.get(entry[0])
+        return None if user is None or user.deleted else user
+
+    def orgs_of(self, login: str) -> list[str]:
+        """The organisations a GitHub App's user token shows the user's membership of: those they are a member
+        of that the App is installed on (a user token reaches only what both the user and the App can)."""
+        installed = {
+            i.account.lower(): i.account for i in self.installations.values() if i.account_type == "Organization"
+        }
+        return sorted(
+            (
+                installed[org]
+                for org, members in self.org_members.items()
+                if login.lower() in members and org in installed
+            ),
+            key=str.lower,
+        )
 
     def installation_for_token(self, token: str) -> Installation | None:
         entry = self.tokens.get(token)

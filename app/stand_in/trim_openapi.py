@@ -60,6 +60,9 @@ USED_OPERATIONS: tuple[tuple[str, str], ...] = (
     ("get", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
     ("get", "/repos/{owner}/{repo}/pulls/{pull_number}/comments"),
     ("get", "/search/issues"),
+    # The dashboard's sign-in, with the visitor's user access token
+    ("get", "/user"),
+    ("get", "/user/memberships/orgs"),
 )
 
 

@@ -59,6 +59,14 @@ def known_orgs(db: Database) -> list[str]:
     return sorted({r[0] for r in rows}, key=str.lower)
 
 
+def installed_accounts(db: Database) -> list[str]:
+    """The accounts (organisations, or users) with a live installation of the App, as stored."""
+    rows = db.query(
+        "SELECT DISTINCT account_login FROM installations WHERE deleted_at IS NULL AND account_login IS NOT NULL"
+    )
+    return sorted({r[0] for r in rows}, key=str.lower)
+
+
 def installation_of(db: Database, account: str) -> int | None:
     """The live installation on an account (organisation or user), by login, case-insensitive."""
     return db.scalar(
