@@ -59,9 +59,14 @@ def event_label(event: str | None) -> str:
 
 
 class Metrics:
+    """The web side's counters in `registry`; the processing side's (deliveries processed, time spent,
+    GitHub's answers) in `work_registry`, which is exported through the active worker's lines — whichever
+    process that is — so a page never holds the same family twice."""
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        r = self.registry
+        self.work_registry = CollectorRegistry(auto_describe=True)
+        r, w = self.registry, self.work_registry
         self._received = Counter(
             "ladder_deliveries_received",
             "Deliveries accepted by the webhook endpoint, by event and outcome (queued, duplicate).",
@@ -75,7 +80,7 @@ class Metrics:
             "ladder_deliveries_processed",
             "Processing attempts by the worker, by event and outcome (done, retry, failed).",
             ["event", "outcome"],
-            registry=r,
+            registry=w,
         )
         self._response_seconds = Histogram(
             "ladder_delivery_response_seconds",
@@ -88,19 +93,19 @@ class Metrics:
             "Time the worker spent on one processing attempt, by event.",
             ["event"],
             buckets=PROCESSING_BUCKETS,
-            registry=r,
+            registry=w,
         )
         self._github_requests = Counter(
             "ladder_github_requests",
             "HTTP requests to GitHub's API, by method and answer status (error: no answer, e.g. a timeout).",
             ["method", "status"],
-            registry=r,
+            registry=w,
         )
         self._rate_limit_remaining = Gauge(
             "ladder_github_rate_limit_remaining",
             "Requests left in the rate-limit window, as GitHub's last answer for each resource said.",
             ["resource"],
-            registry=r,
+            registry=w,
         )
         Info("ladder_build", "The running Ladder.", registry=r).info({"version": __version__})
         self._db: Database | None = None
@@ -138,6 +143,10 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+    def work_lines(self) -> list[str]:
+        """The processing side's families as exposition lines (for the heartbeat and /metrics)."""
+        return generate_latest(self.work_registry).decode().splitlines()
 
 
 class _StoredCollector:

@@ -137,10 +137,10 @@ class Processing:
         return "active" if election.leader else "standby"
 
     def snapshot(self) -> dict:
-        """The active worker's services: health and their own metric lines."""
+        """The active worker's services: health, and metric lines (theirs and the processing side's)."""
         return {
             "health": {s.name: s.health() for s in list(self.services)},
-            "metrics": [line for s in list(self.services) for line in s.metrics_lines()],
+            "metrics": [line for s in list(self.services) for line in s.metrics_lines()] + self.metrics.work_lines(),
         }
 
     # --- following the election -------------------------------------------------------------------------------
