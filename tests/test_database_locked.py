@@ -3,7 +3,7 @@
 A second process (a real `sqlite3` connection holding `BEGIN IMMEDIATE`, or on PostgreSQL a session
 holding `LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE`) keeps the lock for HOLD seconds while the test
 checks that `/ping` answers at once, that a delivery is answered 503 within a few seconds (never a hang,
-never a 500), that `/healthz` answers within its bound, and that once the lock is gone deliveries are
+never a 500), that `/healthz` and `/metrics` answer within their bound, and that once the lock is gone deliveries are
 accepted and processed. The bounds are a second or more: this is not a benchmark."""
 
 from __future__ import annotations
@@ -77,6 +77,17 @@ async def test_a_lock_held_by_another_process_never_freezes_the_web_side(tmp_pat
             assert status == 503 and body["problems"] == [f"the database did not answer within {WAIT:g} s"]
         else:  # WAL: readers never wait on the writer
             assert body["database"] == "ok"
+
+        async def metrics():
+            async with service.session.get(service.url("/metrics")) as resp:
+                return resp.status, await resp.text()
+
+        (status, text), seconds = await timed(metrics())
+        assert seconds < WAIT + 1.5
+        if postgres:
+            assert (status, text) == (503, f"the database did not answer within {WAIT:g} s\n")
+        else:
+            assert status == 200 and "ladder_database_up 1.0" in text
         response, seconds = await delivery
         assert response.status == 503 and seconds < WAIT + 1.5
         assert time.monotonic() - locked_at < HOLD  # all of it answered while the lock was still held
