@@ -14,8 +14,9 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from app.server import make_app
+from app.server.health import local_processing
 from app.server.signature import expected_signature
-from app.server.web import DB, WORKER
+from app.server.web import DB, PROCESSING
 from app.settings import Settings
 
 pytest_plugins = ["tests.conftest_github", "tests.postgres"]
@@ -40,8 +41,9 @@ class Service:
         return self.app[DB]
 
     @property
-    def worker(self):
-        return self.app[WORKER]
+    def processing(self):
+        """The processing side running in this service's process (None: web only)."""
+        return local_processing(self.app[PROCESSING])
 
     def url(self, path: str) -> str:
         return str(self.server.make_url(path))
@@ -98,13 +100,18 @@ async def start_service(
     app_options: dict | None = None,
     **settings,
 ) -> Service:
-    """The service over the store for `database` (`sqlite_only`: that SQLite file, whatever the engine).
-    `app_options`: make_app's keywords (body_timeout, max_bodies_in_flight, github)."""
+    """The service over the store for `database` (`sqlite_only`: that SQLite file, whatever the engine),
+    processing on its own thread as in `ladder serve` (`start_worker=False`: web only, as `--web-only`).
+    `app_options`: make_app's keywords (body_timeout, store_wait, github — a client made on this loop, so
+    processing runs inline on it)."""
     from tests.stores import settings_for  # imported late: tests.postgres is a plugin, loaded after this file
 
     store = {"database_path": database} if sqlite_only else settings_for(database)
     config = Settings(webhook_secret=SECRET, **store, **settings)
-    server = TestServer(make_app(config, start_worker=start_worker, **(app_options or {})), host="127.0.0.1")
+    options = dict(app_options or {})
+    if "processing" not in options:
+        options["processing"] = "inline" if options.get("github") else ("thread" if start_worker else "none")
+    server = TestServer(make_app(config, **options), host="127.0.0.1")
     await server.start_server()
     return Service(server, aiohttp.ClientSession(), config)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.server.background import cancel
+from app.runtime.polling import cancel
 
 
 async def waiting_loop(event: asyncio.Event, rounds: list[int]) -> None:

@@ -359,7 +359,8 @@ async def test_a_wrong_client_secret_is_the_operators_mistake_and_says_so(tmp_pa
 
 # ---------------------------------------------------------------------------------------- without sign-in
 async def test_without_oauth_the_dashboard_is_off_with_a_hint_and_the_health_pages_stay_open(tmp_path):
-    service = await start_service(two_orgs(tmp_path / "ladder.db"), start_worker=False)
+    # with its worker, so /healthz has a worker to report on (a web-only process without one says 503)
+    service = await start_service(two_orgs(tmp_path / "ladder.db"))
     try:
         async with service.session.get(service.url("/")) as resp:
             assert resp.status == 404
@@ -390,7 +391,7 @@ async def test_a_public_dashboard_shows_everyone_everything(tmp_path):
 # ---------------------------------------------------------------------------------------- METRICS_TOKEN
 async def test_metrics_token_guards_metrics_only(tmp_path):
     token = "s3cret-metrics-t0ken"
-    service = await start_service(tmp_path / "ladder.db", start_worker=False, metrics_token=token)
+    service = await start_service(tmp_path / "ladder.db", metrics_token=token)  # with its worker: /healthz 200
     try:
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"token {token}"}):
             async with service.session.get(service.url("/metrics"), headers=headers) as resp:

@@ -169,10 +169,9 @@ async def test_retries_run_out_and_the_failure_shows_in_health(seeded, db, clock
     entry = get_by_key(db, "progress:kubernetes:501")
     assert (entry.status, entry.attempts) == ("failed", 3)
     assert "POST /repos/kubernetes/community/issues/1/comments: server error (502)" in entry.last_error
-    health = sender.health()
-    assert health["failed"] == 1 and health["pending"] == 0
-    assert health["recent_failures"] == [{"key": "progress:kubernetes:501", "error": entry.last_error}]
-    assert 'ladder_outbox_effects{status="failed"} 1' in sender.metrics_lines()
+    stats = store.stats(db, now=clock.now)
+    assert stats.counts["failed"] == 1 and stats.counts["pending"] == 0
+    assert stats.failed_recent == [("progress:kubernetes:501", entry.last_error)]
     assert 'ladder_outbox_attempts_total{kind="comment",outcome="failed"} 1' in sender.metrics_lines()
     assert bot_comments(seeded, COMMUNITY, 1) == []
 

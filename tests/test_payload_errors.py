@@ -94,7 +94,7 @@ async def test_only_payload_errors_skip_the_retries(tmp_path, error, payload_err
 
     deliveries.enqueue(db, "d", "pull_request", b"{}", {})
     worker = Worker(db, router, lambda delivery_id: None, Metrics())
-    assert await worker.process_one()
+    assert await worker.step()
     row = deliveries.get(db, "d")
     assert (row.status, row.attempts) == (("failed", 1) if payload_error else ("pending", 1))
     assert row.last_error.startswith(type(error).__name__)

@@ -70,3 +70,53 @@ async def test_every_effect_exactly_once_through_faults(world):
     await world.redeliver_everything()
     assert state.count_writes() == writes, state.writes[writes:]
     assert world.db.execute("SELECT count(*) FROM outbox WHERE status != 'done'").fetchone()[0] == 0
+
+
+async def ready_for_approval(world):
+    """Issue 4's story up to the mentors' approval: alice is ready, her readiness issue open, +1 given."""
+    state = world.state
+    now = datetime.now(timezone.utc)
+    await world.deliver([webhooks.installation_created(state, sample.INSTALLATION_ID, sender="maria")])
+    history = story.alice_history(world.act, now)
+    await world.deliver(history)
+    (issue,) = world.issues_by_app(COMMUNITY)
+    await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "+1"))
+    return issue
+
+
+async def test_the_owners_pull_request_follows_four_passing_faults_within_a_minute(world):
+    """Issue 8, item 15. A passing fault is retried after seconds, not minutes: 2 s, 4 s, 8 s … (±25 %).
+    With the old 60 s floor (then 120 s, 240 s …) these four faults held the pull request back about four
+    minutes of virtual time."""
+    state = world.state
+    issue = await ready_for_approval(world)
+    state.fail_next(1, status=502, method="POST", path_glob=f"/repos/{CODE}/git/refs")  # the branch
+    state.delay_next(1, seconds=1.0, method="PUT", path_glob=f"/repos/{CODE}/contents/*", apply=True)  # answer lost
+    state.fail_next(1, status=503, method="POST", path_glob=f"/repos/{CODE}/pulls")
+    state.delay_next(1, seconds=1.0, method="POST", path_glob=f"/repos/{CODE}/pulls", apply=True)  # made, unheard
+    approved_at = world.clock.now
+    await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "/ladder approve"))
+    (pr,) = world.pulls_by_app(CODE)
+    assert [f.remaining for f in state.faults] == [0] * len(state.faults), "every injected fault was hit"
+    assert world.clock.now - approved_at <= 60.0  # virtual seconds from the approval to the pull request
+    assert state.repo(CODE).file("pkg/controller/OWNERS", pr.pull.head_ref).decode().count("  - alice\n") == 1
+    commits = state.history(state.repo(CODE), pr.pull.head_ref, "pkg/controller/OWNERS")
+    assert len(commits) == len(state.history(state.repo(CODE), "main", "pkg/controller/OWNERS")) + 1
+
+
+async def test_a_rate_limit_still_waits_exactly_what_github_says(world):
+    """A 403 with retry-after is not a passing fault: the client sleeps a short one itself (90 s), and a
+    long one (1200 s, more than the client sleeps) is the outbox's next attempt, to the second."""
+    state = world.state
+    issue = await ready_for_approval(world)
+    state.fail_next(1, status=403, retry_after=90, method="POST", path_glob=f"/repos/{CODE}/pulls")
+    state.fail_next(1, status=403, retry_after=1200, method="POST", path_glob=f"/repos/{CODE}/pulls")
+    approved_at = world.clock.now
+    slept_before = len(world.clock.slept)
+    await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "/ladder approve"))
+    (pr,) = world.pulls_by_app(CODE)
+    assert 90.0 in world.clock.slept[slept_before:]
+    attempts = [r for r in world.stand_in.requests if r.method == "POST" and r.path == f"/repos/{CODE}/pulls"]
+    assert [r.status for r in attempts] == [403, 403, 201]
+    elapsed = world.clock.now - approved_at
+    assert 90.0 + 1200.0 <= elapsed < 90.0 + 1200.0 + 30.0

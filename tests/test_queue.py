@@ -48,7 +48,7 @@ async def test_a_delivery_leased_by_a_process_that_died_is_taken_up_again(tmp_pa
     first = await start_service(db_path, start_worker=False)
     await first.deliver("pull_request", load("pull_request/opened"), delivery_id="leased")
     # The dead process had leased it (as the worker does before running handlers) and never finished.
-    assert deliveries.lease_next(first.db).id == "leased"
+    assert [d.id for d in deliveries.lease_batch(first.db, "a-worker-that-died")] == ["leased"]
     await stop_service(first)
 
     second = await start_service(db_path)
@@ -150,13 +150,13 @@ async def test_a_failing_delivery_is_retried_with_backoff_then_kept_as_failed(tm
 
     waits = []
     while True:
-        assert await worker.process_one()
+        assert await worker.step()
         row = deliveries.get(db, "bad")
         if row.status == "failed":
             break
         due = db.execute("SELECT next_attempt_at FROM deliveries").fetchone()[0]
         waits.append(due - clock.now)
-        assert not await worker.process_one()  # not due yet: nothing happens
+        assert not await worker.step()  # not due yet: nothing happens
         clock.now = due
     assert waits == [5.0, 10.0, 20.0, 40.0, 80.0]
     assert len(calls) == deliveries.MAX_ATTEMPTS

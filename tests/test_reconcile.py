@@ -9,7 +9,6 @@ from aiohttp.test_utils import TestServer
 from app.backfill import jobs
 from app.backfill.runner import HistoryRunner, Options, reconcile, run_jobs
 from app.server import make_app
-from app.server.web import BACKGROUND
 from app.settings import Settings
 from tests.conftest import SECRET, Service
 from tests.payloads import load
@@ -76,13 +75,14 @@ async def test_installing_the_app_imports_history_in_the_background(stand_in, gi
     pr = state.add_pull_request("acme/widgets", author="alice", created_at=ago(10), merged_at=ago(9))
     state.add_review("acme/widgets", pr.number, author="bob", state="APPROVED", at=ago(9.5))
     settings = Settings(webhook_secret=SECRET, **settings_for(tmp_path / "ladder.db"))
-    server = TestServer(make_app(settings, github=github_client), host="127.0.0.1")
+    server = TestServer(make_app(settings, github=github_client, processing="inline"), host="127.0.0.1")
     await server.start_server()
     import aiohttp
 
     service = Service(server, aiohttp.ClientSession(), settings)
     try:
-        runner = next(s for s in service.app[BACKGROUND] if isinstance(s, HistoryRunner))
+        runner = service.processing.service("backfill")
+        assert isinstance(runner, HistoryRunner)
         payload = load("installation/created")
         payload["installation"]["id"] = INSTALLATION
         payload["installation"]["account"]["login"] = "acme"

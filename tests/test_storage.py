@@ -208,7 +208,9 @@ def test_two_workers_never_lease_the_same_delivery(db):
     results: dict[str, list[str]] = {}
 
     def work(name: str, database) -> None:
-        results[name] = [d.id for d in lease_all(database, lambda d: deliveries.lease_next(d, now=5000.0))]
+        # Batches of 7, as the worker leases them: until the queue has nothing due.
+        batches = iter(lambda: deliveries.lease_batch(database, name, limit=7, now=5000.0), [])
+        results[name] = [d.id for batch in batches for d in batch]
 
     threads = [threading.Thread(target=work, args=(n, d)) for n, d in (("a", db), ("b", other))]
     for t in threads:
@@ -259,7 +261,7 @@ def test_a_lease_skips_the_rows_another_worker_holds(db):
         done = threading.Event()
 
         def lease() -> None:
-            taken.append(deliveries.lease_next(db, now=5000.0).id)
+            taken.append(deliveries.lease_batch(db, "w", now=5000.0)[0].id)
             taken.append(outbox_rows.lease_next(db, now=10.0).key)
             done.set()
 

@@ -17,8 +17,9 @@ from app.demo import sample
 from app.demo.actions import Actions
 from app.github import GitHubClient, RetryPolicy
 from app.outbox import OutboxSender, Pacer
+from app.promotion.progress import after_import
 from app.server import make_app
-from app.server.web import BACKGROUND
+from app.server.web import PROCESSING
 from app.settings import Settings
 from app.stand_in import start_stand_in, webhooks
 from app.store import open_database
@@ -177,19 +178,24 @@ async def start_world(tmp_path, app_key, *, now: datetime | None = None, request
         dashboard_public=True,  # the sample organisation's dashboard, for every test to read
         **settings_for(tmp_path / "ladder.db"),
     )
-    app = make_app(settings, github=github)
-    # The outbox is driven by the test (drain), on the virtual clock: no real pacing waits.
-    old = next(s for s in app[BACKGROUND] if isinstance(s, OutboxSender))
-    app[BACKGROUND].remove(old)
-    sender = OutboxSender(
-        old.db, github, settings, clock=clock, sleep=clock.sleep, pacer=Pacer(clock=clock, sleep=clock.sleep)
-    )
-    # The history importer too: tests call `world.history.step()` when they want an import.
-    history = next(s for s in app[BACKGROUND] if isinstance(s, HistoryRunner))
-    app[BACKGROUND].remove(history)
-    history.db = open_database(settings.database, migrate_schema=False, durable=False)
+    # Only the delivery worker runs in the background (inline: it shares the test's GitHub client and
+    # loop). The outbox is driven by the test (drain), on the virtual clock: no real pacing waits; the
+    # history importer too: tests call `world.history.step()` when they want an import.
+    app = make_app(settings, github=github, processing="inline", services=("worker",))
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
+    sender = OutboxSender(
+        app[PROCESSING].db,
+        github,
+        settings,
+        clock=clock,
+        sleep=clock.sleep,
+        pacer=Pacer(clock=clock, sleep=clock.sleep),
+    )
+    history = HistoryRunner(settings.database, github)
+    history.db = open_database(settings.database, migrate_schema=False, durable=False)
+    processing = app[PROCESSING]
+    history.on_imported = lambda org, repo_ids: after_import(processing.make_context(f"import:{org}"), org)
     service = Service(server, aiohttp.ClientSession(), settings)
     world = World(stand_in, service, sender, clock, session)
     world.history = history

@@ -21,6 +21,7 @@ from app.backfill import jobs
 from app.backfill.budget import DEFAULT_RESERVE, Budget
 from app.backfill.importer import ImportStats
 from app.backfill.repository import Importer, PageReport
+from app.runtime.polling import PollingService
 from app.store import backfill as store
 from app.store.database import Database
 
@@ -179,8 +180,9 @@ def seconds_until_reconcile(db: Database, every: float, clock: Callable[[], floa
     return max(0.0, started + every - clock())
 
 
-class HistoryRunner:
-    """The background service: imports recorded jobs as they appear, and reconciles once a day.
+class HistoryRunner(PollingService):
+    """The supervised polling service (app/server/polling.py): imports recorded jobs as they appear, and
+    reconciles once a day. It opens its own connection (a pass runs for minutes).
 
     In dry-run (no GitHub client) it stays idle and says so in /healthz."""
 
@@ -196,65 +198,41 @@ class HistoryRunner:
         options: Options | None = None,
         on_imported: OnImported | None = None,
     ) -> None:
+        super().__init__(idle_wait=poll)
         self.database = database  # a SQLite file or a PostgreSQL URL: it opens its own connection
         self.github = github
         self.reconcile_every = reconcile_every
-        self.poll = poll
         self.options = options or Options()
         self.on_imported = on_imported  # set by the evaluation code: re-evaluate these repositories
         self.budgets: dict[int, Budget] = {}
         self.current: str | None = None
-        self.last_error: str | None = None
         self.db: Database | None = None
-        self._task: asyncio.Task | None = None
-        self.wakeup = asyncio.Event()
         self.options.on_page = self._on_page
 
     def _on_page(self, page: PageReport) -> None:
         self.current = None if page.finished else page.full_name
 
-    def start(self) -> None:
+    async def prepare(self) -> None:
         from app.store import open_database
 
-        self.db = open_database(self.database, migrate_schema=False, durable=False)
         # A job left `running` by a process that stopped continues from its cursor.
-        self._task = asyncio.create_task(self.run(), name="ladder-backfill")
+        if self.db is None:
+            self.db = open_database(self.database, migrate_schema=False, durable=False)
 
-    async def stop(self) -> None:
-        from app.server.background import cancel
-
-        await cancel(self._task)
-        self._task = None
+    async def cleanup(self) -> None:
         if self.db is not None:
             self.db.close()
             self.db = None
 
-    def notify(self) -> None:
-        self.wakeup.set()
-
-    async def run(self) -> None:
-        assert self.db is not None
-        while True:
-            try:
-                await self.step()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # never let one bad pass stop the service
-                self.last_error = f"{type(error).__name__}: {error}"
-                log.exception("history import pass failed")
-            self.wakeup.clear()
-            wait = self.poll
-            if self.github is not None:
-                wait = min(wait, seconds_until_reconcile(self.db, self.reconcile_every, self.options.clock))
-            try:
-                await asyncio.wait_for(self.wakeup.wait(), timeout=max(wait, 0.01))
-            except asyncio.TimeoutError:
-                pass
-
-    async def step(self) -> None:
-        """Import recorded jobs, then reconcile if a day has passed."""
+    def seconds_until_due(self) -> float:
         if self.github is None or self.db is None:
-            return
+            return self.idle_wait
+        return min(self.idle_wait, seconds_until_reconcile(self.db, self.reconcile_every, self.options.clock))
+
+    async def step(self) -> bool:
+        """Import recorded jobs, then reconcile if a day has passed. Everything due is done in one step."""
+        if self.github is None or self.db is None:
+            return False
         if jobs.to_run(self.db):
             report = await run_jobs(self.db, self.github, options=self.options, budgets=self.budgets)
             self.current = None
@@ -264,40 +242,23 @@ class HistoryRunner:
                 self.db, self.github, options=self.options, budgets=self.budgets, on_imported=self.on_imported
             )
             self.current = None
+        return False
 
-    def health(self) -> dict:
-        body: dict = {
-            "running": self._task is not None and not self._task.done(),
+    def details(self) -> dict:
+        return {
             "dry_run": self.github is None,
             "current": self.current,
+            "paused_seconds": round(sum(b.paused_seconds for b in self.budgets.values()), 3),
+            "points_left": {str(i): b.remaining for i, b in self.budgets.items()},
         }
-        if self.db is not None:
-            body.update(jobs.summary(self.db))
-        body["paused_seconds"] = round(sum(b.paused_seconds for b in self.budgets.values()), 3)
-        body["points_left"] = {str(i): b.remaining for i, b in self.budgets.items()}
-        if self.last_error:
-            body["last_error"] = self.last_error
-        return body
 
     def metrics_lines(self) -> list[str]:
-        if self.db is None:
-            return []
-        s = jobs.summary(self.db)
-        lines = [
-            "# HELP ladder_backfill_repositories Repositories by history import status.",
-            "# TYPE ladder_backfill_repositories gauge",
-        ]
-        lines += [f'ladder_backfill_repositories{{status="{k}"}} {v}' for k, v in s["repositories"].items()]
-        lines += [
-            "# HELP ladder_backfill_pull_requests Pull requests stored by the current or last import"
-            " of each repository, summed.",
-            "# TYPE ladder_backfill_pull_requests gauge",
-            f"ladder_backfill_pull_requests {s['pull_requests']}",
+        budgets = list(self.budgets.values())
+        return [
             "# HELP ladder_backfill_points_used_total GraphQL points the history import spent since start.",
             "# TYPE ladder_backfill_points_used_total counter",
-            f"ladder_backfill_points_used_total {sum(b.used for b in self.budgets.values())}",
+            f"ladder_backfill_points_used_total {sum(b.used for b in budgets)}",
             "# HELP ladder_backfill_pauses_total Pauses until a rate-limit reset.",
             "# TYPE ladder_backfill_pauses_total counter",
-            f"ladder_backfill_pauses_total {sum(b.pauses for b in self.budgets.values())}",
+            f"ladder_backfill_pauses_total {sum(b.pauses for b in budgets)}",
         ]
-        return lines

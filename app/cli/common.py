@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -51,3 +52,22 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False, must_exist:
         return open_database(where, read_only=read_only)
     except StoreError as error:
         raise CommandError(str(error)) from None
+
+
+@contextmanager
+def database_errors(settings):
+    """The service's store failing at start-up, as one line naming the variable (never a traceback)."""
+    import sqlite3
+
+    from app.store import SchemaTooNew, StoreError
+    from app.store.location import describe
+
+    variable = "DATABASE_URL" if settings.database_url else "DATABASE_PATH"
+    try:
+        yield
+    except SchemaTooNew as error:
+        raise CommandError(f"{variable} {describe(settings.database)}: {error}") from None
+    except StoreError as error:
+        raise CommandError(f"{variable}{':' if settings.database_url else ''} {error}") from None
+    except sqlite3.DatabaseError as error:
+        raise CommandError(f"DATABASE_PATH {settings.database_path} cannot be used: {error}") from None

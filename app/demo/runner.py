@@ -20,11 +20,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.demo import sample, story
 from app.demo.actions import Actions, Delivery
-from app.github import GitHubClient
-from app.outbox import Limits, OutboxSender, Pacer
+from app.outbox import Limits, Pacer
 from app.server import make_app
 from app.server.signature import expected_signature
-from app.server.web import BACKGROUND, DB
+from app.server.web import DB
 from app.settings import Settings
 from app.stand_in import start_stand_in, webhooks
 from app.store import activity, evaluations
@@ -137,8 +136,6 @@ class Demo:
         self.state = self.stand_in.state
         self._seen = 0
         sample.seed(self.state, now)
-        session = aiohttp.ClientSession()
-        github = GitHubClient(session, app_id=APP_ID, private_key=private, api_url=self.stand_in.url)
         port = _free_port()
         settings = Settings(
             app_id=APP_ID,
@@ -151,11 +148,15 @@ class Demo:
             database_url=self.database_url,
             dashboard_public=True,  # sample data on a local port, for as long as the demo runs
         )
-        app = make_app(settings, github=github)
-        # GitHub's write pacing (1 s apart) protects real accounts; the local stand-in needs none.
-        sender = next(s for s in app[BACKGROUND] if isinstance(s, OutboxSender))
-        sender.pacer = Pacer(limits=Limits(min_interval=0.0, per_minute=10**6, per_hour=10**6))
-        sender.idle_wait = 0.05
+        # As `ladder serve` runs: processing on its own thread, with its own GitHub client (to the
+        # stand-in). GitHub's write pacing (1 s apart) protects real accounts; the local stand-in needs none.
+        app = make_app(
+            settings,
+            outbox_options={
+                "pacer": Pacer(limits=Limits(min_interval=0.0, per_minute=10**6, per_hour=10**6)),
+                "idle_wait": 0.05,
+            },
+        )
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -167,7 +168,6 @@ class Demo:
         finally:
             await self.client.close()
             await runner.cleanup()
-            await session.close()
             await self.stand_in.close()
 
     async def _story(self, app, now: datetime) -> DemoResult:

@@ -39,10 +39,11 @@ Design
 - Pacing (pacing.py): per installation, ≥ 1 s between writes, ≤ 80 creating writes a minute, ≤ 500 an
   hour. The sender runs several installations at once but one effect at a time per installation.
 - Failures: rate limits (403/429) wait per `retry-after`, else `x-ratelimit-reset`, else back off from
-  60 s (the client sleeps short waits itself); 5xx, timeouts and 409s back off exponentially from 60 s,
-  the marker lookup making the retry safe; 404/422 and editor errors fail at once. After `max_attempts`
-  (8) the effect is `failed` with its error, counted in `health()` and `metrics_lines()`;
-  `retry_failed(db)` gives failed effects new attempts.
+  60 s (the client sleeps short waits itself); passing faults — 5xx, timeouts, dropped connections,
+  409s — come back after 2 s, then 4 s, 8 s … (±25 % jitter, capped at 30 minutes: `RetryTiming` in
+  pacing.py), the marker lookup making the retry safe; 404/422 and editor errors fail at once. After
+  `max_attempts` (12: about an hour of passing faults) the effect is `failed` with its error, counted in
+  /healthz and `metrics_lines()`; `retry_failed(db)` gives failed effects new attempts.
 - Dry-run (no GitHub client, or `plan(..., dry_run=True)` for an org whose config says so): the effect
   is `planned` with the exact writes it would make (`requests`), nothing is sent.
 - `list_effects(db, status=None, person_id=None, org=None)` is what `ladder status` and the dashboard
@@ -51,7 +52,7 @@ Design
 """
 
 from .effects import Comment, Effect, EffectError, FileChange, Issue, Reply, has_marker, marker, with_marker
-from .pacing import Limits, Pacer
+from .pacing import Limits, Pacer, RetryTiming
 from .sender import OutboxSender, register_file_editor
 from .store import (
     DONE,
@@ -81,6 +82,7 @@ __all__ = [
     "PENDING",
     "PLANNED",
     "Pacer",
+    "RetryTiming",
     "Reply",
     "get",
     "get_by_key",

@@ -1,4 +1,5 @@
-"""Pacing writes per installation within GitHub's secondary limits (DOMAIN.md §5).
+"""Pacing writes per installation within GitHub's secondary limits (DOMAIN.md §5), and the outbox's
+retry timing.
 
 At least one second between any two writes, at most 80 content-creating writes a minute and 500 an
 hour. Content-creating here means POST and PUT (new comments, issues, refs, commits, pull requests);
@@ -9,6 +10,7 @@ The record is per process: two processes sending for one installation would each
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -23,6 +25,32 @@ class Limits:
 
 
 CREATING_METHODS = frozenset({"POST", "PUT"})
+
+
+@dataclass(frozen=True)
+class RetryTiming:
+    """How long an effect waits before its next try after a failed one.
+
+    A passing fault (a 5xx, a timeout, a dropped connection) is usually gone in seconds: the next try
+    comes after `first` seconds, growing by `factor`, with ± `jitter` (so effects that failed together do
+    not come back together), never longer than `cap`. A rate limit is another matter — GitHub says how long
+    (retry-after or the reset, used as they are); one that names no time backs off from `rate_limit_first`."""
+
+    first: float = 2.0
+    factor: float = 2.0
+    cap: float = 1800.0
+    jitter: float = 0.25
+    rate_limit_first: float = 60.0
+    random: Callable[[], float] = random.random
+
+    def transient(self, attempts: int) -> float:
+        """Seconds before try `attempts + 1` after a passing fault on try `attempts`."""
+        base = self.first * self.factor ** max(attempts - 1, 0)
+        return min(self.cap, base * (1.0 - self.jitter + 2.0 * self.jitter * self.random()))
+
+    def rate_limited(self, attempts: int) -> float:
+        """A rate limit without retry-after or reset: 60 s, 120 s, 240 s …"""
+        return min(self.cap, self.rate_limit_first * 2 ** max(attempts - 1, 0))
 
 
 class Pacer:

@@ -24,11 +24,12 @@ import aiohttp
 import gidgethub
 
 from app.github import GitHubRetryLater, retry_advice
+from app.runtime.polling import PollingService, cancel, describe
 from app.store.database import Database
 
 from . import store
 from .effects import add_section, count_sections, has_marker, pull_body, with_marker
-from .pacing import Pacer
+from .pacing import Pacer, RetryTiming
 from .store import Entry
 
 log = logging.getLogger("ladder.outbox")
@@ -71,10 +72,10 @@ def _status(exc: BaseException) -> int | None:
     return int(code) if code else None
 
 
-class OutboxSender:
-    """The background service (app/server/background.py). `drain()` sends everything due, in order,
-    for the CLI and tests; `start()` runs a loop that sends for several installations at once but
-    for each installation one effect at a time (keeping its effects in order and its pace)."""
+class OutboxSender(PollingService):
+    """A supervised polling service (app/server/polling.py). `drain()` sends everything due, in order,
+    for the CLI and tests; the running service sends for several installations at once but for each
+    installation one effect at a time (keeping its effects in order and its pace)."""
 
     name = "outbox"
 
@@ -87,27 +88,23 @@ class OutboxSender:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         pacer: Pacer | None = None,
-        max_attempts: int = 8,
-        backoff_base: float = 60.0,
-        max_backoff: float = 6 * 3600.0,
+        max_attempts: int = 12,
+        retry: RetryTiming | None = None,
         concurrency: int = 4,
         idle_wait: float = 1.0,
         bot_login: str | None = None,
     ) -> None:
+        super().__init__(idle_wait=idle_wait)
         self.db = db
         self.github = github
         self.settings = settings
         self.clock = clock
         self.pacer = pacer or Pacer(clock=clock, sleep=sleep)
         self.max_attempts = max_attempts
-        self.backoff_base = backoff_base
-        self.max_backoff = max_backoff
+        self.retry = retry or RetryTiming()
         self.concurrency = concurrency
-        self.idle_wait = idle_wait
         self.bot_login = bot_login
         self.outcomes: Counter[tuple[str, str]] = Counter()  # (kind, done|retry|failed|planned) -> count
-        self.wakeup = asyncio.Event()
-        self._task: asyncio.Task | None = None
         self._busy: dict[int, asyncio.Task] = {}
 
     @property
@@ -115,50 +112,27 @@ class OutboxSender:
         return self.github is None
 
     # ------------------------------------------------------------------ service
-    def start(self) -> None:
+    async def prepare(self) -> None:
         released = store.release_leases(self.db)
         if released:
             log.info("outbox: resuming %d effects left in progress by an earlier run", released)
-        self._task = asyncio.create_task(self.run(), name="ladder-outbox")
 
-    async def stop(self) -> None:
-        from app.server.background import cancel
-
-        for task in [t for t in (self._task, *self._busy.values()) if t is not None]:
+    async def cleanup(self) -> None:
+        for task in list(self._busy.values()):
             await cancel(task)
-        self._task = None
         self._busy.clear()
 
-    def notify(self) -> None:
-        """Something was planned: look now rather than at the next poll."""
-        self.wakeup.set()
-
-    def health(self) -> dict:
-        stats = store.stats(self.db, now=self.clock())
-        return {
-            "running": self._task is not None and not self._task.done(),
-            "dry_run": self.dry_run,
-            **stats.counts,
-            "oldest_pending_age_seconds": None
-            if stats.oldest_pending_age is None
-            else round(stats.oldest_pending_age, 3),
-            "recent_failures": [{"key": key, "error": error} for key, error in stats.failed_recent],
-        }
+    def details(self) -> dict:
+        return {"dry_run": self.dry_run}
 
     def metrics_lines(self) -> list[str]:
-        stats = store.stats(self.db, now=self.clock())
-        lines = ["# HELP ladder_outbox_effects Effects in the outbox by status.", "# TYPE ladder_outbox_effects gauge"]
-        lines += [f'ladder_outbox_effects{{status="{s}"}} {n}' for s, n in sorted(stats.counts.items())]
-        lines += [
-            "# HELP ladder_outbox_oldest_pending_seconds Age of the oldest pending effect.",
-            "# TYPE ladder_outbox_oldest_pending_seconds gauge",
-            f"ladder_outbox_oldest_pending_seconds {round(stats.oldest_pending_age or 0.0, 3)}",
+        lines = [
             "# HELP ladder_outbox_attempts_total Send attempts by effect kind and outcome.",
             "# TYPE ladder_outbox_attempts_total counter",
         ]
         lines += [
             f'ladder_outbox_attempts_total{{kind="{k}",outcome="{o}"}} {n}'
-            for (k, o), n in sorted(self.outcomes.items())
+            for (k, o), n in sorted(dict(self.outcomes).items())
         ]
         lines += [
             "# HELP ladder_outbox_pacing_seconds_total Seconds writes waited to stay within GitHub's limits.",
@@ -167,36 +141,28 @@ class OutboxSender:
         ]
         return lines
 
-    async def run(self) -> None:
-        while True:
-            await asyncio.sleep(0)
-            started = False
-            while len(self._busy) < self.concurrency:
-                entry = store.lease_next(self.db, now=self.clock(), skip_installations=self._busy)
-                if entry is None:
-                    break
-                slot = entry.installation_id if entry.installation_id is not None else -1
-                task = asyncio.create_task(self._send_logged(entry), name=f"ladder-outbox-{entry.id}")
-                self._busy[slot] = task
-                task.add_done_callback(lambda _t, slot=slot: (self._busy.pop(slot, None), self.wakeup.set()))
-                started = True
-            if started:
-                continue
-            self.wakeup.clear()
-            try:
-                await asyncio.wait_for(self.wakeup.wait(), timeout=self._seconds_until_due())
-            except asyncio.TimeoutError:
-                pass
+    async def step(self) -> bool:
+        started = False
+        while len(self._busy) < self.concurrency:
+            entry = store.lease_next(self.db, now=self.clock(), skip_installations=self._busy)
+            if entry is None:
+                break
+            slot = entry.installation_id if entry.installation_id is not None else -1
+            task = asyncio.create_task(self._send_logged(entry), name=f"ladder-outbox-{entry.id}")
+            self._busy[slot] = task
+            task.add_done_callback(lambda _t, slot=slot: (self._busy.pop(slot, None), self.wakeup.set()))
+            started = True
+        return started
 
     async def _send_logged(self, entry: Entry) -> None:
         try:
             await self.send(entry)
         except asyncio.CancelledError:
             raise
-        except Exception:  # the store itself failed: the lease runs out and the effect is tried again
-            log.exception("outbox: could not record the attempt at %s", entry.key)
+        except Exception as error:  # the store itself failed: the lease runs out and the effect is tried again
+            log.error("outbox: could not record the attempt at %s: %s", entry.key, describe(error))
 
-    def _seconds_until_due(self) -> float:
+    def seconds_until_due(self) -> float:
         due = store.next_due(self.db)
         if due is None:
             return self.idle_wait
@@ -249,21 +215,26 @@ class OutboxSender:
         return store.FAILED
 
     def _retry_advice(self, exc: BaseException, attempts: int) -> tuple[bool, float]:
-        backoff = min(self.backoff_base * 2 ** max(attempts - 1, 0), self.max_backoff)
+        """(worth another try, seconds to wait). A rate limit waits what GitHub asked (retry-after, else
+        the reset, else a back-off from a minute); a passing fault (5xx, a timeout, a dropped connection,
+        a moved branch) comes back after a few seconds, growing (RetryTiming); 404, 422 … fail at once."""
         status = _status(exc)
-        if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError)):
-            return True, backoff
+        transient = self.retry.transient(attempts)
         if isinstance(exc, GitHubRetryLater):
-            # A rate limit names its wait (retry-after or the reset); a 5xx or timeout backs off.
-            return True, exc.retry_after if status in (403, 429) else max(exc.retry_after, backoff)
+            # The client computed a rate limit's wait from GitHub's headers; a 5xx or timeout is a passing fault.
+            return True, exc.retry_after if status in (403, 429) else transient
+        if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError)):
+            return True, transient
         advice = retry_advice(exc)
         if advice.retryable:
-            return True, advice.delay if advice.delay is not None and status in (403, 429) else backoff
+            if status in (403, 429):
+                return True, advice.delay if advice.delay is not None else self.retry.rate_limited(attempts)
+            return True, transient
         if status == 409:  # the branch moved under us: read it again
-            return True, backoff
+            return True, transient
         if isinstance(exc, gidgethub.HTTPException):
             return False, 0.0  # 404, 422, ...: GitHub will say the same again
-        return True, backoff  # anything else (a bug, a closed connection): try again, then fail
+        return True, transient  # anything else (a bug, a closed connection): try again, then fail
 
     async def _apply(self, entry: Entry) -> dict[str, Any]:
         installation_id = entry.installation_id or await self._installation_for(entry.repo)

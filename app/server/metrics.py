@@ -3,9 +3,11 @@
 One `CollectorRegistry` per app (never the process-wide one), so two apps in one process (tests, the
 demo) count apart. The library writes the exposition format, label values escaped. Every label value
 comes from a fixed set: an event name Ladder does not subscribe to is counted as `other`, so a sender
-cannot grow the label space or write its own lines. The queue's numbers are read from the database at
-scrape time; the background services' own lines (`metrics_lines()`) are parsed and served through the
-same registry, so the page is one valid exposition.
+cannot grow the label space or write its own lines. The queue's, the outbox's and the import's numbers
+are read from the database at scrape time; the background services' own in-memory lines
+(`metrics_lines()`: of this process when it is the active worker, else from the active worker's
+heartbeat) are parsed and served through the same registry, so the page is one valid exposition.
+Rendering reads the database: the web side runs it off its event loop, with a bounded wait.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app import __version__
 from app.handlers import EVENTS
+from app.store import backfill as backfill_rows
 from app.store import deliveries
+from app.store import outbox as outbox_rows
 from app.store.database import Database
 
 log = logging.getLogger("ladder.metrics")
@@ -55,9 +59,14 @@ def event_label(event: str | None) -> str:
 
 
 class Metrics:
+    """The web side's counters in `registry`; the processing side's (deliveries processed, time spent,
+    GitHub's answers) in `work_registry`, which is exported through the active worker's lines — whichever
+    process that is — so a page never holds the same family twice."""
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        r = self.registry
+        self.work_registry = CollectorRegistry(auto_describe=True)
+        r, w = self.registry, self.work_registry
         self._received = Counter(
             "ladder_deliveries_received",
             "Deliveries accepted by the webhook endpoint, by event and outcome (queued, duplicate).",
@@ -71,7 +80,7 @@ class Metrics:
             "ladder_deliveries_processed",
             "Processing attempts by the worker, by event and outcome (done, retry, failed).",
             ["event", "outcome"],
-            registry=r,
+            registry=w,
         )
         self._response_seconds = Histogram(
             "ladder_delivery_response_seconds",
@@ -84,28 +93,28 @@ class Metrics:
             "Time the worker spent on one processing attempt, by event.",
             ["event"],
             buckets=PROCESSING_BUCKETS,
-            registry=r,
+            registry=w,
         )
         self._github_requests = Counter(
             "ladder_github_requests",
             "HTTP requests to GitHub's API, by method and answer status (error: no answer, e.g. a timeout).",
             ["method", "status"],
-            registry=r,
+            registry=w,
         )
         self._rate_limit_remaining = Gauge(
             "ladder_github_rate_limit_remaining",
             "Requests left in the rate-limit window, as GitHub's last answer for each resource said.",
             ["resource"],
-            registry=r,
+            registry=w,
         )
         Info("ladder_build", "The running Ladder.", registry=r).info({"version": __version__})
         self._db: Database | None = None
-        self._services: Callable[[], Iterable] = tuple
+        self._lines: Callable[[], Iterable[str]] = tuple
         r.register(_StoredCollector(self))
 
-    def watch(self, db: Database, services: Callable[[], Iterable]) -> None:
-        """Read the queue from `db` and the services' own lines from `services()` at each scrape."""
-        self._db, self._services = db, services
+    def watch(self, db: Database, lines: Callable[[], Iterable[str]]) -> None:
+        """Read the stored numbers from `db` and the services' own lines from `lines()` at each scrape."""
+        self._db, self._lines = db, lines
 
     # --- what the webhook endpoint and the worker report ---------------------------------------------
     def received(self, event: str, outcome: str) -> None:
@@ -135,6 +144,10 @@ class Metrics:
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
+    def work_lines(self) -> list[str]:
+        """The processing side's families as exposition lines (for the heartbeat and /metrics)."""
+        return generate_latest(self.work_registry).decode().splitlines()
+
 
 class _StoredCollector:
     """What is read at scrape time: the queue in the database, and the background services' lines."""
@@ -147,31 +160,56 @@ class _StoredCollector:
 
     def collect(self):
         db = self.metrics._db
+        lines: list[str] = []
         if db is not None:
             up = GaugeMetricFamily("ladder_database_up", "1 when the database answered this scrape.")
             try:
                 queue = deliveries.stats(db)
+                effects = outbox_rows.stats(db)
+                history = backfill_rows.summary(db)
+                lines = list(self.metrics._lines())
             except Exception as error:  # a scrape must still answer, and say the database did not
                 log.warning("metrics: the database did not answer: %s", type(error).__name__)
                 up.add_metric([], 0)
                 yield up
-            else:
-                up.add_metric([], 1)
-                yield up
-                yield _gauge("ladder_queue_depth", "Deliveries stored and not yet processed.", queue.pending)
-                yield _gauge("ladder_queue_failed", "Deliveries kept as failed after their last attempt.", queue.failed)
-                yield _gauge(
-                    "ladder_queue_oldest_pending_seconds",
-                    "Age of the oldest delivery still waiting.",
-                    round(queue.oldest_pending_age or 0.0, 3),
-                )
-        for service in self.metrics._services():
-            try:
-                families = list(text_string_to_metric_families("\n".join(service.metrics_lines()) + "\n"))
-            except Exception as error:  # one service's bad line must not take the whole page down
-                log.warning("metrics: %s's lines could not be read: %s", service.name, error)
-                continue
-            yield from families
+                return
+            up.add_metric([], 1)
+            yield up
+            yield _gauge("ladder_queue_depth", "Deliveries stored and not yet processed.", queue.pending)
+            yield _gauge("ladder_queue_failed", "Deliveries kept as failed after their last attempt.", queue.failed)
+            yield _gauge(
+                "ladder_queue_oldest_pending_seconds",
+                "Age of the oldest delivery still waiting.",
+                round(queue.oldest_pending_age or 0.0, 3),
+            )
+            by_status = GaugeMetricFamily(
+                "ladder_outbox_effects", "Effects in the outbox by status.", labels=["status"]
+            )
+            for status, n in sorted(effects.counts.items()):
+                by_status.add_metric([status], n)
+            yield by_status
+            yield _gauge(
+                "ladder_outbox_oldest_pending_seconds",
+                "Age of the oldest pending effect.",
+                round(effects.oldest_pending_age or 0.0, 3),
+            )
+            repositories = GaugeMetricFamily(
+                "ladder_backfill_repositories", "Repositories by history import status.", labels=["status"]
+            )
+            for status, n in history["repositories"].items():
+                repositories.add_metric([status], n)
+            yield repositories
+            yield _gauge(
+                "ladder_backfill_pull_requests",
+                "Pull requests stored by the current or last import of each repository, summed.",
+                history["pull_requests"],
+            )
+        try:
+            families = list(text_string_to_metric_families("\n".join(lines) + "\n"))
+        except Exception as error:  # a bad line must not take the whole page down
+            log.warning("metrics: the services' lines could not be read: %s", error)
+            return
+        yield from families
 
 
 def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:

@@ -1,4 +1,11 @@
-"""The aiohttp application: `POST $WEBHOOK_PATH`, `/ping`, `/healthz`, `/metrics` and the dashboard."""
+"""The aiohttp application: `POST $WEBHOOK_PATH`, `/ping`, `/healthz`, `/metrics` and the dashboard.
+
+The event loop that answers never waits on the database for long: deliveries are stored by the intake's
+writer thread (intake.py) with a bounded wait (503 past it), and the pages' reads run on a small pool of
+threads, also bounded (`READ_WAIT`: 503 with the reason past it). Processing runs elsewhere
+(processing.py): on a thread with its own loop (`ladder serve`), in another process (`--web-only` with
+`ladder work`), or — for tests that drive a GitHub client made on this loop — on this loop.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +14,21 @@ import json
 import logging
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import aiohttp
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from app import __version__, handlers, logs
-from app.backfill.runner import HistoryRunner
-from app.context import Context
-from app.evaluations import Evaluator
-from app.github import GitHubClient
-from app.outbox import OutboxSender
-from app.promotion.progress import after_import
-from app.server import auth
-from app.server.intake import Intake
+from app import __version__, logs
+from app.server import auth, health
+from app.server.intake import STORE_WAIT, Intake, NotStored
 from app.server.metrics import Metrics
+from app.server.processing import SERVICES, Processing, ProcessingThread
 from app.server.signature import BodySignature, well_formed
-from app.server.worker import Worker
+from app.server.worker import BATCH_SIZE
 from app.settings import Settings
-from app.store import deliveries, open_database
+from app.store import open_database
 from reports.dashboard import dashboard_html
 
 log = logging.getLogger("ladder.server")
@@ -40,15 +43,16 @@ DELIVERY_ID_RE = re.compile(r"[\x21-\x7e]{1,200}")
 EVENT_RE = re.compile(r"[\x21-\x7e]{1,100}")
 INT64 = range(-(2**63), 2**63)  # INTEGER on SQLite, BIGINT on PostgreSQL
 SURROGATE_ESCAPE_RE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+READ_WAIT = 5.0  # seconds a page waits for its database reads before it answers 503
 
-DB = web.AppKey("db", object)
-PAGES_DB = web.AppKey("pages_db", object)  # read-only: the dashboard never writes
+DB = web.AppKey("db", object)  # the intake's (its writer thread's), durable
+PAGES_DB = web.AppKey("pages_db", object)  # read-only: /healthz, /metrics and the dashboard never write
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
-WORKER = web.AppKey("worker", Worker)
-GITHUB = web.AppKey("github", object)
 INTAKE = web.AppKey("intake", Intake)
-BACKGROUND = web.AppKey("background", list)
+PROCESSING = web.AppKey("processing", object)  # Processing (inline), ProcessingThread, or None (web only)
+READS = web.AppKey("reads", ThreadPoolExecutor)
+READ_WAIT_KEY = web.AppKey("read_wait", float)
 
 
 def _problem(status: int, message: str) -> web.Response:
@@ -98,7 +102,10 @@ async def receive_delivery(request: web.Request) -> web.Response:
         body = await _read_body(request, app[SETTINGS].webhook_secret, app[BODIES], held)
         payload = _parse(body)
         with logs.about_delivery(delivery_id, event, _installation_id(payload)):
-            stored = await app[INTAKE].store(delivery_id, event, body, payload)
+            try:
+                stored = await app[INTAKE].store(delivery_id, event, body, payload)
+            except NotStored as failure:
+                raise Refused(failure.status, failure.reason, failure.message) from None
             if not stored:
                 metrics.received(event, "duplicate")
                 log.info("delivery already received; nothing changes")
@@ -107,7 +114,6 @@ async def receive_delivery(request: web.Request) -> web.Response:
             metrics.answered(time.perf_counter() - started)
             action = _word(payload.get("action"), EVENT_RE)  # a word, or left out of the line
             log.info("delivery accepted (%s%s)", event, f".{action}" if action else "")
-            app[WORKER].notify()
             return web.json_response({"delivery": delivery_id, "status": "queued"}, status=202)
     except Refused as refused:
         metrics.rejected(refused.reason)
@@ -236,37 +242,59 @@ async def ping(request: web.Request) -> web.Response:
     return web.Response(text="PONG")
 
 
-async def healthz(request: web.Request) -> web.Response:
+class ReadTimeout(Exception):
+    """The database did not answer a page's reads in time."""
+
+
+async def read(request: web.Request, work):
+    """Run `work()` (database reads) on the reading threads, waiting at most READ_WAIT seconds."""
+    app = request.app
+    future = asyncio.get_running_loop().run_in_executor(app[READS], work)
     try:
-        stats = deliveries.stats(request.app[DB])
-    except Exception as error:  # the database is the one thing health depends on
+        return await asyncio.wait_for(future, app[READ_WAIT_KEY])
+    except asyncio.TimeoutError:
+        raise ReadTimeout(f"the database did not answer within {app[READ_WAIT_KEY]:g} s") from None
+
+
+async def healthz(request: web.Request) -> web.Response:
+    app = request.app
+    try:
+        status, body = await read(
+            request, lambda: health.report(app[PAGES_DB], app[PROCESSING], dry_run=app[SETTINGS].dry_run)
+        )
+    except Exception as error:  # the database is the one thing everything depends on
+        reason = str(error) if isinstance(error, ReadTimeout) else f"the database failed ({type(error).__name__})"
         return web.json_response(
-            {"status": "error", "version": __version__, "database": "unreachable", "error": type(error).__name__},
+            {
+                "status": "failing",
+                "version": __version__,
+                "database": "unreachable",
+                "error": type(error).__name__,
+                "problems": [reason],
+            },
             status=503,
         )
-    body = {
-        "status": "ok",
-        "version": __version__,
-        "database": "ok",
-        "dry_run": request.app[SETTINGS].dry_run,
-        "queue_depth": stats.pending,
-        "oldest_pending_age_seconds": None if stats.oldest_pending_age is None else round(stats.oldest_pending_age, 3),
-        "failed_deliveries": stats.failed,
-        "processed_deliveries": stats.done,
-    }
-    for service in request.app[BACKGROUND]:
-        body[service.name] = service.health()
-    return web.json_response(body)
+    return web.json_response(body, status=status)
 
 
 async def dashboard(request: web.Request, orgs: list[str] | None, login: str | None) -> web.Response:
     """Behind app.server.auth's rules: `orgs` are the visitor's organisations (None: all, a public dashboard)."""
-    page = dashboard_html(request.app[PAGES_DB], web=request.app[SETTINGS].web_url, orgs=orgs, signed_in=login)
+    settings = request.app[SETTINGS]
+    try:
+        page = await read(
+            request, lambda: dashboard_html(request.app[PAGES_DB], web=settings.web_url, orgs=orgs, signed_in=login)
+        )
+    except ReadTimeout as error:
+        return web.Response(text=f"{error}; try again", status=503)
     return web.Response(text=page, content_type="text/html", charset="utf-8")
 
 
 async def metrics_page(request: web.Request) -> web.Response:
-    return web.Response(body=request.app[METRICS].render(), content_type="text/plain", charset="utf-8")
+    try:
+        text = await read(request, request.app[METRICS].render)
+    except ReadTimeout as error:
+        return web.Response(text=f"{error}\n", status=503)
+    return web.Response(body=text, content_type="text/plain", charset="utf-8")
 
 
 # The pages use one inline <style> block and inline style attributes (progress bars), no script, no image,
@@ -298,60 +326,85 @@ def make_app(
     settings: Settings,
     *,
     github=None,
-    start_worker: bool = True,
+    processing: str = "thread",
+    services: tuple[str, ...] = SERVICES,
+    batch_size: int = BATCH_SIZE,
+    outbox_options: dict | None = None,
+    store_wait: float = STORE_WAIT,
+    read_wait: float = READ_WAIT,
     body_timeout: float = BODY_TIMEOUT,
     max_bodies_in_flight: int = MAX_BODIES_IN_FLIGHT,
 ) -> web.Application:
-    """Build the service. `github` is an app.github.GitHubClient, or None for dry-run."""
+    """Build the service. `processing`: "thread" (`ladder serve`: its own thread, loop, connections and
+    GitHub client, made from the settings), "none" (`ladder serve --web-only`: deliveries are processed by
+    `ladder work`), or "inline" (on this loop, with `github`, a client made on it — for tests).
+    `services`, `batch_size`, `outbox_options`: the processing side's (processing.py)."""
+    if github is not None and processing != "inline":
+        raise ValueError("a GitHub client belongs to the loop it was made on: pass processing='inline'")
     app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
-    db = open_database(settings.database)  # deliveries in
-    work_db = db.reopen(migrate_schema=False, durable=False)  # the worker's
-    pages_db = db.reopen(read_only=True)  # the dashboard's and the metrics' reads
+    db = open_database(settings.database)  # deliveries in; migrates
+    pages_db = db.reopen(read_only=True)  # /healthz, /metrics and the dashboard
     metrics = Metrics()
-    if isinstance(github, GitHubClient):
-        github.on_response = metrics.github_response
     app[BODIES] = BodyBudget(max_bodies_in_flight)
     app[BODY_TIMEOUT_KEY] = body_timeout
     app[DB] = db
     app[PAGES_DB] = pages_db
     app[SETTINGS] = settings
     app[METRICS] = metrics
-    app[GITHUB] = github
-    app[INTAKE] = Intake(db)
+    app[READS] = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ladder-read")
+    app[READ_WAIT_KEY] = read_wait
 
-    evaluator = Evaluator(work_db)
+    side = None
+    if processing in ("thread", "inline"):
+        side = Processing(
+            settings,
+            metrics=metrics,
+            github=github,
+            services=services,
+            batch_size=batch_size,
+            outbox_options=outbox_options,
+        )
+        if processing == "thread":
+            side = ProcessingThread(side)
+    elif processing != "none":
+        raise ValueError(f"processing must be thread, inline or none, not {processing!r}")
+    app[PROCESSING] = side
+    app[INTAKE] = Intake(db, wait=store_wait, on_stored=side.notify if side is not None else None)
 
-    def make_context(delivery_id: str) -> Context:
-        return Context(db=work_db, settings=settings, github=github, delivery_id=delivery_id, evaluator=evaluator)
+    def worker_lines() -> list[str]:
+        return health.worker_view(pages_db, app[PROCESSING], now=time.time()).metric_lines
 
-    app[WORKER] = Worker(work_db, handlers.router, make_context, metrics)
-    # Started in this order, stopped in reverse. Other services append themselves here.
-    app[BACKGROUND] = [app[WORKER]] if start_worker else []
-    app[BACKGROUND].append(OutboxSender(work_db, github, settings))
-    history = HistoryRunner(settings.database, github)
-    history.on_imported = lambda org, repo_ids: after_import(make_context(f"import:{org}"), org)
-    app[BACKGROUND].append(history)
+    metrics.watch(pages_db, worker_lines)
+    add_routes(app, settings, pages_db)
 
-    metrics.watch(pages_db, lambda: app[BACKGROUND])
+    async def start(app: web.Application) -> None:
+        app[INTAKE].start()
+        if isinstance(side, ProcessingThread):
+            await asyncio.get_running_loop().run_in_executor(None, side.start)
+        elif side is not None:
+            await side.start()
+
+    async def stop(app: web.Application) -> None:
+        loop = asyncio.get_running_loop()
+        if isinstance(side, ProcessingThread):
+            await loop.run_in_executor(None, side.stop)
+        elif side is not None:
+            await side.stop()
+        await loop.run_in_executor(None, app[INTAKE].close)
+        app[READS].shutdown(wait=True)
+        pages_db.close()
+        db.close()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app
+
+
+def add_routes(app: web.Application, settings: Settings, pages_db) -> None:
+    """Every route, in one place. The dashboard and /metrics sit behind app.server.auth's rules."""
     app.router.add_post(settings.webhook_path, receive_delivery)
     auth.setup(app, settings, pages_db)  # the dashboard's sign-in routes, when OAuth credentials are set
     app.router.add_get("/", auth.dashboard_page(dashboard))
     app.router.add_get("/ping", ping)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", auth.metrics_page(metrics_page))
-
-    async def start(app: web.Application) -> None:
-        for service in app[BACKGROUND]:
-            service.start()
-
-    async def stop(app: web.Application) -> None:
-        for service in reversed(app[BACKGROUND]):
-            await service.stop()
-        await app[WORKER].stop()
-        pages_db.close()
-        work_db.close()
-        db.close()
-
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
-    return app

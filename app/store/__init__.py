@@ -18,7 +18,7 @@ How
 - SQL is written once, in SQLite's spelling of a portable subset (`?` placeholders, `ON CONFLICT`,
   `lower(x) = lower(?)`); every difference between the engines is in dialect.py and nowhere else
   (placeholders, `INSERT OR IGNORE`, scalar max/min, `RETURNING`, row locks, column types, case-insensitive
-  columns, the schema version, the migration lock, how values come back).
+  columns, the schema version, the migration lock, how values come back, how the worker is elected).
 - One transaction helper, `with db.transaction():` — the outermost opens the transaction (SQLite
   `BEGIN IMMEDIATE`: the write lock at once; PostgreSQL `BEGIN`), a nested one is a `SAVEPOINT` whose
   failure undoes only its own work, and a function that opens one inside a caller's joins it. SQLite has
@@ -29,6 +29,8 @@ How
 - Threads: a SQLite `Database` is one connection guarded by a lock, so each role of the service (web,
   worker, importer) opens its own, as today; a PostgreSQL `Database` is a psycopg pool, and a transaction
   pins one connection to the thread or task that opened it. Never `await` inside a transaction.
+  `open_database(..., dedicated=True)` is one PostgreSQL connection for the object's life (no pool, which
+  would recycle it): what belongs to a session, the worker election's advisory lock.
 - Migrations (migrations/): numbered SQL files, written for SQLite and translated for PostgreSQL, applied by
   a read-write open (`ladder serve`) or by `ladder migrate`; PostgreSQL applies them under an advisory lock,
   so replicas starting together migrate once. A database written by a newer Ladder is refused
@@ -40,10 +42,11 @@ How
 The concerns
 ------------
 people (one rule for a login: the account seen most recently), orgs (installations, followed
-repositories, `org_configs`), deliveries (the queue), ledger (activity, written once per GitHub id),
+repositories, `org_configs`), deliveries (the queue, leased in batches), ledger (activity, written once per GitHub id),
 facts (the ledger read for the evaluator), holdings (rosters and org membership), evaluations,
 readiness (+ sponsorships), outbox (the rows; app/outbox plans and sends), checkins, backfill (the
-import's jobs and reconciliation passes), activity (a person's acts counted, for reports).
+import's jobs and reconciliation passes), activity (a person's acts counted, for reports), workers (the
+election of the one active worker, and the heartbeats).
 """
 
 from app.store.database import Database, Result, open_database

@@ -234,12 +234,38 @@ class _Pinned:
         self.depth = 1
 
 
+class _OneConnection:
+    """What `PostgresDatabase` asks of its pool, over one connection that is never replaced (a pool
+    recycles its connections): a session-level advisory lock lives exactly as long as this connection."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def connection(self):
+        with self._lock:
+            yield self.conn
+
+    def getconn(self):
+        self._lock.acquire()
+        return self.conn
+
+    def putconn(self, conn) -> None:
+        self._lock.release()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class PostgresDatabase(Database):
     """A connection pool (autocommit connections; `transaction()` opens real ones)."""
 
     dialect = dialects.POSTGRES
 
-    def __init__(self, url: str, *, read_only: bool = False, durable: bool = True, pool_size: int = 4) -> None:
+    def __init__(
+        self, url: str, *, read_only: bool = False, durable: bool = True, pool_size: int = 4, dedicated: bool = False
+    ) -> None:
         super().__init__(url, read_only=read_only, durable=durable)
         import psycopg
         from psycopg_pool import ConnectionPool
@@ -258,6 +284,15 @@ class PostgresDatabase(Database):
             psycopg.connect(url, connect_timeout=10, **kwargs).close()
         except psycopg.Error as error:
             raise Unreachable(f"cannot connect to {redact(url)}: {_one_line(error, url)}") from None
+        self._pinned: contextvars.ContextVar[_Pinned | None] = contextvars.ContextVar("ladder_pinned", default=None)
+        if dedicated:
+            try:
+                conn = psycopg.connect(url, connect_timeout=10, **kwargs)
+            except psycopg.Error as error:
+                raise Unreachable(f"cannot connect to {redact(url)}: {_one_line(error, url)}") from None
+            dialects.configure_connection(conn)
+            self._pool = _OneConnection(conn)
+            return
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -267,7 +302,6 @@ class PostgresDatabase(Database):
             name="ladder",
             open=True,
         )
-        self._pinned: contextvars.ContextVar[_Pinned | None] = contextvars.ContextVar("ladder_pinned", default=None)
 
     def _errors(self, error: Exception) -> Exception:
         if isinstance(error, self._psycopg.errors.ReadOnlySqlTransaction):
@@ -403,8 +437,11 @@ def open_database(
     durable: bool = True,
     read_only: bool = False,
     pool_size: int = 4,
+    dedicated: bool = False,
 ) -> Database:
     """Open the store at `where`: a `postgresql://` (or `postgres://`) URL, else a SQLite file path.
+    `dedicated` (PostgreSQL): one connection for the object's life instead of a pool, for what belongs to a
+    session (the worker election's advisory lock); a SQLite `Database` is one connection anyway.
 
     A read-write open brings the schema up to date unless `migrate_schema=False` (the service's second and
     third connections, once the first has migrated). A read-only open never migrates: a database that
@@ -413,7 +450,9 @@ def open_database(
     from app.store.migrations import check_current, migrate
 
     if is_postgres_url(where):
-        db: Database = PostgresDatabase(str(where), read_only=read_only, durable=durable, pool_size=pool_size)
+        db: Database = PostgresDatabase(
+            str(where), read_only=read_only, durable=durable, pool_size=pool_size, dedicated=dedicated
+        )
     else:
         db = SQLiteDatabase(where, read_only=read_only, durable=durable)
     try:

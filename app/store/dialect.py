@@ -15,6 +15,8 @@ What cannot be spelled the same way on both is asked of the dialect here, SQLite
   as NOCASE); `TEXT` → `TEXT COLLATE "C"` (binary order, as SQLite, whatever the database's locale); an
   index on `(x COLLATE NOCASE)` → on `(lower(x))`; `INTEGER` → `BIGINT` (GitHub ids outgrow 32 bits),
   `INTEGER PRIMARY KEY` → an identity; `REAL` → `DOUBLE PRECISION`; `BLOB` → `BYTEA`;
+- electing the one active worker (`session_locks`): SQLite renews a lease row; PostgreSQL holds a
+  session-level advisory lock on a dedicated connection (app/store/workers.py);
 - the schema version: `PRAGMA user_version` → a `schema_version` table (`schema_version`,
   `set_schema_version`, `prepare_schema`); one migrator at a time: SQLite's write lock →
   `pg_advisory_xact_lock` (`lock_migrations`);
@@ -37,6 +39,7 @@ class Dialect:
     begin: str
     for_update: str  # appended to a SELECT whose rows the transaction will update
     skip_locked: str  # appended to a queue's SELECT: rows another transaction holds are skipped
+    session_locks: bool  # advisory locks that live as long as a connection (PostgreSQL)
 
     def sql(self, text: str) -> str:
         return text
@@ -59,6 +62,7 @@ class SQLiteDialect(Dialect):
     begin = "BEGIN IMMEDIATE"  # take the write lock now: a read-then-write never meets a busy upgrade
     for_update = ""
     skip_locked = ""
+    session_locks = False
 
     def greatest(self, *terms: str) -> str:
         return f"max({', '.join(terms)})"
@@ -97,6 +101,7 @@ class PostgresDialect(Dialect):
     begin = "BEGIN"
     for_update = " FOR UPDATE"
     skip_locked = " FOR UPDATE SKIP LOCKED"
+    session_locks = True
 
     def sql(self, text: str) -> str:
         return _postgres_sql(text)
