@@ -65,4 +65,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Dashboard:  {result.files['dashboard']}")
     print(f"On GitHub:  {result.files['github']}  (every comment, issue and pull request Ladder wrote)")
     print(f"Database:   {result.files['database']}")
+    for name, path in result.files.items():
+        if name not in ("dashboard", "github", "database"):
+            print(f"{name.capitalize() + ':':<11} {path}")
     return 0

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.demo import sample, story
 from app.demo.actions import Actions, Delivery
+from app.demo.scenes import scenes
 from app.outbox import Limits, Pacer
 from app.server import make_app
 from app.server.signature import expected_signature
@@ -73,6 +74,8 @@ class Demo:
         self.secret = secrets.token_hex(16)
         self.count = 0
         self.history_count = 0
+        self.files: dict[str, Path] = {}
+        self.write_ups: list[tuple[str, str]] = []  # (heading, text) sections added by scenes to github.md
 
     async def deliver(self, deliveries: list[Delivery]) -> None:
         for event, payload in deliveries:
@@ -204,7 +207,16 @@ class Demo:
                 await self.deliver(act.merge_branch(sample.CODE_REPO, pr.number, by="omar"))
         else:
             result_diffs = []
+        self.db = db
+        for scene in scenes():
+            say("")
+            say(f"== {scene.TITLE}")
+            await scene.play(self, act, now)
         return self._summary(db, result_diffs)
+
+    def write_up(self, heading: str, text: str) -> None:
+        """Add a section to `github.md` (what a scene wrote on GitHub, as a reader sees it)."""
+        self.write_ups.append((heading, text))
 
     def _web(self, path: str) -> str:
         """An address on the demo's GitHub (the stand-in): its web host, as in the `html_url`s it answers."""
@@ -258,11 +270,14 @@ class Demo:
                     lines += [f"**@{author}:**", "", comment.body, ""]
         for url, diff in diffs:
             lines += [f"## OWNERS pull request {url}", "", "```diff", diff.rstrip(), "```", ""]
+        for heading, text in self.write_ups:
+            lines += [f"## {heading}", "", text.rstrip(), ""]
         (self.out_dir / "github.md").write_text("\n".join(lines))
         (self.out_dir / "dashboard.html").write_text(dashboard_html(db, web=self.state.html_url))
         result.files = {
             "dashboard": self.out_dir / "dashboard.html",
             "github": self.out_dir / "github.md",
             "database": self.database_url or self.out_dir / "ladder.db",
+            **self.files,
         }
         return result
