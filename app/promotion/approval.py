@@ -18,6 +18,7 @@ from app.outbox import plan
 from app.outbox.effects import FileChange
 from app.promotion import lifecycle, readiness, replies, roster_files
 from app.promotion.lifecycle import Readiness
+from app.promotion.readiness_text import checklist_line, sponsor_shortfall
 from app.promotion.setup import OrgSetup, cohorts_of, current_login, named_ids
 from app.rosters.files import read_text
 from app.store.holdings import by_person as holdings_by_person
@@ -47,6 +48,29 @@ def mentors_who_qualify(ctx: Context, setup: OrgSetup, row: Readiness) -> dict[i
 
 def may_decide(ctx: Context, setup: OrgSetup, row: Readiness, person_id: int) -> bool:
     return person_id in deciders(ctx, setup, row)
+
+
+def objectors(ctx: Context, setup: OrgSetup, row: Readiness) -> dict[int | str, str]:
+    """Everyone whose `/ladder hold` is an objection: the deciders, and every holder of the target level or
+    above in the scope (Kubernetes: "no objections from other approvers")."""
+    scope = parse_scope(row.scope)
+    return deciders(ctx, setup, row) | readiness.holders(ctx, setup, [row.level], scope, exclude=row.person_id)
+
+
+def missing(ctx: Context, setup: OrgSetup, row: Readiness) -> list[str]:
+    """What an approval still needs, in words: the sponsor rule met, and every checklist item ticked."""
+    out = []
+    check, _ = readiness.standing(ctx, setup, row)
+    level = setup.ladder.level(row.level)
+    if not check.satisfied:
+        need = check.need or min((rule.count for rule in level.sponsors), default=0)
+        distinct = any(rule.distinct_companies for rule in level.sponsors)
+        out.append(sponsor_shortfall(check.best, need, distinct))
+    evaluation = readiness.current_evaluation(ctx, row) or {}
+    for item in evaluation.get("checklist") or []:
+        if item["id"] not in row.ticked:
+            out.append(f"the checklist item “{checklist_line(item['text'])}” is not ticked on this issue")
+    return out
 
 
 # --- membership -----------------------------------------------------------------------------------------

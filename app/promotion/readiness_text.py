@@ -23,6 +23,8 @@ class Sponsor:
     reason: str | None = None  # why not, when not eligible
     company: str | None = None  # from the public profile: unverified
     url: str | None = None  # the comment that said +1
+    same_company_as: str | None = None  # eligible, but an earlier sponsor has the same company
+    company_unknown: bool = False  # eligible, but no company on the profile where distinct ones are asked
 
 
 @dataclass
@@ -44,6 +46,13 @@ class ReadinessView:
     membership_hidden: bool = False
     org: str = ""
     member_level: bool = False  # the level is org membership (kubernetes/org's request form)
+    sponsors_met: bool = False  # the sponsor rule is met by the sponsors who count
+    sponsors_have: int = 0
+    sponsors_need: int = 0
+    distinct_companies: bool = False
+    owners_pr: str = "after_approval"  # never: approvers edit the roster themselves
+    roster_where: str = ""  # in words, where the roster change goes ("`members` in org/config/o/org.yaml")
+    roster_note: str = ""  # why Ladder does not edit the roster itself (a team line, a generated file)
 
 
 def title(login: str, level: str, scope: str) -> str:
@@ -65,6 +74,25 @@ def code(text: str) -> str:
 def checklist_line(text: str) -> str:
     """A checklist item's text as the issue shows it (and as it is matched when read back)."""
     return user_text(text)
+
+
+def sponsor_shortfall(have: int, need: int, distinct: bool) -> str:
+    """What the sponsor rule still lacks, in words."""
+    counted = "sponsors from different companies" if distinct else "sponsors"
+    return f"the sponsor rule: {have} of {need} {counted} count so far"
+
+
+def sponsor_verdict(s: Sponsor) -> str:
+    if not s.eligible:
+        return f"❌ does not count: {user_text(s.reason)}"
+    if s.same_company_as:
+        return f"➖ holds the level, but does not add a company: the same company as @{s.same_company_as}"
+    if s.company_unknown:
+        return (
+            "❔ holds the level, but the company is unknown (none on the public profile), so it is not counted "
+            "as a different company; with a company on the profile, `/ladder recheck` reads it again"
+        )
+    return "✅ counts"
 
 
 def _sponsor_rule(evaluation: dict) -> str:
@@ -134,12 +162,16 @@ def readiness_body(view: ReadinessView) -> str:
     if view.sponsors:
         for s in view.sponsors:
             company = f" · {user_text(s.company)} (from the public profile, unverified)" if s.company else ""
-            status = "✅ counts" if s.eligible else f"❌ does not count: {user_text(s.reason)}"
+            status = sponsor_verdict(s)
             link = f" ({markdown_link('comment', s.url)})" if web_url(s.url) else ""
             lines.append(f"- @{s.login}: {status}{company}{link}")
         lines.append("")
     else:
         lines += ["No sponsor yet.", ""]
+    if ev.get("sponsors"):
+        short = sponsor_shortfall(view.sponsors_have, view.sponsors_need, view.distinct_companies)
+        met = "**Sponsor rule: met.**"
+        lines += [met if view.sponsors_met else f"**Sponsor rule: not met yet** ({short.split(': ', 1)[1]}).", ""]
 
     lines += ["## Next step", ""]
     if view.status is Status.PROMOTED:

@@ -110,6 +110,23 @@ def sponsorship_not_counted(login: str, reason: str, qualifying: list[str]) -> s
     )
 
 
+def wrong_phrase(login: str, ladder: str, level: str, phrases: list[str]) -> str:
+    said = " or ".join(f"`{p}`" for p in phrases)
+    return (
+        f"@{login}, sponsors of {user_text(level)} in the {user_text(ladder)} ladder confirm with {said} alone on a "
+        "line (or `/sponsor`), so this was not recorded as a sponsorship."
+    )
+
+
+# --- approval -------------------------------------------------------------------------------------------
+
+
+def approval_missing(login: str, missing: list[str]) -> str:
+    """`/ladder approve` refused: every item still missing, and that nothing changed."""
+    items = "\n".join(f"- {m}" for m in missing)
+    return f"@{login}, this cannot be approved yet, so nothing was changed. Still missing:\n\n{items}"
+
+
 # --- status -------------------------------------------------------------------------------------------
 
 
