@@ -159,6 +159,8 @@ def view(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict) -> Rea
         sponsors_need=check.need or min((rule.count for rule in level.sponsors), default=0),
         distinct_companies=any(rule.distinct_companies for rule in level.sponsors),
         owners_pr=setup.config.owners_pr,
+        roster_note=row.roster_note,
+        peribolos=f"`members` in `{setup.peribolos[1]}` of {setup.peribolos[0]}" if setup.peribolos else "",
     )
 
 

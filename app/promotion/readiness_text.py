@@ -51,8 +51,22 @@ class ReadinessView:
     sponsors_need: int = 0
     distinct_companies: bool = False
     owners_pr: str = "after_approval"  # never: approvers edit the roster themselves
-    roster_where: str = ""  # in words, where the roster change goes ("`members` in org/config/o/org.yaml")
-    roster_note: str = ""  # why Ladder does not edit the roster itself (a team line, a generated file)
+    roster_note: str | None = None  # why Ladder does not edit the roster itself (a team line, a generated file)
+    peribolos: str = ""  # in words, the org.yaml membership is written to ("" when none is configured)
+
+
+def invitation(login: str, org: str) -> str:
+    return (
+        f"An org admin of {org} sends @{login} the invitation (no peribolos org.yaml is configured, so Ladder opens "
+        f"no pull request). When @{login} joins, Ladder promotes them and closes this issue."
+    )
+
+
+def edited_by_people(login: str, where: str, repo: str) -> str:
+    return (
+        f"With `owners_pr: never` Ladder opens no pull request: an approver adds @{login} to {where} of {repo}. "
+        "The push that does it promotes them, and this issue closes."
+    )
 
 
 def title(login: str, level: str, scope: str) -> str:
@@ -174,7 +188,9 @@ def readiness_body(view: ReadinessView) -> str:
         lines += [met if view.sponsors_met else f"**Sponsor rule: not met yet** ({short.split(': ', 1)[1]}).", ""]
 
     lines += ["## Next step", ""]
-    if view.status is Status.PROMOTED:
+    if view.status is Status.PROMOTED and view.member_level and not pull:
+        lines.append(f"Done: @{login} is a member of {view.org}.")
+    elif view.status is Status.PROMOTED:
         lines.append(f"Done: the roster change was merged ({pull})." if pull else "Done: the roster change was merged.")
     elif pull:
         lines.append(f"The roster pull request is open: {pull} — approvers review and merge it.")
@@ -188,14 +204,17 @@ def readiness_body(view: ReadinessView) -> str:
             f"Approved by @{view.approved_by}. GitHub does not show the App whether @{login} is a member of "
             f"{view.org}, so no pull request was opened: an org admin checks, then comments `/ladder recheck`."
         )
+    elif view.roster_note:
+        lines.append(f"Approved by @{view.approved_by}. {view.roster_note}")
     elif view.status is Status.APPROVED:
         lines.append(f"Approved by @{view.approved_by}: Ladder is opening the roster pull request.")
     else:
         who = listed(view.approvers) or "an approver of the scope"
+        after = _after_approval(view)
         lines.append(
             f"When the checklist and sponsors are done, {who} (or a cohort mentor who holds at least "
-            f"{level.lower()}) comments `/ladder approve`, and Ladder opens the pull request that adds "
-            f"@{login} to the roster."
+            f"{level.lower()}) comments `/ladder approve`"
+            + (f". {after}" if after else f", and Ladder opens the pull request that adds @{login} to the roster.")
         )
     lines += [
         "",
@@ -203,6 +222,30 @@ def readiness_body(view: ReadinessView) -> str:
         "`+1` or `/sponsor` to sponsor · `/ladder help` for all. Opened by Ladder.</sub>",
     ]
     return "\n".join(lines)
+
+
+def _after_approval(view: ReadinessView) -> str | None:
+    """What an approval then does, in words: never a pull request Ladder will not open."""
+    login = view.login
+    if view.member_level and not view.peribolos:
+        return invitation(login, view.org)
+    if view.owners_pr == "never":
+        return (
+            f"With `owners_pr: never` Ladder opens no pull request: an approver adds @{login} to the roster, and "
+            "the push that does it promotes them."
+        )
+    if view.member_level:
+        return f"Ladder then opens the pull request that adds @{login} to {view.peribolos}."
+    return None
+
+
+# kubernetes/org .github/ISSUE_TEMPLATE/membership.yml: the three checkboxes about sponsors (the other four,
+# guidelines, 2FA, dev@ and active contribution, are the member level's checklist, ticked by people).
+SPONSOR_BOXES = (
+    "I have two sponsors that meet the sponsor requirements listed in the community membership guidelines",
+    "I have spoken to my sponsors ahead of this application, and they have agreed to sponsor my application",
+    "My sponsors are from different member companies, and are reviewers or approvers in at least one OWNERS file",
+)
 
 
 def _membership_form(view: ReadinessView) -> list[str]:
@@ -225,5 +268,9 @@ def _membership_form(view: ReadinessView) -> list[str]:
         f"- **Sponsor 2:** {sponsor(1)}",
         "- **List of contributions to the project:**",
         *(contributions or ["  - _(see Evidence above)_"]),
+        "",
+        "The form's sponsor boxes, ticked by Ladder from the sponsors below (the sponsor rule):",
+        "",
+        *[f"- [{'x' if view.sponsors_met else ' '}] {box}" for box in SPONSOR_BOXES],
         "",
     ]

@@ -87,8 +87,21 @@ def no_roster_file(path: str, repo: str) -> str:
     return f"Approved, but `{path}` does not exist in {repo}, so there is no roster to add to."
 
 
+def by_hand(why: str) -> str:
+    return (
+        f"Approved. Ladder does not edit this roster: {user_text(why)} This issue stays open until the change is made."
+    )
+
+
 def opening(login: str, where: str) -> str:
     return f"Approved. Ladder is opening the pull request that adds @{login} to {where}."
+
+
+def welcome_member(login: str, org: str) -> str:
+    return (
+        f"🎉 @{login} is now a member of {org}. Thank you for your contributions, and welcome! "
+        "Your progress comment now shows the next level."
+    )
 
 
 def thanks(login: str, row: Readiness) -> str:

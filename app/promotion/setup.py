@@ -36,6 +36,16 @@ class OrgSetup:
         repo = self.config.community_repo
         return repo if "/" in repo else f"{self.org}/{repo}"
 
+    @property
+    def peribolos(self) -> tuple[str, str] | None:
+        """(owner/repo, path) of the org.yaml where membership is written; a bare repository name is one of
+        this organisation, and {org} in the path is filled in."""
+        found = self.config.peribolos
+        if found is None:
+            return None
+        repo = found.repo if "/" in found.repo else f"{self.org}/{found.repo}"
+        return repo, found.path.format(org=self.org)
+
     def cohort_scope(self, cohort: Cohort) -> Scope:
         return Scope(self.org, cohort.scope.repo, cohort.scope.path or None)
 
@@ -90,8 +100,9 @@ async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
     from app.rosters.membership import sync_membership
 
     gh = await ctx.github.for_installation(setup.installation_id)
-    peribolos = (setup.config.peribolos.repo, setup.config.peribolos.path) if setup.config.peribolos else None
-    await sync_membership(gh, ctx.db, setup.org, members_since=dict(setup.config.members_since), peribolos=peribolos)
+    await sync_membership(
+        gh, ctx.db, setup.org, members_since=dict(setup.config.members_since), peribolos=setup.peribolos
+    )
     for scope in {setup.cohort_scope(c) for c in setup.config.cohorts}:
         await sync_owners_scope(gh, ctx.db, setup.ladder, scope)
     if ctx.evaluator is not None:

@@ -43,6 +43,7 @@ class ReadinessRow:
     held_by_id: int | None
     approved_by_id: int | None
     membership_hidden: int  # the App could not see whether the person is an org member
+    roster_note: str | None = None  # why Ladder does not make the roster change itself (an explanation)
     outbox_number: int | None = None  # the number as the outbox learnt it from GitHub
 
     @property
