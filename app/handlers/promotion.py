@@ -11,7 +11,7 @@ from app.context import Context
 from app.github.identity import written_by
 from app.promotion import lifecycle, promote, readiness
 from app.promotion.progress import evaluate_mentees, replan_progress
-from app.promotion.setup import current_login, org_setup
+from app.promotion.setup import current_login, org_setup, repo_setup
 from app.store.holdings import parse_scope
 from app.user_text import web_url
 
@@ -64,8 +64,13 @@ async def push(event: sansio.Event, ctx: Context) -> None:
         if ctx.evaluator is not None:
             ctx.evaluator.forget(org)
         return
+    if ".github/ladder.yml" in paths:  # a repository's own configuration changed: read it again
+        setup = await org_setup(ctx, org, installation_id)
+        if setup is not None:
+            await repo_setup(ctx, setup, repo["name"], refresh=True)
     wanted = promote.touches_rosters(paths) or has_cached_config(ctx.db, org)  # the org.yaml's path is configured
     setup = await org_setup(ctx, org, installation_id) if ctx.evaluator is not None and wanted else None
+    setup = await repo_setup(ctx, setup, repo["name"]) if setup is not None else None
     if setup is not None and setup.peribolos and setup.peribolos[0].lower() == repo["full_name"].lower():
         if setup.peribolos[1] in paths:
             await membership_file_changed(ctx, setup)
