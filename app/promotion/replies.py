@@ -124,10 +124,10 @@ def sponsorship_not_counted(login: str, reason: str, qualifying: list[str]) -> s
 
 
 def wrong_phrase(login: str, ladder: str, level: str, phrases: list[str]) -> str:
-    said = " or ".join(f"`{p}`" for p in phrases)
+    said = " or ".join(f"`{p}`" for p in [*phrases, *(["/sponsor"] if "/sponsor" not in phrases else [])])
     return (
         f"@{login}, sponsors of {user_text(level)} in the {user_text(ladder)} ladder confirm with {said} alone on a "
-        "line (or `/sponsor`), so this was not recorded as a sponsorship."
+        "line, so this was not recorded as a sponsorship."
     )
 
 
