@@ -84,8 +84,21 @@ async def test_a_sponsor_without_a_company_is_never_a_distinct_company(world):
     assert "- @omar: ❔ holds the level, but the company is unknown (none on the public profile)" in body
     assert "**Sponsor rule: not met yet** (1 of 2 sponsors from different companies count so far)." in body
     assert "- [ ] My sponsors are from different member companies" in body
-    # sam (Umbrella) is a third company: the rule is met.
-    assert await say(world, carol.number, "sam", "+1") == []
+    # omar fills in his profile; `/ladder recheck` reads it again: Globex is a second company.
+    world.state.user("omar").company = "Globex"
+    await say(world, carol.number, "carol", "/ladder recheck")
+    body = issue(world, CAROL).body
+    assert "- @omar: ✅ counts · Globex" in body and "**Sponsor rule: met.**" in body
+
+
+async def test_a_third_company_makes_the_rule_that_two_of_one_company_do_not(world):
+    await installed(world)
+    await world.deliver(story.others_history(world.act, datetime.now(timezone.utc)))
+    carol = issue(world, CAROL)
+    for login in ("maria", "lena"):  # both Initech
+        assert await say(world, carol.number, login, "+1") == []
+    assert "**Sponsor rule: not met yet** (1 of 2" in issue(world, CAROL).body
+    assert await say(world, carol.number, "sam", "+1") == []  # Umbrella
     body = issue(world, CAROL).body
     assert "- @sam: ✅ counts · Umbrella" in body and "**Sponsor rule: met.**" in body
 

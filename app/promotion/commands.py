@@ -251,6 +251,7 @@ async def unhold(call: Call) -> str:
 )
 async def recheck(call: Call) -> str | None:
     ctx, setup = call.ctx, call.setup
+    await sponsors.read_companies_again(ctx, setup, call.row)
     await evaluate_mentees(ctx, setup, only={call.row.person_id})
     row = lifecycle.get(ctx.db, call.row.key)
     if row.status is Status.APPROVED and (row.not_member_yet or row.membership_hidden or not row.pull_request_url):

@@ -84,3 +84,17 @@ async def sponsor(
         return None
     view = readiness.view(ctx, setup, row, readiness.current_evaluation(ctx, row) or {"sponsors": []})
     return replies.sponsorship_not_counted(by.login, reason or UNKNOWN_REASON, view.may_sponsor)
+
+
+async def read_companies_again(ctx: Context, setup: OrgSetup, row: Readiness) -> None:
+    """Where the ladder asks for distinct companies, read again the profiles of sponsors whose company was
+    unknown (they may have filled it in since)."""
+    if not any(rule.distinct_companies for rule in setup.ladder.level(row.level).sponsors):
+        return
+    for s in readiness_store.sponsorships(ctx.db, row.key):
+        if s.eligible and not s.company:
+            company = await public_company(
+                ctx, setup, Actor(s.sponsor_id, people.login_of(ctx.db, s.sponsor_id) or s.sponsor_login)
+            )
+            if company:
+                readiness_store.set_sponsor_company(ctx.db, row.key, s.sponsor_id, company)

@@ -217,3 +217,10 @@ def sponsorships(db: Database, key: str) -> list[Sponsorship]:
         [key],
     )
     return [Sponsorship(*r[:6], bool(r[6]), *r[7:]) for r in rows]
+
+
+def set_sponsor_company(db: Database, key: str, sponsor_id: int, company: str | None) -> None:
+    """The company a sponsor's profile names now (read again on `/ladder recheck`)."""
+    db.execute(
+        "UPDATE sponsorships SET company = ? WHERE readiness_key = ? AND sponsor_id = ?", [company, key, sponsor_id]
+    )
