@@ -147,3 +147,38 @@ async def test_with_peribolos_approval_opens_a_byte_exact_org_yaml_pull_request(
     closed = issue(world)
     assert closed.state == "closed"
     assert world.db.execute("SELECT status FROM readiness WHERE login = 'carol'").fetchone()[0] == "promoted"
+
+
+async def test_a_rename_before_approval_puts_the_new_login_in_org_yaml(world):
+    with_peribolos(world)
+    found = await carol_ready(world)
+    await sponsored_and_ticked(world, found.number)
+    world.state.rename_user("carol", "carol-k")
+    # Ladder learns the new login from her next delivery; the pull request adds the login she has now.
+    await world.deliver(world.act.comment(COMMUNITY, found.number, "carol-k", "Thank you all!"))
+    assert await say(world, found.number, "omar", "/ladder approve") == [
+        f"Approved. Ladder is opening the pull request that adds @carol-k to `members` in `{ORG_YAML}` of {ORG_REPO}."
+    ]
+    (pr,) = world.pulls_by_app(ORG_REPO)
+    after = world.state.repo(ORG_REPO).file(ORG_YAML, pr.pull.head_ref).decode()
+    assert after == FIXTURE.replace("\n- BenTheElder\n", "\n- BenTheElder\n- carol-k\n", 1)
+    assert pr.title == f"Add carol-k as member of {ORG}"
+
+
+async def test_opentelemetry_member_sponsors_say_i_support(world):
+    yml = sample.ladder_yml(datetime.now(timezone.utc)).replace("ladder: kubernetes", "ladder: opentelemetry")
+    world.state.commit(sample.CONFIG_REPO, "main", {".github/ladder.yml": yml}, message="OpenTelemetry's ladder")
+    found = await carol_ready(world)
+    assert "they reply `I support` alone on a line" in found.body
+    assert await say(world, found.number, "maria", "+1") == [
+        "@maria, sponsors of member in the opentelemetry ladder confirm with `I support` or `/sponsor` alone on a "
+        "line, so this was not recorded as a sponsorship."
+    ]
+    assert "No sponsor yet." in issue(world).body
+    # recorded, and checked against the rule (nobody holds approver or maintainer here: CODEOWNERS levels are
+    # recorded by promotions, not read at installation)
+    (reply,) = await say(world, found.number, "maria", "I support")
+    assert reply.startswith("Thank you, @maria. Your sponsorship is noted but does not count toward the rule: ")
+    assert (
+        "- @maria: ❌ does not count: does not hold approver or maintainer anywhere in sample-org" in issue(world).body
+    )

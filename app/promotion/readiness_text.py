@@ -251,7 +251,7 @@ SPONSOR_BOXES = (
 def _membership_form(view: ReadinessView) -> list[str]:
     """The fields of kubernetes/org's membership request form (.github/ISSUE_TEMPLATE/membership.yml)."""
     ev = view.evaluation
-    eligible = [s for s in view.sponsors if s.eligible]
+    eligible = [s for s in view.sponsors if s.eligible and not s.same_company_as and not s.company_unknown]
     sponsor = lambda i: f"@{eligible[i].login}" if len(eligible) > i else "_(waiting)_"  # noqa: E731
     contributions = []
     for req in ev["requirements"].get("children", []) or [ev["requirements"]]:
