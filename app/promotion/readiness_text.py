@@ -241,11 +241,9 @@ def _after_approval(view: ReadinessView) -> str | None:
 
 # kubernetes/org .github/ISSUE_TEMPLATE/membership.yml: the three checkboxes about sponsors (the other four,
 # guidelines, 2FA, dev@ and active contribution, are the member level's checklist, ticked by people).
-SPONSOR_BOXES = (
-    "I have two sponsors that meet the sponsor requirements listed in the community membership guidelines",
-    "I have spoken to my sponsors ahead of this application, and they have agreed to sponsor my application",
-    "My sponsors are from different member companies, and are reviewers or approvers in at least one OWNERS file",
-)
+TWO_SPONSORS = "I have two sponsors that meet the sponsor requirements listed in the community membership guidelines"
+DIFFERENT_COMPANIES = "My sponsors are from different member companies"
+SPONSORS_HOLD = "My sponsors are reviewers or approvers in at least one OWNERS file"
 
 
 def _membership_form(view: ReadinessView) -> list[str]:
@@ -253,12 +251,13 @@ def _membership_form(view: ReadinessView) -> list[str]:
     ev = view.evaluation
     eligible = [s for s in view.sponsors if s.eligible and not s.same_company_as and not s.company_unknown]
     sponsor = lambda i: f"@{eligible[i].login}" if len(eligible) > i else "_(waiting)_"  # noqa: E731
-    contributions = []
+    urls: list[str] = []
     for req in ev["requirements"].get("children", []) or [ev["requirements"]]:
         for item in (req.get("evidence") or [])[:10]:
             url = web_url(item.get("url"))
-            if url:
-                contributions.append(f"  - {url}")
+            if url and url not in urls:
+                urls.append(url)
+    contributions = [f"  - {url}" for url in urls]
     return [
         "## Membership request",
         "",
@@ -271,6 +270,13 @@ def _membership_form(view: ReadinessView) -> list[str]:
         "",
         "The form's sponsor boxes, ticked by Ladder from the sponsors below (the sponsor rule):",
         "",
-        *[f"- [{'x' if view.sponsors_met else ' '}] {box}" for box in SPONSOR_BOXES],
+        *[
+            f"- [{'x' if done else ' '}] {box}"
+            for box, done in (
+                (TWO_SPONSORS, view.sponsors_met),
+                (DIFFERENT_COMPANIES, view.sponsors_met),
+                (SPONSORS_HOLD, len([s for s in view.sponsors if s.eligible]) >= max(view.sponsors_need, 1)),
+            )
+        ],
         "",
     ]
