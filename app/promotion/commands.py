@@ -188,7 +188,8 @@ DECIDERS_SHORT = "an approver of the scope or a cohort mentor who holds at least
     "approve",
     word="approve",
     usage="/ladder approve",
-    who=DECIDERS_WHO,
+    who=DECIDERS_WHO + " Accepted once the sponsor rule is met and every checklist box is ticked (the reply lists "
+    "what is missing).",
     who_short=DECIDERS_SHORT,
     example="/ladder approve",
     where=Where.READINESS_ISSUE,
