@@ -213,6 +213,9 @@ async def approve_otel(world, number: int) -> list[str]:
 
 async def test_a_codeowners_promotion_edits_the_scopes_line_byte_for_byte(world):
     found = await otel_alice_ready(world, WIDGETS_CODEOWNERS)
+    assert "Ladder then opens the pull request that adds @alice to the scope's CODEOWNERS line, or, where" in (
+        found.body
+    )
     (reply,) = await approve_otel(world, found.number)
     assert reply.startswith("Approved. Ladder is opening the pull request that adds @alice to")
     (pr,) = world.pulls_by_app(CODE)

@@ -160,6 +160,7 @@ def view(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict) -> Rea
         distinct_companies=any(rule.distinct_companies for rule in level.sponsors),
         owners_pr=setup.config.owners_pr,
         roster_note=row.roster_note,
+        roster_kind=level.roster.kind if level.roster else "",
         peribolos=f"`members` in `{setup.peribolos[1]}` of {setup.peribolos[0]}" if setup.peribolos else "",
     )
 

@@ -52,6 +52,7 @@ class ReadinessView:
     distinct_companies: bool = False
     owners_pr: str = "after_approval"  # never: approvers edit the roster themselves
     roster_note: str | None = None  # why Ladder does not edit the roster itself (a team line, a generated file)
+    roster_kind: str = ""  # the level's roster kind (owners, owners_alias, codeowners, org_members)
     peribolos: str = ""  # in words, the org.yaml membership is written to ("" when none is configured)
 
 
@@ -236,6 +237,11 @@ def _after_approval(view: ReadinessView) -> str | None:
         )
     if view.member_level:
         return f"Ladder then opens the pull request that adds @{login} to {view.peribolos}."
+    if view.roster_kind == "codeowners":
+        return (
+            f"Ladder then opens the pull request that adds @{login} to the scope's CODEOWNERS line, or, where only "
+            "a team owns that line or the file is generated, says here who makes the change."
+        )
     return None
 
 
