@@ -200,7 +200,7 @@ def parse_commands(body: str | None, specs: list[Spec], *, phrases: Iterable[tup
     for number, line in enumerate(text_lines):
         alone = " ".join(line.split()).casefold()
         if alone in by_phrase:
-            found.append(Command(by_phrase[alone], phrase=True))
+            found.append(Command(by_phrase[alone], text=alone, phrase=True))
             continue
         if not line.startswith("/"):
             continue

@@ -413,6 +413,10 @@ class SponsorCheck:
     satisfied: bool  # some rule alternative is met by the eligible sponsors
     best: int  # the most sponsors any alternative counts
     notes: list[str] = field(default_factory=list)
+    need: int = 0  # how many the closest alternative asks
+    # where an alternative asks for distinct companies: an eligible sponsor who adds no company
+    same_company: dict[int, int] = field(default_factory=dict)  # person id -> the earlier sponsor's id
+    unknown_company: list[int] = field(default_factory=list)  # no company on the profile: never distinct
 
     def to_dict(self) -> dict:
         return {
@@ -422,6 +426,12 @@ class SponsorCheck:
             "best": self.best,
             "notes": self.notes,
         }
+
+    def counts(self, person_id: int) -> bool:
+        """Whether this sponsor counts toward the rule (eligible, and adding a company where one is asked)."""
+        return (
+            person_id in self.eligible and person_id not in self.same_company and person_id not in self.unknown_company
+        )
 
 
 def _company(person: Person) -> str | None:
@@ -440,8 +450,8 @@ def check_sponsors(
 ) -> SponsorCheck:
     """Which of `sponsors` count for `candidate` under `rules` (or the sponsor rule of `level`).
 
-    Companies come from public profiles (unverified): a sponsor without one is counted as a company of
-    their own, and a note says so.
+    Companies come from public profiles (unverified): a sponsor without one is unknown, never a distinct
+    company, and a note says so.
     """
     if rules is None:
         if level is None:
@@ -452,6 +462,9 @@ def check_sponsors(
     notes: list[str] = []
     best = 0
     satisfied = False
+    need = 0
+    same_company: dict[int, int] = {}
+    unknown_company: list[int] = []
     unique = {p.id: p for p in sponsors}
     for rule in rules:
         counted = []
@@ -481,12 +494,27 @@ def check_sponsors(
                 where = "anywhere in " + scope.org if rule.where == "org" else f"over {scope}"
                 refused[p.id] = f"does not hold {' or '.join(rule.levels)} {where}"
         n = len(counted)
+        same: dict[int, int] = {}
+        unknown: list[int] = []
         if rule.distinct_companies:
-            companies = {_company(p) for p in counted if _company(p)}
-            unknown = [p for p in counted if not _company(p)]
-            n = len(companies) + len(unknown)
+            # A company is what the public profile says (unverified); a sponsor without one is unknown and
+            # never counted as a company of their own: someone checks by hand, or they fill in the profile.
+            first: dict[str, Person] = {}
+            for p in counted:
+                company = _company(p)
+                if company is None:
+                    unknown.append(p.id)
+                elif company in first:
+                    same[p.id] = first[company].id
+                else:
+                    first[company] = p
+            n = len(first)
             if unknown:
-                notes.append("company unknown for: " + ", ".join(p.login for p in unknown) + " (check by hand)")
+                who = ", ".join(p.login for p in counted if p.id in unknown)
+                notes.append(f"company unknown for: {who} (check by hand)")
+        if not satisfied and (n >= rule.count or n > best or need == 0):
+            need = rule.count
+            same_company, unknown_company = same, unknown
         best = max(best, min(n, rule.count) if n >= rule.count else n)
         satisfied = satisfied or n >= rule.count
-    return SponsorCheck(sorted(eligible), refused, satisfied, best, notes)
+    return SponsorCheck(sorted(eligible), refused, satisfied, best, notes, need, same_company, unknown_company)

@@ -101,4 +101,10 @@ def test_status_on_the_demo(capsys, demo_database, monkeypatch):
         "  done  comment on sample-org/community#1  https://github.com/sample-org/community/issues/1#issuecomment-"
     )
     code, lines, _ = run(capsys, "status", "carol", *cli_args(demo_database, monkeypatch))
-    assert "  Readiness issue: https://github.com/sample-org/community/issues/3 (open)" in lines
+    # the demo's scene 25 completes carol's member promotion: the issue is closed, she works toward reviewer
+    assert any(line.startswith("Member in sample-org (kubernetes ladder): promoted on ") for line in lines)
+    assert any(
+        line.startswith('  done  issue "carol is ready for member in sample-org" in sample-org/community (closed)')
+        for line in lines
+    )
+    assert "Reviewer in sample-org/widgets/pkg/controller (kubernetes ladder): working" in lines

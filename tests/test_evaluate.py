@@ -341,8 +341,13 @@ def test_check_sponsors_for_kubernetes_membership():
         ALICE: "cannot sponsor themselves",
     }
     r4 = b.person(14, "r4", None, holdings=(("approver", CONTROLLER, day(0)),))
-    ok = check_sponsors(ladder, cand, [r1, r4], K8S, level="member")
-    assert ok.satisfied and ok.notes == ["company unknown for: r4 (check by hand)"]
+    unknown = check_sponsors(ladder, cand, [r1, r4], K8S, level="member")  # no company: never a distinct one
+    assert not unknown.satisfied and unknown.notes == ["company unknown for: r4 (check by hand)"]
+    assert unknown.unknown_company == [14] and unknown.counts(10) and not unknown.counts(14)
+    assert same_company.same_company == {11: 10} and not same_company.counts(11)
+    assert check_sponsors(ladder, cand, [r1, r2, r3, r4], K8S, level="member").satisfied is False
+    third = b.person(15, "r5", "Red Hat", holdings=(("reviewer", CONTROLLER, day(0)),))
+    assert check_sponsors(ladder, cand, [r1, r2, r4, third], K8S, level="member").satisfied
     # a reviewer's sponsor must be an approver over the scope
     assert check_sponsors(ladder, cand, [r2], CONTROLLER, level="reviewer").satisfied
     assert not check_sponsors(

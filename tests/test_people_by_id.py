@@ -12,7 +12,7 @@ import pytest
 from app.demo import sample, story
 from app.stand_in import webhooks
 from tests.conftest_github import check_violations
-from tests.world import start_world, stop_world
+from tests.world import make_approvable, start_world, stop_world
 
 ORG = sample.ORG
 COMMUNITY, CODE = sample.COMMUNITY_REPO, sample.CODE_REPO
@@ -66,6 +66,7 @@ async def test_a_rename_before_approval_puts_the_new_login_in_the_roster(world):
         "Ladder has not seen any activity by `alice` in sample-org yet."
     )
 
+    await make_approvable(world, COMMUNITY, issue.number)
     await say(world, COMMUNITY, issue.number, "omar", "/ladder approve")
     (pr,) = world.pulls_by_app(CODE)
     assert pr.title == f"Add alice-w as reviewer of {SCOPE}"

@@ -10,7 +10,7 @@ import pytest
 from app.demo import sample, story
 from app.stand_in import webhooks
 from tests.conftest_github import check_violations
-from tests.world import start_world, stop_world
+from tests.world import make_approvable, start_world, stop_world
 
 COMMUNITY, CODE = sample.COMMUNITY_REPO, sample.CODE_REPO
 
@@ -48,7 +48,7 @@ async def test_every_effect_exactly_once_through_faults(world):
     # The OWNERS pull request: the branch commit's answer is lost, the pull request gets a 502 first.
     state.delay_next(1, seconds=1.0, method="PUT", path_glob=f"/repos/{CODE}/contents/*", apply=True)
     state.fail_next(1, status=502, method="POST", path_glob=f"/repos/{CODE}/pulls")
-    await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "+1"))
+    await make_approvable(world, COMMUNITY, issue.number)
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "/ladder approve"))
     (pr,) = world.pulls_by_app(CODE)
     commits = state.history(state.repo(CODE), pr.pull.head_ref, "pkg/controller/OWNERS")
@@ -80,7 +80,7 @@ async def ready_for_approval(world):
     history = story.alice_history(world.act, now)
     await world.deliver(history)
     (issue,) = world.issues_by_app(COMMUNITY)
-    await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "+1"))
+    await make_approvable(world, COMMUNITY, issue.number)
     return issue
 
 

@@ -17,7 +17,7 @@ from app.promotion.readiness_text import title
 from app.stand_in import webhooks
 from app.store import deliveries
 from tests.conftest_github import check_violations
-from tests.world import start_world, stop_world
+from tests.world import make_approvable, start_world, stop_world
 
 ORG = sample.ORG
 COMMUNITY, CODE = sample.COMMUNITY_REPO, sample.CODE_REPO
@@ -232,6 +232,7 @@ async def test_the_fifteenth_of_sixteen_approvers_may_approve(world):
     shown = ", ".join(f"@{a}" for a in extra[:12])
     assert f"Who qualifies: {shown} and 4 more." in issue.body  # 16, cut to 12 where shown
     # Sorted, maria is the 15th: a list cut at 12 for display refused her.
+    await make_approvable(world, COMMUNITY, issue.number)
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "maria", "/ladder approve"))
     assert replies(world, issue.number, "maria") == []
     (pr,) = world.pulls_by_app(CODE)
@@ -245,6 +246,7 @@ async def test_the_fifteenth_of_sixteen_approvers_may_approve(world):
 async def approve_with_membership_asked(world):
     """Alice is ready; the ledger then hears she left the organisation, so approving asks GitHub."""
     issue = await alice_ready(world)
+    await make_approvable(world, COMMUNITY, issue.number)
     await world.deliver([webhooks.member_removed(world.state, ORG, "alice", sender="maria")])
     return issue
 

@@ -17,7 +17,7 @@ from app.demo import sample, story
 from app.stand_in import webhooks
 from tests.conftest_github import check_violations
 from tests.stores import cli_args
-from tests.world import start_world, stop_world
+from tests.world import make_approvable, start_world, stop_world
 
 ORG = sample.ORG
 COMMUNITY, CODE = sample.COMMUNITY_REPO, sample.CODE_REPO
@@ -235,6 +235,7 @@ async def test_hold_stops_approval_until_unhold(world):
     await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
     await world.deliver(story.alice_history(world.act, datetime.now(timezone.utc)))
     issue = readiness_issue(world)
+    await make_approvable(world, COMMUNITY, issue.number)
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "lena", "/ladder hold"))
     assert readiness_issue(world).body.startswith("⏸️ On hold by @lena.")
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "omar", "/ladder approve"))

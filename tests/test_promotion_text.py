@@ -15,7 +15,7 @@ from app.stand_in import webhooks
 from ladder_rules.evaluate import add_months
 from tests.conftest_github import check_violations
 from tests.stores import cli_args
-from tests.world import start_world, stop_world
+from tests.world import make_approvable, start_world, stop_world
 
 ORG = sample.ORG
 COMMUNITY, CODE = sample.COMMUNITY_REPO, sample.CODE_REPO
@@ -125,6 +125,7 @@ async def test_what_people_read_on_the_way_to_a_promotion(world, capsys, monkeyp
     helped = await say(world, CODE, 3, "dev-wen", "/ladder help")
     assert reply_to(world, CODE, 3, helped) == "Ladder's commands:\n\n" + COMMANDS.help_markdown()
 
+    await make_approvable(world, COMMUNITY, issue.number)
     await say(world, COMMUNITY, issue.number, "omar", "/ladder approve")
     (pr,) = world.pulls_by_app(CODE)
     text = progress(world, "alice")

@@ -208,3 +208,15 @@ async def stop_world(world: World) -> None:
     await world.session.close()
     await world.stand_in.close()
     world.history.db.close()
+
+
+async def make_approvable(world: World, repo: str, number: int, *, sponsors: tuple[str, ...] = ("omar",)) -> None:
+    """What `/ladder approve` waits for (issue 10): the sponsors' `+1` and every checklist box ticked, as people
+    do it on GitHub (comments, then an edit of the issue body)."""
+    for login in sponsors:
+        await world.deliver(world.act.comment(repo, number, login, "+1"))
+    body = world.state.repo(repo).issues[number].body
+    ticked = "\n".join(
+        line.replace("- [ ] ", "- [x] ", 1) if line.startswith("- [ ] ") else line for line in body.split("\n")
+    )
+    await world.deliver(world.act.edit_issue_body(repo, number, ticked, by=sponsors[0] if sponsors else "omar"))

@@ -235,8 +235,8 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def store_config(db: Database, org: str, loaded: LoadedConfig | None, installation_id: int | None = None) -> None:
-    """Keep the organisation-wide configuration as last loaded (None: there is none)."""
+def _stored(loaded: LoadedConfig | None) -> tuple[str | None, str | None, str | None]:
+    """(source, text, error) of a loaded configuration as stored."""
     text = error = source = None
     if loaded is not None:
         source = loaded.source
@@ -250,13 +250,48 @@ def store_config(db: Database, org: str, loaded: LoadedConfig | None, installati
             }
         )
         error = "\n".join(str(e) for e in loaded.errors) or None
+    return source, text, error
+
+
+def store_config(db: Database, org: str, loaded: LoadedConfig | None, installation_id: int | None = None) -> None:
+    """Keep the organisation-wide configuration as last loaded (None: there is none)."""
+    source, text, error = _stored(loaded)
     orgs.save_config(db, org, installation_id=installation_id, source=source, text=text, error=error, loaded_at=_now())
+
+
+def store_repo_config(db: Database, org: str, repo: str, loaded: LoadedConfig | None) -> None:
+    """Keep a repository's own configuration as last loaded (None: the repository has no ladder.yml)."""
+    source, text, error = _stored(loaded)
+    orgs.save_repo_config(db, org, repo, source=source, text=text, error=error, loaded_at=_now())
+
+
+async def load_repo_config(gh: Any, owner: str, repo: str, *, db: Database) -> LoadedConfig | None:
+    """A repository's own `.github/ladder.yml` (with its `_extends`), stored; None when it has none (the
+    organisation's applies)."""
+    try:
+        own = await fetch_text(gh, owner, repo, CONFIG_PATH)
+    except ConfigError as exc:
+        loaded = LoadedConfig(owner, None, None, (file_name(owner, repo, CONFIG_PATH),), (exc,), ())  # type: ignore[arg-type]
+        store_repo_config(db, owner, repo, loaded)
+        return loaded
+    loaded = None if own is None else await load_config(gh, owner, repo)
+    store_repo_config(db, owner, repo, loaded)
+    return loaded
+
+
+def cached_repo_config(db: Database, org: str, repo: str) -> tuple[bool, LoadedConfig | None]:
+    """(looked for, the configuration) of a repository's own ladder.yml, without asking GitHub."""
+    row = orgs.repo_config(db, org, repo)
+    return (row is not None), (None if row is None else _loaded(org, row))
 
 
 def cached_config(db: Database, org: str) -> LoadedConfig | None:
     """The organisation-wide configuration as last loaded, without asking GitHub; None when none was
     found (or it was never loaded: see `has_cached_config`)."""
-    row = orgs.config(db, org)
+    return _loaded(org, orgs.config(db, org))
+
+
+def _loaded(org: str, row) -> LoadedConfig | None:
     if row is None or row.text is None:
         return None
     data = json.loads(row.text)

@@ -192,8 +192,15 @@ class Demo:
                 ("mallory", "+1"),
                 ("omar", "Great reviews all term.\n+1"),
                 ("mallory", "/ladder approve"),
+                ("omar", "tick"),  # approval waits for every checklist box (issue 10)
                 ("omar", "/ladder approve"),
             ):
+                if body == "tick":
+                    say(f"  @{login} ticks the checklist")
+                    text = self.state.repo(sample.COMMUNITY_REPO).issues[issue.number].body
+                    ticked = text.replace("- [ ] ", "- [x] ")
+                    await self.deliver(act.edit_issue_body(sample.COMMUNITY_REPO, issue.number, ticked, by=login))
+                    continue
                 say(f"  @{login}: {body.splitlines()[-1]}")
                 await self.deliver(act.comment(sample.COMMUNITY_REPO, issue.number, login, body))
             pulls = [

@@ -18,7 +18,8 @@ from app.outbox.effects import Reply
 from app.promotion import lifecycle, sponsors
 from app.promotion.commands import COMMANDS, Call, run
 from app.promotion.lifecycle import Actor
-from app.promotion.setup import org_setup
+from app.promotion.setup import org_setup, repo_setup
+from app.store.holdings import parse_scope
 
 router = routing.Router()
 
@@ -42,6 +43,10 @@ async def on_comment(event: sansio.Event, ctx: Context) -> None:
         if COMMANDS.parse(body):
             _explain_broken_config(ctx, org, installation_id, repo, issue, comment)
         return  # no usable ladder.yml: Ladder is not set up for this organisation
+    # A repository's own ladder.yml applies to what happens there: for a readiness issue, the repository of
+    # its scope (where the roster lives); else the repository commented in.
+    here = lifecycle.for_issue(ctx.db, repo["full_name"], issue["number"])
+    setup = await repo_setup(ctx, setup, parse_scope(here.scope).repo if here is not None else repo["name"])
     commands = COMMANDS.parse(body, phrases=[(p, "sponsor") for p in sponsors.phrases(setup)])
     actor = Actor(int(author["id"]), str(author["login"]))
     answers = []

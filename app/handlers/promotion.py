@@ -6,11 +6,12 @@ import re2
 from gidgethub import routing, sansio
 
 from app.commands import MAX_TEXT
+from app.config.loader import has_cached_config
 from app.context import Context
 from app.github.identity import written_by
 from app.promotion import lifecycle, promote, readiness
 from app.promotion.progress import evaluate_mentees, replan_progress
-from app.promotion.setup import org_setup
+from app.promotion.setup import current_login, org_setup, repo_setup
 from app.store.holdings import parse_scope
 from app.user_text import web_url
 
@@ -63,11 +64,20 @@ async def push(event: sansio.Event, ctx: Context) -> None:
         if ctx.evaluator is not None:
             ctx.evaluator.forget(org)
         return
-    if not promote.touches_rosters(paths) or ctx.evaluator is None:
+    if ".github/ladder.yml" in paths:  # a repository's own configuration changed: read it again
+        setup = await org_setup(ctx, org, installation_id)
+        if setup is not None:
+            await repo_setup(ctx, setup, repo["name"], refresh=True)
+    wanted = promote.touches_rosters(paths) or has_cached_config(ctx.db, org)  # the org.yaml's path is configured
+    setup = await org_setup(ctx, org, installation_id) if ctx.evaluator is not None and wanted else None
+    setup = await repo_setup(ctx, setup, repo["name"]) if setup is not None else None
+    if setup is not None and setup.peribolos and setup.peribolos[0].lower() == repo["full_name"].lower():
+        if setup.peribolos[1] in paths:
+            await membership_file_changed(ctx, setup)
         return
-    setup = await org_setup(ctx, org, installation_id)
-    if setup is None:
+    if not promote.touches_rosters(paths) or setup is None:
         return
+    await codeowners_changed(ctx, setup, repo["name"], paths)
     # The rosters of this repository changed: re-read every scope Ladder follows here.
     rows = promote.waiting_rows(ctx, org, repo["name"])
     scopes = {r.scope for r in rows} | {
@@ -84,3 +94,61 @@ async def push(event: sansio.Event, ctx: Context) -> None:
         if promote.holds_now(ctx, setup, row):
             promote.promote(ctx, setup, row)
     await evaluate_mentees(ctx, setup)  # holdings changed: every mentee's next level may have too
+
+
+async def membership_file_changed(ctx: Context, setup) -> None:
+    """The peribolos org.yaml changed on its default branch: membership is read again, and whoever it now
+    lists is promoted (a pull request merged by people counts as Ladder's own)."""
+    if ctx.github is None or not setup.installation_id:
+        return
+    from app.rosters.membership import sync_membership
+
+    gh = await ctx.github.for_installation(setup.installation_id)
+    await sync_membership(
+        gh, ctx.db, setup.org, members_since=dict(setup.config.members_since), peribolos=setup.peribolos
+    )
+    ctx.evaluator.forget(setup.org)
+    for row in promote.member_rows(ctx, setup):
+        if promote.holds_now(ctx, setup, row):
+            promote.promote(ctx, setup, row)
+    await evaluate_mentees(ctx, setup)
+
+
+async def codeowners_changed(ctx: Context, setup, repo_name: str, paths: set[str]) -> None:
+    """CODEOWNERS changed: whoever a waiting promotion names is now on the scope's line holds the level."""
+    rows = promote.codeowners_rows(ctx, setup, repo_name)
+    if not rows or not any(p.rsplit("/", 1)[-1] == "CODEOWNERS" for p in paths):
+        return
+    if ctx.github is None or not setup.installation_id:
+        return
+    from app.rosters.files import read_text
+    from ladder_rules.rosters import roster_kind
+
+    gh = await ctx.github.for_installation(setup.installation_id)
+    kind = roster_kind("codeowners")
+    for row in rows:
+        scope = parse_scope(row.scope)
+        roster = setup.ladder.level(row.level).roster
+        texts = {p: await read_text(gh, f"{scope.org}/{scope.repo}", p) for p in kind.paths(scope, roster)}
+        held = kind.holders(texts, scope, roster)
+        if held.holds(current_login(ctx, row.person_id, row.login)):
+            promote.record_codeowner(ctx, setup, row, f"CODEOWNERS {scope.org}/{scope.repo}:{held.source}")
+    ctx.evaluator.forget(setup.org)
+
+
+@router.register("organization", action="member_added")
+async def member_added(event: sansio.Event, ctx: Context) -> None:
+    """Someone joined the organisation (they accepted the invitation): their member-level promotion is made,
+    they are thanked, and the readiness issue closes."""
+    data = event.data
+    org = (data.get("organization") or {}).get("login")
+    user = (data.get("membership") or {}).get("user") or {}
+    if not org or not user.get("id"):
+        return
+    setup = await org_setup(ctx, org, (data.get("installation") or {}).get("id"))
+    if setup is None:
+        return
+    for row in promote.member_rows(ctx, setup, int(user["id"])):
+        if promote.holds_now(ctx, setup, row):
+            row = promote.promote(ctx, setup, row)
+            replan_progress(ctx, setup, row)

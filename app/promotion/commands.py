@@ -95,6 +95,27 @@ async def _deciders(call: Call) -> list[str]:
 DECIDERS = Permission(_decides, _deciders)
 
 
+async def _objects(call: Call) -> bool:
+    return call.author.id in approval.objectors(call.ctx, call.setup, call.row)
+
+
+async def _objectors(call: Call) -> list[str]:
+    return readiness.logins(approval.objectors(call.ctx, call.setup, call.row))
+
+
+OBJECTORS = Permission(_objects, _objectors)
+
+
+async def _lifts(call: Call) -> bool:
+    held = call.row.held_by
+    return (held is not None and held.id == call.author.id) or approval.may_decide(
+        call.ctx, call.setup, call.row, call.author.id
+    )
+
+
+UNHOLDERS = Permission(_lifts, _deciders)
+
+
 async def _mentee_here(call: Call) -> bool:
     return any(
         c.tracking_issue == call.number and call.repo.lower() == call.setup.community_repo.lower()
@@ -155,6 +176,7 @@ async def sponsor(call: Call) -> str | None:
         comment_id=call.comment["id"],
         comment_url=call.comment.get("html_url"),
         at=call.comment["created_at"],
+        phrase=call.command.text if call.command.phrase else "/sponsor",
     )
 
 
@@ -166,7 +188,8 @@ DECIDERS_SHORT = "an approver of the scope or a cohort mentor who holds at least
     "approve",
     word="approve",
     usage="/ladder approve",
-    who=DECIDERS_WHO,
+    who=DECIDERS_WHO + " Accepted once the sponsor rule is met and every checklist box is ticked (the reply lists "
+    "what is missing).",
     who_short=DECIDERS_SHORT,
     example="/ladder approve",
     where=Where.READINESS_ISSUE,
@@ -177,6 +200,9 @@ async def approve(call: Call) -> str:
     blocked = lifecycle.why_not_approve(row)
     if blocked is not None:
         raise NotAllowed(blocked, row)
+    missing = approval.missing(call.ctx, call.setup, row)
+    if missing:
+        return replies.approval_missing(call.author.login, missing)
     change = await approval.decide(call.ctx, call.setup, row)  # reads GitHub; a failure retries the delivery
     row = lifecycle.approve(call.ctx.db, row, call.author, _now())
     return approval.carry_out(call.ctx, call.setup, row, change)
@@ -186,11 +212,12 @@ async def approve(call: Call) -> str:
     "hold",
     word="hold",
     usage="/ladder hold",
-    who=DECIDERS_WHO + " It is an objection: nothing is approved until `/ladder unhold`.",
-    who_short=DECIDERS_SHORT,
+    who="Anyone who holds the target level or above in the scope, and whoever may approve. It is an objection: "
+    "nothing is approved until `/ladder unhold`.",
+    who_short="holders of the target level or above in the scope, and whoever may approve",
     example="/ladder hold",
     where=Where.READINESS_ISSUE,
-    permission=DECIDERS,
+    permission=OBJECTORS,
 )
 async def hold(call: Call) -> str:
     row = lifecycle.hold(call.ctx.db, call.row, call.author)
@@ -202,11 +229,11 @@ async def hold(call: Call) -> str:
     "unhold",
     word="unhold",
     usage="/ladder unhold",
-    who=DECIDERS_WHO,
-    who_short=DECIDERS_SHORT,
+    who="Whoever put it on hold, or " + DECIDERS_WHO[0].lower() + DECIDERS_WHO[1:],
+    who_short="whoever put it on hold, or " + DECIDERS_SHORT,
     example="/ladder unhold",
     where=Where.READINESS_ISSUE,
-    permission=DECIDERS,
+    permission=UNHOLDERS,
 )
 async def unhold(call: Call) -> str:
     row = lifecycle.unhold(call.ctx.db, call.row)
@@ -225,6 +252,7 @@ async def unhold(call: Call) -> str:
 )
 async def recheck(call: Call) -> str | None:
     ctx, setup = call.ctx, call.setup
+    await sponsors.read_companies_again(ctx, setup, call.row)
     await evaluate_mentees(ctx, setup, only={call.row.person_id})
     row = lifecycle.get(ctx.db, call.row.key)
     if row.status is Status.APPROVED and (row.not_member_yet or row.membership_hidden or not row.pull_request_url):

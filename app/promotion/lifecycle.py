@@ -10,7 +10,9 @@ ways it moves. The readiness row (app/store/readiness.py) is its single truth; e
 Beside the status a row carries notes that do not change it: `fell_below` / `back_above` (the automatic
 requirements stopped, then started again, being met: the issue stays open and says since when),
 `not_member_yet` / `membership_hidden` / `member_now` (an approval waiting on org membership, or on a
-membership GitHub would not show), `tick` (the checklist as read back from the issue) and `record_issue`.
+membership GitHub would not show), `note_roster` (why the roster change is made by people: a team line,
+a generated CODEOWNERS, `owners_pr: never`, no peribolos org.yaml), `tick` (the checklist as read back
+from the issue) and `record_issue`.
 
 Every transition is one function here: it checks that the row may move (raising `NotAllowed` with the
 reason when not), writes through the store from the statuses it allows (so a stale copy never lands), and
@@ -89,6 +91,7 @@ class Readiness:
     membership_hidden: bool
     promoted_at: str | None
     ticked: frozenset[str]
+    roster_note: str | None = None  # why Ladder does not make the roster change itself
 
     @property
     def active(self) -> bool:
@@ -117,6 +120,7 @@ class Readiness:
             membership_hidden=bool(row.membership_hidden),
             promoted_at=row.promoted_at,
             ticked=frozenset(json.loads(row.ticked or "[]")),
+            roster_note=row.roster_note,
         )
 
 
@@ -261,6 +265,13 @@ def member_now(db: Database, row: Readiness) -> Readiness:
     if not row.not_member_yet and not row.membership_hidden:
         return row
     return _move(db, row, ACTIVE, not_member_yet=0, membership_hidden=0)
+
+
+def note_roster(db: Database, row: Readiness, note: str | None) -> Readiness:
+    """Why Ladder does not make the roster change itself (None: it does); the status does not change."""
+    if row.roster_note == note:
+        return row
+    return _move(db, row, ACTIVE, roster_note=note)
 
 
 def promote(db: Database, row: Readiness, at: str) -> Readiness:

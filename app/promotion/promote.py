@@ -11,11 +11,12 @@ from app.outbox.effects import Comment
 from app.promotion import lifecycle, readiness, replies
 from app.promotion.lifecycle import Readiness
 from app.promotion.setup import OrgSetup, current_login
+from app.store import holdings
 from app.store.holdings import by_person as holdings_by_person
 from app.store.holdings import parse_scope
 from ladder_rules.evaluate import holds
 
-ROSTER_FILES = ("OWNERS", "OWNERS_ALIASES")
+ROSTER_FILES = ("OWNERS", "OWNERS_ALIASES", "CODEOWNERS")
 
 
 def touches_rosters(paths: set[str]) -> bool:
@@ -32,6 +33,34 @@ def holds_now(ctx: Context, setup: OrgSetup, row: Readiness) -> bool:
     return bool(holds(setup.ladder, held.get(row.person_id, ("", []))[1], row.level, parse_scope(row.scope)))
 
 
+def member_rows(ctx: Context, setup: OrgSetup, person_id: int | None = None) -> list[Readiness]:
+    """Member-level promotions not made yet (of one person, or of everyone)."""
+    return [
+        r
+        for r in lifecycle.waiting(ctx.db, setup.org)
+        if readiness.is_member_level(setup, r.level) and (person_id is None or r.person_id == person_id)
+    ]
+
+
+def codeowners_rows(ctx: Context, setup: OrgSetup, repo_name: str) -> list[Readiness]:
+    """Promotions in this repository whose roster is CODEOWNERS, not made yet."""
+    return [
+        r
+        for r in waiting_rows(ctx, setup.org, repo_name)
+        if getattr(setup.ladder.level(r.level).roster, "kind", None) == "codeowners"
+    ]
+
+
+def record_codeowner(ctx: Context, setup: OrgSetup, row: Readiness, source: str) -> None:
+    """The person is on the scope's CODEOWNERS line now: they hold the level (CODEOWNERS does not say
+    which level a line means, so the level recorded is the one this promotion was for)."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    login = current_login(ctx, row.person_id, row.login)
+    holdings.replace_owners(
+        ctx.db, [], [holdings.RosterEntry(login, row.person_id, setup.org, row.level, row.scope, now, source, now)]
+    )
+
+
 def promote(ctx: Context, setup: OrgSetup, row: Readiness) -> Readiness:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     row = lifecycle.promote(ctx.db, row, now)
@@ -42,7 +71,11 @@ def promote(ctx: Context, setup: OrgSetup, row: Readiness) -> Readiness:
                 repo=row.community_repo,
                 number=row.issue_number,
                 name=f"thanks:{row.key}",
-                body=replies.thanks(current_login(ctx, row.person_id, row.login), row),
+                body=(
+                    replies.welcome_member(current_login(ctx, row.person_id, row.login), setup.org)
+                    if readiness.is_member_level(setup, row.level)
+                    else replies.thanks(current_login(ctx, row.person_id, row.login), row)
+                ),
                 installation_id=setup.installation_id,
                 org=setup.org,
                 person_id=row.person_id,

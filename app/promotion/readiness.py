@@ -15,10 +15,12 @@ from app.promotion import lifecycle
 from app.promotion.lifecycle import Readiness, Status
 from app.promotion.readiness_text import ReadinessView, Sponsor, readiness_body, title
 from app.promotion.setup import OrgSetup, current_login, key_part
+from app.store import people
 from app.store import readiness as store
 from app.store.holdings import by_person as holdings_by_person
 from app.store.holdings import parse_scope
-from ladder_rules.evaluate import State, holds
+from ladder_rules.evaluate import SponsorCheck, State, check_sponsors, holds
+from ladder_rules.facts import Person
 
 LABEL = "ladder"
 MEMBERSHIP_LABEL = "area/github-membership"  # kubernetes/org's label for membership requests
@@ -102,9 +104,34 @@ def is_member_level(setup: OrgSetup, level: str) -> bool:
     return roster is not None and roster.kind == "org_members"
 
 
+def standing(ctx: Context, setup: OrgSetup, row: Readiness) -> tuple[SponsorCheck, dict[int, str]]:
+    """The sponsor rule over every sponsorship of the row, as the sponsors hold their levels now (and the
+    companies their profiles named when they sponsored); with {person id: login now} of the sponsors."""
+    held = holdings_by_person(ctx.db, setup.org, member_level=member_level(setup.ladder))
+    candidate = Person(row.person_id, row.login, holdings=tuple(held.get(row.person_id, ("", []))[1]))
+    said = store.sponsorships(ctx.db, row.key)
+    people_ = [
+        Person(s.sponsor_id, s.sponsor_login, company=s.company, holdings=tuple(held.get(s.sponsor_id, ("", []))[1]))
+        for s in said
+    ]
+    check = check_sponsors(setup.ladder, candidate, people_, parse_scope(row.scope), level=row.level)
+    if not setup.ladder.level(row.level).sponsors:
+        check.satisfied = True  # the level needs no sponsor
+    return check, {s.sponsor_id: people.login_of(ctx.db, s.sponsor_id) or s.sponsor_login for s in said}
+
+
 def view(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict) -> ReadinessView:
+    check, names = standing(ctx, setup, row)
     sponsors = [
-        Sponsor(current_login(ctx, s.sponsor_id, s.sponsor_login), s.eligible, s.reason, s.company, s.comment_url)
+        Sponsor(
+            current_login(ctx, s.sponsor_id, s.sponsor_login),
+            s.eligible,
+            s.reason,
+            s.company,
+            s.comment_url,
+            same_company_as=names.get(check.same_company[s.sponsor_id]) if s.sponsor_id in check.same_company else None,
+            company_unknown=s.eligible and s.sponsor_id in check.unknown_company,
+        )
         for s in store.sponsorships(ctx.db, row.key)
     ]
     scope = parse_scope(row.scope)
@@ -127,6 +154,14 @@ def view(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict) -> Rea
         membership_hidden=row.membership_hidden,
         org=setup.org,
         member_level=is_member_level(setup, row.level),
+        sponsors_met=check.satisfied,
+        sponsors_have=check.best,
+        sponsors_need=check.need or min((rule.count for rule in level.sponsors), default=0),
+        distinct_companies=any(rule.distinct_companies for rule in level.sponsors),
+        owners_pr=setup.config.owners_pr,
+        roster_note=row.roster_note,
+        roster_kind=level.roster.kind if level.roster else "",
+        peribolos=f"`members` in `{setup.peribolos[1]}` of {setup.peribolos[0]}" if setup.peribolos else "",
     )
 
 

@@ -23,6 +23,8 @@ class Sponsor:
     reason: str | None = None  # why not, when not eligible
     company: str | None = None  # from the public profile: unverified
     url: str | None = None  # the comment that said +1
+    same_company_as: str | None = None  # eligible, but an earlier sponsor has the same company
+    company_unknown: bool = False  # eligible, but no company on the profile where distinct ones are asked
 
 
 @dataclass
@@ -44,6 +46,28 @@ class ReadinessView:
     membership_hidden: bool = False
     org: str = ""
     member_level: bool = False  # the level is org membership (kubernetes/org's request form)
+    sponsors_met: bool = False  # the sponsor rule is met by the sponsors who count
+    sponsors_have: int = 0
+    sponsors_need: int = 0
+    distinct_companies: bool = False
+    owners_pr: str = "after_approval"  # never: approvers edit the roster themselves
+    roster_note: str | None = None  # why Ladder does not edit the roster itself (a team line, a generated file)
+    roster_kind: str = ""  # the level's roster kind (owners, owners_alias, codeowners, org_members)
+    peribolos: str = ""  # in words, the org.yaml membership is written to ("" when none is configured)
+
+
+def invitation(login: str, org: str) -> str:
+    return (
+        f"An org admin of {org} sends @{login} the invitation (no peribolos org.yaml is configured, so Ladder opens "
+        f"no pull request). When @{login} joins, Ladder promotes them and closes this issue."
+    )
+
+
+def edited_by_people(login: str, where: str, repo: str) -> str:
+    return (
+        f"With `owners_pr: never` Ladder opens no pull request: an approver adds @{login} to {where} of {repo}. "
+        "The push that does it promotes them, and this issue closes."
+    )
 
 
 def title(login: str, level: str, scope: str) -> str:
@@ -65,6 +89,25 @@ def code(text: str) -> str:
 def checklist_line(text: str) -> str:
     """A checklist item's text as the issue shows it (and as it is matched when read back)."""
     return user_text(text)
+
+
+def sponsor_shortfall(have: int, need: int, distinct: bool) -> str:
+    """What the sponsor rule still lacks, in words."""
+    counted = "sponsors from different companies" if distinct else "sponsors"
+    return f"the sponsor rule: {have} of {need} {counted} count so far"
+
+
+def sponsor_verdict(s: Sponsor) -> str:
+    if not s.eligible:
+        return f"❌ does not count: {user_text(s.reason)}"
+    if s.same_company_as:
+        return f"➖ holds the level, but does not add a company: the same company as @{s.same_company_as}"
+    if s.company_unknown:
+        return (
+            "❔ holds the level, but the company is unknown (none on the public profile), so it is not counted "
+            "as a different company; with a company on the profile, `/ladder recheck` reads it again"
+        )
+    return "✅ counts"
 
 
 def _sponsor_rule(evaluation: dict) -> str:
@@ -134,15 +177,21 @@ def readiness_body(view: ReadinessView) -> str:
     if view.sponsors:
         for s in view.sponsors:
             company = f" · {user_text(s.company)} (from the public profile, unverified)" if s.company else ""
-            status = "✅ counts" if s.eligible else f"❌ does not count: {user_text(s.reason)}"
+            status = sponsor_verdict(s)
             link = f" ({markdown_link('comment', s.url)})" if web_url(s.url) else ""
             lines.append(f"- @{s.login}: {status}{company}{link}")
         lines.append("")
     else:
         lines += ["No sponsor yet.", ""]
+    if ev.get("sponsors"):
+        short = sponsor_shortfall(view.sponsors_have, view.sponsors_need, view.distinct_companies)
+        met = "**Sponsor rule: met.**"
+        lines += [met if view.sponsors_met else f"**Sponsor rule: not met yet** ({short.split(': ', 1)[1]}).", ""]
 
     lines += ["## Next step", ""]
-    if view.status is Status.PROMOTED:
+    if view.status is Status.PROMOTED and view.member_level and not pull:
+        lines.append(f"Done: @{login} is a member of {view.org}.")
+    elif view.status is Status.PROMOTED:
         lines.append(f"Done: the roster change was merged ({pull})." if pull else "Done: the roster change was merged.")
     elif pull:
         lines.append(f"The roster pull request is open: {pull} — approvers review and merge it.")
@@ -156,14 +205,17 @@ def readiness_body(view: ReadinessView) -> str:
             f"Approved by @{view.approved_by}. GitHub does not show the App whether @{login} is a member of "
             f"{view.org}, so no pull request was opened: an org admin checks, then comments `/ladder recheck`."
         )
+    elif view.roster_note:
+        lines.append(f"Approved by @{view.approved_by}. {view.roster_note}")
     elif view.status is Status.APPROVED:
         lines.append(f"Approved by @{view.approved_by}: Ladder is opening the roster pull request.")
     else:
         who = listed(view.approvers) or "an approver of the scope"
+        after = _after_approval(view)
         lines.append(
             f"When the checklist and sponsors are done, {who} (or a cohort mentor who holds at least "
-            f"{level.lower()}) comments `/ladder approve`, and Ladder opens the pull request that adds "
-            f"@{login} to the roster."
+            f"{level.lower()}) comments `/ladder approve`"
+            + (f". {after}" if after else f", and Ladder opens the pull request that adds @{login} to the roster.")
         )
     lines += [
         "",
@@ -173,17 +225,45 @@ def readiness_body(view: ReadinessView) -> str:
     return "\n".join(lines)
 
 
+def _after_approval(view: ReadinessView) -> str | None:
+    """What an approval then does, in words: never a pull request Ladder will not open."""
+    login = view.login
+    if view.member_level and not view.peribolos:
+        return invitation(login, view.org)
+    if view.owners_pr == "never":
+        return (
+            f"With `owners_pr: never` Ladder opens no pull request: an approver adds @{login} to the roster, and "
+            "the push that does it promotes them."
+        )
+    if view.member_level:
+        return f"Ladder then opens the pull request that adds @{login} to {view.peribolos}."
+    if view.roster_kind == "codeowners":
+        return (
+            f"Ladder then opens the pull request that adds @{login} to the scope's CODEOWNERS line, or, where only "
+            "a team owns that line or the file is generated, says here who makes the change."
+        )
+    return None
+
+
+# kubernetes/org .github/ISSUE_TEMPLATE/membership.yml: the three checkboxes about sponsors (the other four,
+# guidelines, 2FA, dev@ and active contribution, are the member level's checklist, ticked by people).
+TWO_SPONSORS = "I have two sponsors that meet the sponsor requirements listed in the community membership guidelines"
+DIFFERENT_COMPANIES = "My sponsors are from different member companies"
+SPONSORS_HOLD = "My sponsors are reviewers or approvers in at least one OWNERS file"
+
+
 def _membership_form(view: ReadinessView) -> list[str]:
     """The fields of kubernetes/org's membership request form (.github/ISSUE_TEMPLATE/membership.yml)."""
     ev = view.evaluation
-    eligible = [s for s in view.sponsors if s.eligible]
+    eligible = [s for s in view.sponsors if s.eligible and not s.same_company_as and not s.company_unknown]
     sponsor = lambda i: f"@{eligible[i].login}" if len(eligible) > i else "_(waiting)_"  # noqa: E731
-    contributions = []
+    urls: list[str] = []
     for req in ev["requirements"].get("children", []) or [ev["requirements"]]:
         for item in (req.get("evidence") or [])[:10]:
             url = web_url(item.get("url"))
-            if url:
-                contributions.append(f"  - {url}")
+            if url and url not in urls:
+                urls.append(url)
+    contributions = [f"  - {url}" for url in urls]
     return [
         "## Membership request",
         "",
@@ -193,5 +273,16 @@ def _membership_form(view: ReadinessView) -> list[str]:
         f"- **Sponsor 2:** {sponsor(1)}",
         "- **List of contributions to the project:**",
         *(contributions or ["  - _(see Evidence above)_"]),
+        "",
+        "The form's sponsor boxes, ticked by Ladder from the sponsors below (the sponsor rule):",
+        "",
+        *[
+            f"- [{'x' if done else ' '}] {box}"
+            for box, done in (
+                (TWO_SPONSORS, view.sponsors_met),
+                (DIFFERENT_COMPANIES, view.sponsors_met),
+                (SPONSORS_HOLD, len([s for s in view.sponsors if s.eligible]) >= max(view.sponsors_need, 1)),
+            )
+        ],
         "",
     ]

@@ -87,8 +87,21 @@ def no_roster_file(path: str, repo: str) -> str:
     return f"Approved, but `{path}` does not exist in {repo}, so there is no roster to add to."
 
 
+def by_hand(why: str) -> str:
+    return (
+        f"Approved. Ladder does not edit this roster: {user_text(why)} This issue stays open until the change is made."
+    )
+
+
 def opening(login: str, where: str) -> str:
     return f"Approved. Ladder is opening the pull request that adds @{login} to {where}."
+
+
+def welcome_member(login: str, org: str) -> str:
+    return (
+        f"🎉 @{login} is now a member of {org}. Thank you for your contributions, and welcome! "
+        "Your progress comment now shows the next level."
+    )
 
 
 def thanks(login: str, row: Readiness) -> str:
@@ -108,6 +121,23 @@ def sponsorship_not_counted(login: str, reason: str, qualifying: list[str]) -> s
         f"Thank you, @{login}. Your sponsorship is noted but does not count toward the rule: "
         f"{code(login)} {user_text(reason)}. Who qualifies: {who}."
     )
+
+
+def wrong_phrase(login: str, ladder: str, level: str, phrases: list[str]) -> str:
+    said = " or ".join(f"`{p}`" for p in [*phrases, *(["/sponsor"] if "/sponsor" not in phrases else [])])
+    return (
+        f"@{login}, sponsors of {user_text(level)} in the {user_text(ladder)} ladder confirm with {said} alone on a "
+        "line, so this was not recorded as a sponsorship."
+    )
+
+
+# --- approval -------------------------------------------------------------------------------------------
+
+
+def approval_missing(login: str, missing: list[str]) -> str:
+    """`/ladder approve` refused: every item still missing, and that nothing changed."""
+    items = "\n".join(f"- {m}" for m in missing)
+    return f"@{login}, this cannot be approved yet, so nothing was changed. Still missing:\n\n{items}"
 
 
 # --- status -------------------------------------------------------------------------------------------

@@ -7,10 +7,36 @@ is how several promotions gather on one open pull request without conflicts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from app.store.holdings import parse_scope
 from ladder_rules.facts import Scope
 from ladder_rules.owners_edit import add_to_alias, add_to_list, alias_group_for
+from ladder_rules.rosters import roster_kind
 
 EDITOR = "owners"
+ROSTER_EDITOR = "roster"  # CODEOWNERS and peribolos org.yaml, through the registry of ladder_rules/rosters.py
+
+
+@dataclass(frozen=True)
+class RosterSpec:
+    """A ladder's `roster:` with its path fixed to the file found (ladder_rules.rosters.RosterSpec)."""
+
+    kind: str
+    list: str | None = None
+    group: str | None = None
+    path: str | None = None
+
+
+def roster_edit(kind: str, path: str, scope: str, login: str) -> dict:
+    """The outbox's description of adding `login` to the roster file `path` of `kind` for `scope`."""
+    return {"file": "roster", "kind": kind, "path": path, "scope": scope, "login": login}
+
+
+def apply_roster_edit(text: str, edit: dict) -> str:
+    """`edit` (from `roster_edit`) applied to the file's text on the branch, by the kind's own writer."""
+    spec = RosterSpec(edit["kind"], path=edit["path"])
+    return roster_kind(edit["kind"]).add({edit["path"]: text}, parse_scope(edit["scope"]), spec, edit["login"]).new_text
 
 
 def owners_path(scope: Scope) -> str:
@@ -39,6 +65,7 @@ def _register() -> None:
     from app.outbox import register_file_editor
 
     register_file_editor(EDITOR, apply_edit)
+    register_file_editor(ROSTER_EDITOR, apply_roster_edit)
 
 
 _register()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from app.config.loader import cached_config, has_cached_config, load_config
+from app.config.loader import cached_config, cached_repo_config, has_cached_config, load_config, load_repo_config
 from app.config.schema import Cohort, OrgConfig
 from app.context import Context
 from app.github.identity import app_bot
@@ -35,6 +36,16 @@ class OrgSetup:
     def community_repo(self) -> str:
         repo = self.config.community_repo
         return repo if "/" in repo else f"{self.org}/{repo}"
+
+    @property
+    def peribolos(self) -> tuple[str, str] | None:
+        """(owner/repo, path) of the org.yaml where membership is written; a bare repository name is one of
+        this organisation, and {org} in the path is filled in."""
+        found = self.config.peribolos
+        if found is None:
+            return None
+        repo = found.repo if "/" in found.repo else f"{self.org}/{found.repo}"
+        return repo, found.path.format(org=self.org)
 
     def cohort_scope(self, cohort: Cohort) -> Scope:
         return Scope(self.org, cohort.scope.repo, cohort.scope.path or None)
@@ -82,6 +93,34 @@ async def org_setup(
     return setup
 
 
+async def repo_setup(ctx: Context, setup: OrgSetup, repo: str | None, *, refresh: bool = False) -> OrgSetup:
+    """The setup that applies in repository `repo` of the organisation: the repository's own
+    `.github/ladder.yml` when it has one (read once and cached like the organisation's; read again after a
+    push changes it), else the organisation's. A repository file with errors is logged and not used."""
+    if not repo or repo.lower() == ".github":
+        return setup
+    looked, loaded = cached_repo_config(ctx.db, setup.org, repo)
+    if (refresh or not looked) and ctx.github is not None and setup.installation_id:
+        gh = await ctx.github.for_installation(setup.installation_id)
+        loaded = await load_repo_config(gh, setup.org, repo, db=ctx.db)
+    if loaded is None:
+        return setup
+    if not loaded.ok or loaded.ladder is None or loaded.config is None:
+        log.warning("%s/%s's own ladder.yml has errors; the organisation's applies: %s", setup.org, repo,
+                    loaded.problems_text())  # fmt: skip
+        return setup
+    config = loaded.config
+    dry_run = ctx.dry_run or config.dry_run
+    return dataclasses.replace(
+        setup,
+        config=config,
+        ladder=loaded.ladder,
+        definitions=config.rule_definitions(setup.org),
+        dry_run=dry_run,
+        bot=None if dry_run else (setup.bot or await app_bot(ctx.github)),
+    )
+
+
 async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
     """Read who holds which level (org membership, the OWNERS of every cohort's scope) into `holdings`."""
     if ctx.github is None or not setup.installation_id:
@@ -90,8 +129,9 @@ async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
     from app.rosters.membership import sync_membership
 
     gh = await ctx.github.for_installation(setup.installation_id)
-    peribolos = (setup.config.peribolos.repo, setup.config.peribolos.path) if setup.config.peribolos else None
-    await sync_membership(gh, ctx.db, setup.org, members_since=dict(setup.config.members_since), peribolos=peribolos)
+    await sync_membership(
+        gh, ctx.db, setup.org, members_since=dict(setup.config.members_since), peribolos=setup.peribolos
+    )
     for scope in {setup.cohort_scope(c) for c in setup.config.cohorts}:
         await sync_owners_scope(gh, ctx.db, setup.ladder, scope)
     if ctx.evaluator is not None:

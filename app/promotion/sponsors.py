@@ -25,6 +25,12 @@ def phrases(setup: OrgSetup) -> list[str]:
     return sorted({p for level in setup.ladder.levels for rule in level.sponsors for p in rule.phrases})
 
 
+def level_phrases(setup: OrgSetup, level: str) -> list[str]:
+    """The phrases a sponsor of `level` confirms with: the level's rule's own (`/sponsor` always works)."""
+    own = [p for rule in setup.ladder.level(level).sponsors for p in rule.phrases]
+    return list(dict.fromkeys(own or ["+1", "/sponsor"]))
+
+
 async def public_company(ctx: Context, setup: OrgSetup, sponsor: Actor) -> str | None:
     """The company on the person's public profile (people write what they like: unverified, and only
     ever shown through `app.user_text`). A missing profile is no company; other failures are retried."""
@@ -51,10 +57,15 @@ async def sponsor(
     comment_id: int,
     comment_url: str | None,
     at: str,
+    phrase: str = "",
 ) -> str | None:
     """Record a sponsorship; returns a reply for the sponsor when it does not count, else None."""
     if readiness_store.has_sponsorship(ctx.db, row.key, by.id):
         return None  # said before: one sponsorship per person
+    wanted = level_phrases(setup, row.level)
+    said = " ".join(phrase.split()).casefold()
+    if said and said != "/sponsor" and said not in {" ".join(p.split()).casefold() for p in wanted}:
+        return replies.wrong_phrase(by.login, setup.ladder.name, row.level, wanted)
     level = setup.ladder.level(row.level)
     needs_company = any(rule.distinct_companies for rule in level.sponsors)
     company = await public_company(ctx, setup, by) if needs_company else None
@@ -73,3 +84,17 @@ async def sponsor(
         return None
     view = readiness.view(ctx, setup, row, readiness.current_evaluation(ctx, row) or {"sponsors": []})
     return replies.sponsorship_not_counted(by.login, reason or UNKNOWN_REASON, view.may_sponsor)
+
+
+async def read_companies_again(ctx: Context, setup: OrgSetup, row: Readiness) -> None:
+    """Where the ladder asks for distinct companies, read again the profiles of sponsors whose company was
+    unknown (they may have filled it in since)."""
+    if not any(rule.distinct_companies for rule in setup.ladder.level(row.level).sponsors):
+        return
+    for s in readiness_store.sponsorships(ctx.db, row.key):
+        if s.eligible and not s.company:
+            company = await public_company(
+                ctx, setup, Actor(s.sponsor_id, people.login_of(ctx.db, s.sponsor_id) or s.sponsor_login)
+            )
+            if company:
+                readiness_store.set_sponsor_company(ctx.db, row.key, s.sponsor_id, company)

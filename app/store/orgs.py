@@ -44,6 +44,26 @@ def config(db: Database, org: str) -> OrgConfigRow | None:
     return None if row is None else OrgConfigRow(*row)
 
 
+def save_repo_config(
+    db: Database, org: str, repo: str, *, source: str | None, text: str | None, error: str | None, loaded_at: str
+) -> None:
+    """Keep a repository's own configuration as last loaded (text None: it has no ladder.yml)."""
+    db.execute(
+        "INSERT INTO repo_configs (org, repo, source, text, error, loaded_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (org, repo) DO UPDATE SET source = excluded.source, text = excluded.text,"
+        " error = excluded.error, loaded_at = excluded.loaded_at",
+        [org, repo, source, text, error, loaded_at],
+    )
+
+
+def repo_config(db: Database, org: str, repo: str) -> OrgConfigRow | None:
+    """A repository's stored configuration (installation id: None), or None when never looked for."""
+    row = db.one(
+        "SELECT org, NULL, source, text, error, loaded_at FROM repo_configs WHERE org = ? AND repo = ?", [org, repo]
+    )
+    return None if row is None else OrgConfigRow(*row)
+
+
 def configs(db: Database) -> list[OrgConfigRow]:
     """Every stored configuration that was found (has a text), by organisation."""
     rows = db.query(

@@ -43,6 +43,7 @@ class ReadinessRow:
     held_by_id: int | None
     approved_by_id: int | None
     membership_hidden: int  # the App could not see whether the person is an org member
+    roster_note: str | None = None  # why Ladder does not make the roster change itself (an explanation)
     outbox_number: int | None = None  # the issue's number as the outbox learnt it from GitHub
 
     @property
@@ -216,3 +217,10 @@ def sponsorships(db: Database, key: str) -> list[Sponsorship]:
         [key],
     )
     return [Sponsorship(*r[:6], bool(r[6]), *r[7:]) for r in rows]
+
+
+def set_sponsor_company(db: Database, key: str, sponsor_id: int, company: str | None) -> None:
+    """The company a sponsor's profile names now (read again on `/ladder recheck`)."""
+    db.execute(
+        "UPDATE sponsorships SET company = ? WHERE readiness_key = ? AND sponsor_id = ?", [company, key, sponsor_id]
+    )
