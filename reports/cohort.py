@@ -16,7 +16,7 @@ import statistics
 from datetime import date, datetime, timezone
 
 from app.markdown import day
-from app.store import orgs
+from app.store import mentoring, orgs
 from app.store.database import Database
 from ladder_rules.evaluate import State
 from reports.charts import funnel_chart
@@ -34,8 +34,22 @@ def org_cohorts(db: Database, org: str | None = None) -> list[tuple[str, dict]]:
         if org is not None and row.org.lower() != org.lower():
             continue
         for cohort in (json.loads(row.text).get("config") or {}).get("cohorts") or []:
-            out.append((row.org, cohort))
+            out.append((row.org, with_sign_ups(db, row.org, cohort)))
     return out
+
+
+def with_sign_ups(db: Database, org: str, cohort: dict) -> dict:
+    """The cohort with its enrolled sign-ups added to `mentees` (named in `enrolled`) and its waitlist."""
+    if not cohort.get("signup_issue"):
+        return cohort
+    listed = list(cohort.get("mentees") or [])
+    signed = mentoring.signed_up(db, org, cohort["name"], listed)
+    return {
+        **cohort,
+        "mentees": [*listed, *signed.enrolled],
+        "enrolled": list(signed.enrolled),
+        "waitlist": list(signed.waiting),
+    }
 
 
 def find_cohort(db: Database, name: str, org: str | None = None) -> tuple[str, dict]:

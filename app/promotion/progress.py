@@ -16,6 +16,7 @@ from app.outbox.effects import Comment
 from app.promotion import lifecycle, readiness
 from app.promotion.lifecycle import Readiness, Status
 from app.promotion.progress_text import ProgressView, Promotion, progress_markdown
+from app.promotion.review_next import review_list
 from app.promotion.setup import OrgSetup, current_login, key_part, named_ids, tie_named_logins
 from app.user_text import web_url
 from ladder_rules.evaluate import State, next_level
@@ -142,13 +143,15 @@ def progress_view(
         promoted=None
         if latest is None
         else Promotion(latest.level, latest.scope, latest.promoted_at, readiness.issue_url(setup, latest)),
+        review_next=review_list(ctx, setup, evaluation),
     )
 
 
 async def after_import(ctx: Context, org: str) -> None:
     """History was imported (backfill, the daily pass): re-read the organisation and re-evaluate its
     mentees, so what the import changed shows in their comments and readiness issues."""
-    from app.promotion.setup import org_setup
+    from app.promotion.review_next import review_list
+from app.promotion.setup import org_setup
 
     if ctx.evaluator is not None:
         ctx.evaluator.forget(org)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from app.config.loader import cached_config, has_cached_config, load_config
@@ -12,7 +12,7 @@ from app.config.schema import Cohort, OrgConfig
 from app.context import Context
 from app.github.identity import app_bot
 from app.github.urls import web_url_for
-from app.store import orgs, people
+from app.store import mentoring, orgs, people
 from ladder_rules.definitions import Definitions
 from ladder_rules.facts import Scope
 from ladder_rules.format import Ladder
@@ -66,7 +66,7 @@ async def org_setup(
     if installation_id is None:
         stored = orgs.config(ctx.db, org)
         installation_id = stored.installation_id if stored else None
-    config = loaded.config
+    config = with_sign_ups(ctx, org, loaded.config)
     setup = OrgSetup(
         org=org,
         installation_id=installation_id,
@@ -80,6 +80,19 @@ async def org_setup(
     if fresh:
         await refresh_rosters(ctx, setup)
     return setup
+
+
+def with_sign_ups(ctx: Context, org: str, config: OrgConfig) -> OrgConfig:
+    """The configuration with each cohort's enrolled sign-ups added to its `mentees` (and named in
+    `enrolled`): every reader of a cohort's mentees — evaluation, progress comments, `/checkin`, status —
+    sees them as listed mentees."""
+    if not any(c.signup_issue for c in config.cohorts):
+        return config
+    cohorts = []
+    for c in config.cohorts:
+        extra = mentoring.signed_up(ctx.db, org, c.name, c.mentees).enrolled if c.signup_issue else ()
+        cohorts.append(replace(c, mentees=(*c.mentees, *extra), enrolled=extra) if extra else c)
+    return replace(config, cohorts=tuple(cohorts))
 
 
 async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
