@@ -103,7 +103,8 @@ def _in_scope(pr: PullRequestFacts, scope: Scope, definitions: Definitions) -> b
 
 
 def _reviewers(pr: PullRequestFacts, definitions: Definitions) -> set[int]:
-    return {s.person_id for s in pr.signals if s.kind in definitions.review_signal_kinds and s.person_id != pr.author_id}
+    kinds = definitions.review_signal_kinds
+    return {s.person_id for s in pr.signals if s.kind in kinds and s.person_id != pr.author_id}
 
 
 def _has_first_lgtm(pr: PullRequestFacts) -> bool:
@@ -134,8 +135,8 @@ def suggest(
         if not _in_scope(pr, need.scope, definitions):
             continue
         reviewers = _reviewers(pr, definitions)
-        mine = any(s.person_id == person_id and s.kind in (*definitions.review_signal_kinds, APPROVE) for s in pr.signals)
-        if person_id in reviewers or mine:
+        kinds = (*definitions.review_signal_kinds, APPROVE)
+        if person_id in reviewers or any(s.person_id == person_id and s.kind in kinds for s in pr.signals):
             continue
         if need.metric == "primary_reviews" and _has_first_lgtm(pr):
             continue

@@ -150,8 +150,7 @@ def progress_view(
 async def after_import(ctx: Context, org: str) -> None:
     """History was imported (backfill, the daily pass): re-read the organisation and re-evaluate its
     mentees, so what the import changed shows in their comments and readiness issues."""
-    from app.promotion.review_next import review_list
-from app.promotion.setup import org_setup
+    from app.promotion.setup import org_setup
 
     if ctx.evaluator is not None:
         ctx.evaluator.forget(org)

@@ -56,7 +56,7 @@ def person(login: str, mention: bool) -> str:
 
 
 def review_next_lines(items) -> list[str]:
-    """"What to review next": each pull request or issue linked, its title (escaped) and why."""
+    """ "What to review next": each pull request or issue linked, its title (escaped) and why."""
     lines = ["**What to review next**"]
     for i in items:
         title = f" {user_text(i.title)}" if i.title else ""
