@@ -61,15 +61,20 @@ def activity_of(
     pull_requests: Iterable[PullRequestFacts],
     since: datetime,
     owners_folders: Mapping[str, Sequence[str]],
+    *,
+    reviews_only: bool = False,
 ) -> dict[int, Activity]:
-    """{person id: where they worked since `since`}: authored PRs (by creation) and PRs reviewed (by the
-    review's time). `owners_folders`: {lower-cased owner/name: folders with an OWNERS file}."""
+    """{person id: where they worked since `since`}: PRs reviewed (a review, an inline comment, `/lgtm` or
+    `/approve` since then) and, unless `reviews_only` (how mentors are counted), PRs authored (opened since
+    then). `owners_folders`: {lower-cased owner/name: folders with an OWNERS file}."""
     counts: dict[int, Counter] = {}
     for pr in pull_requests:
         people: set[int] = set()
-        if pr.author_id is not None and pr.created_at >= since:
+        if not reviews_only and pr.author_id is not None and pr.created_at >= since:
             people.add(pr.author_id)
-        people.update(s.person_id for s in pr.signals if s.kind in REVIEW_KINDS and s.at >= since)
+        people.update(
+            s.person_id for s in pr.signals if s.kind in REVIEW_KINDS and s.at >= since and s.person_id != pr.author_id
+        )
         if not people:
             continue
         repo = pr.repo
@@ -169,12 +174,15 @@ def plan(
     mentors: Sequence[int],
     per_mentor: int,
     activity: Mapping[int, Activity],
+    mentor_activity: Mapping[int, Activity] | None = None,
 ) -> list[Proposal]:
     """A mentor for each mentee (in the order given), at most `per_mentor` each, maximising the total
-    score; mentees beyond the slots get None (the lowest-scoring ones are left out)."""
+    score; mentees beyond the slots get None (the lowest-scoring ones are left out). `mentor_activity`:
+    where the mentors review (default: `activity`)."""
     empty = Activity()
+    mentor_activity = activity if mentor_activity is None else mentor_activity
     slots = [(mentor, k) for mentor in mentors for k in range(per_mentor)]
-    scores = {(e, m): score(activity.get(m, empty), activity.get(e, empty)) for e in mentees for m in mentors}
+    scores = {(e, m): score(mentor_activity.get(m, empty), activity.get(e, empty)) for e in mentees for m in mentors}
     # Columns: every slot, then one "no mentor" column per mentee, so rows ≤ columns always holds and a
     # mentee is left out only when the slots run out. Scores are scaled so the spreading penalty (the slot's
     # rank) never outweighs one point of score.
@@ -194,7 +202,7 @@ def plan(
                     e,
                     mentor,
                     scores[(e, mentor)],
-                    tuple(shared_places(activity.get(mentor, empty), activity.get(e, empty))),
+                    tuple(shared_places(mentor_activity.get(mentor, empty), activity.get(e, empty))),
                 )
             )
         else:
