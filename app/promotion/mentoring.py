@@ -161,12 +161,16 @@ def mentors_of(ctx: Context, setup: OrgSetup, mentee: int) -> dict[str, int]:
 
 
 def parse_link(setup: OrgSetup, link: str) -> tuple[str, int] | None:
-    """(owner/repo, number) of a pull request or issue of the organisation: a link on the GitHub web host
-    (`…/OWNER/REPO/pull/N`, `…/issues/N`) or `OWNER/REPO#N`; None for anything else."""
+    """(owner/repo, number) of a pull request or issue of the organisation: a link to it
+    (`https://HOST/OWNER/REPO/pull/N` or `…/issues/N`; only the repository and number are kept, Ladder
+    writes its own link) or `OWNER/REPO#N`; None for anything else."""
     link = link.strip().strip("<>")
     org = re.escape(setup.org)
-    web = re.escape(setup.web.rstrip("/"))
-    found = re.fullmatch(rf"{web}/({org}/[A-Za-z0-9_.-]{{1,100}})/(?:pull|issues)/(\d{{1,9}})(?:[/#?].*)?", link, re.I)
+    found = re.fullmatch(
+        rf"https?://[A-Za-z0-9.:-]{{1,255}}/({org}/[A-Za-z0-9_.-]{{1,100}})/(?:pull|issues)/(\d{{1,9}})(?:[/#?].*)?",
+        link,
+        re.I,
+    )
     found = found or re.fullmatch(rf"({org}/[A-Za-z0-9_.-]{{1,100}})#(\d{{1,9}})", link, re.I)
     if found is None:
         return None

@@ -25,8 +25,11 @@ class ReviewItem:
     reason: str  # Ladder's words (a pinning mentor's login is shown as code)
 
 
-def review_list(ctx: Context, setup: OrgSetup, evaluation: dict) -> tuple[ReviewItem, ...]:
-    """Up to five things to review: pins (newest first, while open), then suggestions."""
+def review_list(
+    ctx: Context, setup: OrgSetup, evaluation: dict, *, pulls: list | None = None
+) -> tuple[ReviewItem, ...]:
+    """Up to five things to review: pins (newest first, while open), then suggestions. `pulls`: the open
+    pull requests (app.store.facts.open_pull_requests), when the caller read them for several mentees."""
     if evaluation.get("state") != State.WORKING.value:
         return ()
     pid = evaluation["person_id"]
@@ -46,7 +49,10 @@ def review_list(ctx: Context, setup: OrgSetup, evaluation: dict) -> tuple[Review
     need = next_need(setup.ladder, evaluation)
     if need is None:
         return tuple(out)
-    pulls = [(o.facts, o.title) for o in open_pull_requests(ctx.db, setup.org)]
-    for s in suggest(pulls, pid, need, setup.definitions, limit=LIMIT - len(out), skip=pinned):
+    if pulls is None:
+        pulls = open_pull_requests(ctx.db, setup.org)
+    for s in suggest(
+        [(o.facts, o.title) for o in pulls], pid, need, setup.definitions, limit=LIMIT - len(out), skip=pinned
+    ):
         out.append(ReviewItem(f"{s.pull.repo}#{s.pull.number}", s.pull.url, s.title, s.reason))
     return tuple(out)
