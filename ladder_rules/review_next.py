@@ -148,12 +148,9 @@ def suggest(
 def reason(need: Need, pr: PullRequestFacts, reviewers: int) -> str:
     """Why this pull request: the requirement it counts toward, and what makes it a good one now."""
     progress = f"{need.have} of {need.need} {REVIEW_METRICS[need.metric]}"
+    why = "no review yet" if reviewers == 0 else f"{reviewers} reviewer{'s' if reviewers != 1 else ''} so far"
     if need.metric == "primary_reviews":
-        why = "nobody has given the first /lgtm yet, so yours would be the primary review"
-    elif reviewers == 0:
-        why = "no review yet"
-    else:
-        why = f"{reviewers} reviewer{'s' if reviewers != 1 else ''} so far"
+        why += ", and nobody has given the first /lgtm: yours would be the primary review"
     size = pr.additions + pr.deletions
     extra = f", {size} lines (substantial)" if need.substantial else ""
     return f"counts toward {progress}: {why}{extra}; open since {_day(pr.created_at)}"

@@ -240,20 +240,24 @@ def cohort_report(db: Database, name: str, *, org: str | None = None, now: datet
                 *(active(m["active_after"][k]) for k in RETENTION_MONTHS),
             ]
         )
-    from reports.matching import mentor_plan  # it reads cohorts through this module
+    tables = [table]
+    proposed = None
+    if end >= now.date():  # a plan matters until the term ends
+        from reports.matching import mentor_plan  # it reads cohorts through this module
 
-    proposed = mentor_plan(db, cohort["name"], org=org, now=now)
-    plan_table = Table(
-        f"Proposed mentors (a plan, not an assignment: from activity since {day(proposed.since.isoformat())})",
-        ["Mentee", "Proposed mentor", "Score", "Why"],
-        empty="no mentees",
-    )
-    for pair in proposed.pairings:
-        plan_table.rows.append([pair.mentee, pair.mentor or "nobody", pair.score, "; ".join(pair.reasons)])
+        proposed = mentor_plan(db, cohort["name"], org=org, now=now)
+        plan_table = Table(
+            f"Proposed mentors (a plan, not an assignment: from activity since {day(proposed.since.isoformat())})",
+            ["Mentee", "Proposed mentor", "Score", "Why"],
+            empty="no mentees",
+        )
+        for pair in proposed.pairings:
+            plan_table.rows.append([pair.mentee, pair.mentor or "nobody", pair.score, "; ".join(pair.reasons)])
+        tables.append(plan_table)
     data = {
         "org": org,
         "cohort": cohort,
-        "mentor_plan": proposed.to_dict(),
+        "mentor_plan": proposed.to_dict() if proposed else None,
         "scope": cohort_scope(org, cohort),
         "mentees": mentees,
         "graduated": len(graduates),
@@ -267,6 +271,4 @@ def cohort_report(db: Database, name: str, *, org: str | None = None, now: datet
         m["active_after"] = {str(k): v for k, v in m["active_after"].items()}
     reached_ready = sum(1 for m in mentees if m["graduated"] or m["state"] in PAST_READY)
     funnel = funnel_chart(Funnel(total, reached_ready, len(graduates)), f"{cohort['name']}: working → ready → promoted")
-    return Report(
-        f"Cohort {cohort['name']}", summary, [table, plan_table], data=data, org=org, generated_at=now, charts=[funnel]
-    )
+    return Report(f"Cohort {cohort['name']}", summary, tables, data=data, org=org, generated_at=now, charts=[funnel])
