@@ -136,3 +136,17 @@ async def test_enrolled_mentees_show_in_the_cohort_report_and_check_in(world):
     delivery = world.act.comment(COMMUNITY, world.tracking, "dev-tomas", "/checkin\nAccomplishments: first review")
     await world.deliver(delivery)
     assert world.db.execute("SELECT login, cohort FROM checkins").fetchall() == [("dev-tomas", COHORT)]
+
+
+def test_a_cohort_with_a_sign_up_issue_may_list_no_mentees_and_others_may_not():
+    from app.config.schema import check_config_text, parse_config
+
+    base = (
+        "ladder: kubernetes\ncohorts:\n  - name: c\n    target: reviewer\n    start: 2026-09-01\n"
+        "    end: 2026-11-30\n    mentors: [omar]\n    mentees: []\n    tracking_issue: 3\n"
+    )
+    (cohort,) = parse_config(base + "    signup_issue: 4\n    capacity: 5\n", "ladder.yml").cohorts
+    assert (cohort.mentees, cohort.signup_issue, cohort.capacity, cohort.enrolled) == ((), 4, 5, ())
+    assert [str(p) for p in check_config_text(base, "ladder.yml")] == [
+        "ladder.yml:8: `mentees` of cohort `c` must be a non-empty list of GitHub logins, not a list."
+    ]
