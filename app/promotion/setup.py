@@ -90,8 +90,13 @@ def with_sign_ups(ctx: Context, org: str, config: OrgConfig) -> OrgConfig:
         return config
     cohorts = []
     for c in config.cohorts:
-        extra = mentoring.signed_up(ctx.db, org, c.name, c.mentees).enrolled if c.signup_issue else ()
-        cohorts.append(replace(c, mentees=(*c.mentees, *extra), enrolled=extra) if extra else c)
+        if not c.signup_issue:
+            cohorts.append(c)
+            continue
+        merged = {e.lower() for e in c.enrolled}  # merged before: read again (someone may have left)
+        listed = tuple(m for m in c.mentees if m.lower() not in merged)
+        extra = mentoring.signed_up(ctx.db, org, c.name, listed).enrolled
+        cohorts.append(replace(c, mentees=(*listed, *extra), enrolled=extra))
     return replace(config, cohorts=tuple(cohorts))
 
 
