@@ -150,3 +150,12 @@ def test_a_cohort_with_a_sign_up_issue_may_list_no_mentees_and_others_may_not():
     assert [str(p) for p in check_config_text(base, "ladder.yml")] == [
         "ladder.yml:8: `mentees` of cohort `c` must be a non-empty list of GitHub logins, not a list."
     ]
+
+
+def test_enrolling_before_the_term_says_when_the_progress_comment_comes():
+    from app.promotion.mentoring_text import enrolled
+
+    assert enrolled("dev-wen", "c", 1, 2, "o/community#5", "2027-01-04") == (
+        "@dev-wen, you are enrolled in cohort **c** (1 of 2 places taken). Your progress comment will be on "
+        "o/community#5 from the start of the term, 4 Jan 2027."
+    )

@@ -123,7 +123,8 @@ async def enroll(ctx: Context, setup: OrgSetup, cohort: Cohort, who: Actor, comm
         ctx.db, Enrolment(setup.org, cohort.name, pid, login, Place.ENROLLED, asked, int(comment["id"]), _now())
     )
     await _welcome(ctx, setup, cohort, pid, login)
-    return text.enrolled(login, cohort.name, taken + 1, cohort.capacity, _tracking(setup, cohort))
+    starts = cohort.start.isoformat() if cohort.start > today else None
+    return text.enrolled(login, cohort.name, taken + 1, cohort.capacity, _tracking(setup, cohort), starts)
 
 
 async def withdraw(ctx: Context, setup: OrgSetup, cohort: Cohort, who: Actor) -> str:

@@ -15,8 +15,12 @@ def _places(taken: int, capacity: int) -> str:
     return f"{taken} of {capacity} place{'s' if capacity != 1 else ''} taken"
 
 
-def enrolled(login: str, cohort: str, taken: int, capacity: int, tracking: str | None) -> str:
+def enrolled(
+    login: str, cohort: str, taken: int, capacity: int, tracking: str | None, starts: str | None = None
+) -> str:
     where = f" Your progress comment is on {tracking}." if tracking else ""
+    if tracking and starts:
+        where = f" Your progress comment will be on {tracking} from the start of the term, {day(starts)}."
     return f"@{login}, you are enrolled in cohort {_cohort(cohort)} ({_places(taken, capacity)}).{where}"
 
 
