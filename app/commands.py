@@ -49,6 +49,7 @@ class Where(Enum):
     ANYWHERE = "any issue or pull request"
     READINESS_ISSUE = "a readiness issue"
     TRACKING_ISSUE = "the cohort's tracking issue"
+    SIGNUP_ISSUE = "the cohort's sign-up issue"
 
 
 class Argument(Enum):

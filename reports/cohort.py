@@ -16,7 +16,7 @@ import statistics
 from datetime import date, datetime, timezone
 
 from app.markdown import day
-from app.store import orgs
+from app.store import mentoring, orgs
 from app.store.database import Database
 from ladder_rules.evaluate import State
 from reports.charts import funnel_chart
@@ -34,8 +34,22 @@ def org_cohorts(db: Database, org: str | None = None) -> list[tuple[str, dict]]:
         if org is not None and row.org.lower() != org.lower():
             continue
         for cohort in (json.loads(row.text).get("config") or {}).get("cohorts") or []:
-            out.append((row.org, cohort))
+            out.append((row.org, with_sign_ups(db, row.org, cohort)))
     return out
+
+
+def with_sign_ups(db: Database, org: str, cohort: dict) -> dict:
+    """The cohort with its enrolled sign-ups added to `mentees` (named in `enrolled`) and its waitlist."""
+    if not cohort.get("signup_issue"):
+        return cohort
+    listed = list(cohort.get("mentees") or [])
+    signed = mentoring.signed_up(db, org, cohort["name"], listed)
+    return {
+        **cohort,
+        "mentees": [*listed, *signed.enrolled],
+        "enrolled": list(signed.enrolled),
+        "waitlist": list(signed.waiting),
+    }
 
 
 def find_cohort(db: Database, name: str, org: str | None = None) -> tuple[str, dict]:
@@ -183,6 +197,15 @@ def cohort_report(db: Database, name: str, *, org: str | None = None, now: datet
             )
         )
     summary.append(("Check-ins", str(sum(m["checkins"] for m in mentees))))
+    if cohort.get("signup_issue"):
+        waitlist = cohort.get("waitlist") or []
+        summary.append(
+            (
+                "Sign-up",
+                f"issue #{cohort['signup_issue']}: {len(cohort.get('enrolled') or [])} enrolled, "
+                f"{total} of {cohort.get('capacity')} places taken, waitlist: {', '.join(waitlist) or 'nobody'}",
+            )
+        )
 
     def active(value) -> str:
         return "not yet known" if value is None else ("yes" if value else "no")
@@ -217,9 +240,24 @@ def cohort_report(db: Database, name: str, *, org: str | None = None, now: datet
                 *(active(m["active_after"][k]) for k in RETENTION_MONTHS),
             ]
         )
+    tables = [table]
+    proposed = None
+    if end >= now.date():  # a plan matters until the term ends
+        from reports.matching import mentor_plan  # it reads cohorts through this module
+
+        proposed = mentor_plan(db, cohort["name"], org=org, now=now)
+        plan_table = Table(
+            f"Proposed mentors (a plan, not an assignment: from activity since {day(proposed.since.isoformat())})",
+            ["Mentee", "Proposed mentor", "Score", "Why"],
+            empty="no mentees",
+        )
+        for pair in proposed.pairings:
+            plan_table.rows.append([pair.mentee, pair.mentor or "nobody", pair.score, "; ".join(pair.reasons)])
+        tables.append(plan_table)
     data = {
         "org": org,
         "cohort": cohort,
+        "mentor_plan": proposed.to_dict() if proposed else None,
         "scope": cohort_scope(org, cohort),
         "mentees": mentees,
         "graduated": len(graduates),
@@ -233,4 +271,4 @@ def cohort_report(db: Database, name: str, *, org: str | None = None, now: datet
         m["active_after"] = {str(k): v for k, v in m["active_after"].items()}
     reached_ready = sum(1 for m in mentees if m["graduated"] or m["state"] in PAST_READY)
     funnel = funnel_chart(Funnel(total, reached_ready, len(graduates)), f"{cohort['name']}: working → ready → promoted")
-    return Report(f"Cohort {cohort['name']}", summary, [table], data=data, org=org, generated_at=now, charts=[funnel])
+    return Report(f"Cohort {cohort['name']}", summary, tables, data=data, org=org, generated_at=now, charts=[funnel])

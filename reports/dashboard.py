@@ -70,6 +70,7 @@ def overview(
     `signed_in`: the visitor's login, shown with a way to sign out."""
     from app.outbox import list_effects
     from reports.cohort import cohort_scope, org_cohorts
+    from reports.matching import mentor_plan
 
     allowed = None if orgs is None else {o.lower() for o in orgs}
 
@@ -89,6 +90,10 @@ def overview(
             rows = evaluations.get(login.lower(), [])
             mentees.append(_person(login, rows, readiness) if rows else Person(login, None))
         graduated = [m for m in cohort.get("mentees") or [] if (m.lower(), cohort["target"]) in promoted_to]
+        end = date.fromisoformat(str(cohort["end"])[:10])
+        proposed = ()
+        if end >= (now or datetime.now(timezone.utc)).date() and cohort.get("mentees"):
+            proposed = mentor_plan(db, cohort["name"], org=org, now=now).pairings  # a plan matters until the end
         cohort_views.append(
             Cohort(
                 name=cohort["name"],
@@ -100,6 +105,8 @@ def overview(
                 mentors=tuple(cohort.get("mentors") or []),
                 mentees=tuple(mentees),
                 funnel=Funnel.of(mentees, graduated),
+                mentor_plan=proposed,
+                waitlist=tuple(cohort.get("waitlist") or ()),
             )
         )
     others = [

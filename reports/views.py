@@ -121,6 +121,8 @@ class Cohort:
     mentors: tuple[str, ...]
     mentees: tuple[Person, ...]
     funnel: Funnel  # `funnel.promoted` is the number graduated
+    mentor_plan: tuple = ()  # reports.matching.Pairing, for cohorts whose term has not ended
+    waitlist: tuple[str, ...] = ()  # sign-ups waiting for a place, in order
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class CohortPage:
     activity: tuple[Series, ...]  # one per mentee, drawn from cohort.start to cohort.end
     today: date
     checkins: tuple[Checkin, ...] = ()
+    mentor_plan: tuple = ()  # reports.matching.Pairing: the proposed mentor per mentee, with the reasons
+    waitlist: tuple[str, ...] = ()  # sign-ups waiting for a place, in order
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,9 @@ class Cohort:
     signup_issue: int | None = None  # issue in `community_repo` where `/ladder enroll` signs people up
     capacity: int = MAX_MENTEES  # mentees (listed and enrolled) before sign-ups go to the waitlist
     mentees_per_mentor: int = DEFAULT_MENTEES_PER_MENTOR
+    # mentees who signed up with `/ladder enroll` (also in `mentees`): merged in from the database by
+    # app/promotion/setup.py, never written in ladder.yml
+    enrolled: tuple[str, ...] = ()
     # where it was written, for problems found once the ladder or the rosters are known
     source: str = field(default="", compare=False, repr=False)
     line: int = field(default=0, compare=False, repr=False)
@@ -156,6 +159,7 @@ class Cohort:
             "signup_issue": self.signup_issue,
             "capacity": self.capacity,
             "mentees_per_mentor": self.mentees_per_mentor,
+            "enrolled": list(self.enrolled),
             "written": {
                 "source": self.source,
                 "line": self.line,
@@ -183,6 +187,7 @@ class Cohort:
             d.get("signup_issue"),
             d.get("capacity", MAX_MENTEES),
             d.get("mentees_per_mentor", DEFAULT_MENTEES_PER_MENTOR),
+            tuple(d.get("enrolled") or ()),
             source=written.get("source", ""),
             line=written.get("line", 0),
             target_line=written.get("target_line", 0),
@@ -573,7 +578,12 @@ class _Reader(Reader):
             "start": lambda x: self.day(x, f"`start` of {label}"),
             "end": lambda x: self.day(x, f"`end` of {label}"),
             "mentors": lambda x: self.logins(x, f"`mentors` of {label}"),
-            "mentees": lambda x: self.logins(x, f"`mentees` of {label}"),
+            # with a sign-up issue the list may start empty: people enrol themselves
+            "mentees": lambda x: (
+                ()
+                if "signup_issue" in v and x.kind == "seq" and not x.value
+                else self.logins(x, f"`mentees` of {label}")
+            ),
             "tracking_issue": lambda x: self.integer(x, f"`tracking_issue` of {label}", 1),
             "checkin_day": lambda x: self.weekday(x, label),
             "timezone": lambda x: self.timezone(x, label),

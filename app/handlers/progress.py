@@ -8,7 +8,7 @@ from __future__ import annotations
 from gidgethub import routing, sansio
 
 from app.context import Context
-from app.promotion.progress import evaluate_mentees
+from app.promotion.progress import evaluate_mentees, replan_review_lists
 from app.promotion.setup import OrgSetup, org_setup
 from app.store import ledger
 
@@ -20,7 +20,7 @@ async def record_changed_paths(ctx: Context, setup: OrgSetup, data: dict) -> Non
     pr, repo = data["pull_request"], data["repository"]
     if ctx.github is None or not setup.installation_id or not setup.needs_paths(repo["name"]):
         return
-    if ledger.has_paths(ctx.db, pr["id"]):
+    if ledger.has_paths(ctx.db, pr["id"]) and data.get("action") != "synchronize":
         return
     gh = await ctx.github.for_installation(setup.installation_id)
     paths = [
@@ -44,6 +44,17 @@ def _org_and_installation(data: dict) -> tuple[str | None, int | None]:
     return owner, (data.get("installation") or {}).get("id")
 
 
+def _open_for_review(data: dict) -> bool:
+    """A pull request that became reviewable or got new commits: its files say whether it is in a
+    folder-scoped cohort's scope, for "What to review next" (one request per such event, none per comment)."""
+    pr = data["pull_request"]
+    return (
+        data.get("action") in ("opened", "reopened", "ready_for_review", "synchronize")
+        and pr.get("state") == "open"
+        and not pr.get("draft")
+    )
+
+
 @router.register("pull_request")
 @router.register("pull_request_review")
 @router.register("pull_request_review_comment")
@@ -56,7 +67,7 @@ async def reevaluate(event: sansio.Event, ctx: Context) -> None:
     setup = await org_setup(ctx, org, installation_id)
     if setup is None:
         return
-    if event.event == "pull_request" and (data["pull_request"].get("merged_at")):
+    if event.event == "pull_request" and (data["pull_request"].get("merged_at") or _open_for_review(data)):
         await record_changed_paths(ctx, setup, data)
     pull = data.get("pull_request") or (data.get("issue") if (data.get("issue") or {}).get("pull_request") else None)
     if not ctx.evaluator.has_index(org):
@@ -65,6 +76,8 @@ async def reevaluate(event: sansio.Event, ctx: Context) -> None:
         affected = ctx.evaluator.refresh_pull_request(org, data["repository"]["id"], pull["number"])
         if affected:
             await evaluate_mentees(ctx, setup, only=affected)
+        if event.event != "issue_comment" or affected:
+            replan_review_lists(ctx, setup)  # an open pull request came, went or was reviewed
 
 
 @router.register("organization")

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from app.commands import Argument, Command, CommandTable, Permission, Where
 from app.context import Context
 from app.evaluations import Target, member_level, stored
-from app.promotion import approval, lifecycle, readiness, replies, sponsors
+from app.promotion import approval, lifecycle, mentoring, readiness, replies, sponsors
 from app.promotion.lifecycle import Actor, Blocked, NotAllowed, Readiness, Status
 from app.promotion.progress import evaluate_mentees, mentee_targets, progress_view, replan_progress
 from app.promotion.progress_text import person, progress_markdown
@@ -288,6 +288,69 @@ async def checkin(call: Call) -> None:
         ),
     )
     return None
+
+
+@COMMANDS.command(
+    "enroll",
+    word="enroll",
+    usage="/ladder enroll",
+    who="Anyone who holds the level below the cohort's target in its scope and is a mentee of no other active "
+    "cohort; once the cohort is at its `capacity`, they join its waitlist.",
+    who_short="contributors who hold the level below the cohort's target",
+    example="/ladder enroll",
+    where=Where.SIGNUP_ISSUE,
+)
+async def enroll(call: Call) -> str:
+    cohort = mentoring.signup_cohort(call.setup, call.repo, call.number)
+    if cohort is None:
+        return replies.wrong_place(COMMANDS["enroll"], call.author.login)
+    return await mentoring.enroll(call.ctx, call.setup, cohort, call.author, call.comment)
+
+
+@COMMANDS.command(
+    "withdraw",
+    word="withdraw",
+    usage="/ladder withdraw",
+    who="Someone who enrolled (or waits); the first of the waitlist takes their place.",
+    who_short="people who enrolled",
+    example="/ladder withdraw",
+    where=Where.SIGNUP_ISSUE,
+)
+async def withdraw(call: Call) -> str:
+    cohort = mentoring.signup_cohort(call.setup, call.repo, call.number)
+    if cohort is None:
+        return replies.wrong_place(COMMANDS["withdraw"], call.author.login)
+    return await mentoring.withdraw(call.ctx, call.setup, cohort, call.author)
+
+
+async def _mentor_of_mentee(call: Call) -> bool:
+    pid = person_id(call.ctx, call.command.argument or "")
+    return pid is not None and call.author.id in mentoring.mentors_of(call.ctx, call.setup, pid).values()
+
+
+async def _mentee_mentors(call: Call) -> list[str]:
+    pid = person_id(call.ctx, call.command.argument or "")
+    return sorted(mentoring.mentors_of(call.ctx, call.setup, pid), key=str.lower) if pid is not None else []
+
+
+MENTORS = Permission(_mentor_of_mentee, _mentee_mentors)
+
+
+@COMMANDS.command(
+    "suggest",
+    word="suggest",
+    argument=Argument.LOGIN_AND_TEXT,
+    usage="/ladder suggest @login <link>",
+    who="A mentor of the person's cohort: the pull request or issue comes first in their list of what to review next.",
+    who_short="a mentor of the person's cohort",
+    example="/ladder suggest @alice https://github.com/kubernetes/kubernetes/pull/1",
+    where=Where.ANYWHERE,
+    permission=MENTORS,
+)
+async def suggest(call: Call) -> str:
+    login = call.command.argument
+    pid = person_id(call.ctx, login)  # the permission found them
+    return mentoring.pin(call.ctx, call.setup, pid, current_login(call.ctx, pid, login), call.author, call.command.text)
 
 
 # --- status ---------------------------------------------------------------------------------------------

@@ -11,11 +11,13 @@ from datetime import date, datetime, timezone
 from app.config.schema import Cohort
 from app.context import Context
 from app.evaluations import Change, Target
+from app.evaluations import stored as stored_evaluations
 from app.outbox import plan
 from app.outbox.effects import Comment
 from app.promotion import lifecycle, readiness
 from app.promotion.lifecycle import Readiness, Status
 from app.promotion.progress_text import ProgressView, Promotion, progress_markdown
+from app.promotion.review_next import review_list
 from app.promotion.setup import OrgSetup, current_login, key_part, named_ids, tie_named_logins
 from app.user_text import web_url
 from ladder_rules.evaluate import State, next_level
@@ -79,7 +81,13 @@ async def after_change(ctx: Context, setup: OrgSetup, cohort: Cohort | None, cha
 
 
 def plan_progress(
-    ctx: Context, setup: OrgSetup, cohort: Cohort, evaluation: dict, row: Readiness | None = None
+    ctx: Context,
+    setup: OrgSetup,
+    cohort: Cohort,
+    evaluation: dict,
+    row: Readiness | None = None,
+    *,
+    pulls: list | None = None,
 ) -> None:
     if cohort.tracking_issue is None:
         return
@@ -89,13 +97,28 @@ def plan_progress(
             repo=setup.community_repo,
             number=cohort.tracking_issue,
             name=progress_key(setup, cohort, evaluation["person_id"]),
-            body=progress_markdown(progress_view(ctx, setup, evaluation, row, cohort=cohort.to_dict())),
+            body=progress_markdown(progress_view(ctx, setup, evaluation, row, cohort=cohort.to_dict(), pulls=pulls)),
             installation_id=setup.installation_id,
             org=setup.org,
             person_id=evaluation["person_id"],
         ),
         dry_run=setup.dry_run,
     )
+
+
+def replan_review_lists(ctx: Context, setup: OrgSetup) -> None:
+    """Every mentee's progress comment again with its current "What to review next" (the open pull
+    requests changed); the outbox writes only the comments whose text changed."""
+    from app.store.facts import open_pull_requests
+
+    pairs = [(c, t) for c, t in mentee_targets(ctx, setup) if c.tracking_issue is not None]
+    if not pairs:
+        return
+    pulls = open_pull_requests(ctx.db, setup.org)
+    for cohort, target in pairs:
+        for e in stored_evaluations(ctx.db, target.person_id, target.level):
+            if e["scope"] == str(target.scope) and e["state"] == State.WORKING.value:
+                plan_progress(ctx, setup, cohort, e, pulls=pulls)
 
 
 def replan_progress(ctx: Context, setup: OrgSetup, row: Readiness) -> None:
@@ -119,6 +142,7 @@ def progress_view(
     *,
     cohort: dict | None = None,
     mention: bool = True,
+    pulls: list | None = None,
 ) -> ProgressView:
     """What the progress text says about one evaluation: the person's login now, where their promotion
     to this level stands (the readiness row), and the latest promotion they made in the organisation."""
@@ -142,6 +166,7 @@ def progress_view(
         promoted=None
         if latest is None
         else Promotion(latest.level, latest.scope, latest.promoted_at, readiness.issue_url(setup, latest)),
+        review_next=review_list(ctx, setup, evaluation, pulls=pulls),
     )
 
 

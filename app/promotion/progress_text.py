@@ -48,10 +48,20 @@ class ProgressView:
     readiness_url: str | None = None
     pull_request_url: str | None = None
     promoted: Promotion | None = None  # the latest promotion, when the evaluation is for another level
+    review_next: tuple = ()  # app.promotion.review_next.ReviewItem: a mentor's pins, then suggestions
 
 
 def person(login: str, mention: bool) -> str:
     return f"@{login}" if mention else f"`{login}`"
+
+
+def review_next_lines(items) -> list[str]:
+    """ "What to review next": each pull request or issue linked, its title (escaped) and why."""
+    lines = ["**What to review next**"]
+    for i in items:
+        title = f" {user_text(i.title)}" if i.title else ""
+        lines.append(f"- {markdown_link(i.label, i.url)}{title} — {i.reason}")
+    return [*lines, ""]
 
 
 def progress_markdown(view: ProgressView) -> str:
@@ -75,7 +85,9 @@ def progress_markdown(view: ProgressView) -> str:
         lines.append("**Still to do**")
         lines += [f"- {sentence}" for sentence in todo]
         lines.append("")
-    elif state == State.READY.value and view.status in (None, Status.OPEN):
+    if view.review_next:
+        lines += review_next_lines(view.review_next)
+    if not todo and state == State.READY.value and view.status in (None, Status.OPEN):
         lines.append(
             "Every automatic requirement is met. Mentors now check the rest"
             + (f" on the {markdown_link('readiness issue', view.readiness_url)}." if view.readiness_url else ".")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from app.config.loader import cached_config, cached_repo_config, has_cached_config, load_config, load_repo_config
@@ -13,7 +13,7 @@ from app.config.schema import Cohort, OrgConfig
 from app.context import Context
 from app.github.identity import app_bot
 from app.github.urls import web_url_for
-from app.store import orgs, people
+from app.store import mentoring, orgs, people
 from ladder_rules.definitions import Definitions
 from ladder_rules.facts import Scope
 from ladder_rules.format import Ladder
@@ -77,7 +77,7 @@ async def org_setup(
     if installation_id is None:
         stored = orgs.config(ctx.db, org)
         installation_id = stored.installation_id if stored else None
-    config = loaded.config
+    config = with_sign_ups(ctx, org, loaded.config)
     setup = OrgSetup(
         org=org,
         installation_id=installation_id,
@@ -109,7 +109,7 @@ async def repo_setup(ctx: Context, setup: OrgSetup, repo: str | None, *, refresh
         log.warning("%s/%s's own ladder.yml has errors; the organisation's applies: %s", setup.org, repo,
                     loaded.problems_text())  # fmt: skip
         return setup
-    config = loaded.config
+    config = with_sign_ups(ctx, setup.org, loaded.config)
     dry_run = ctx.dry_run or config.dry_run
     return dataclasses.replace(
         setup,
@@ -119,6 +119,24 @@ async def repo_setup(ctx: Context, setup: OrgSetup, repo: str | None, *, refresh
         dry_run=dry_run,
         bot=None if dry_run else (setup.bot or await app_bot(ctx.github)),
     )
+
+
+def with_sign_ups(ctx: Context, org: str, config: OrgConfig) -> OrgConfig:
+    """The configuration with each cohort's enrolled sign-ups added to its `mentees` (and named in
+    `enrolled`): every reader of a cohort's mentees — evaluation, progress comments, `/checkin`, status —
+    sees them as listed mentees."""
+    if not any(c.signup_issue for c in config.cohorts):
+        return config
+    cohorts = []
+    for c in config.cohorts:
+        if not c.signup_issue:
+            cohorts.append(c)
+            continue
+        merged = {e.lower() for e in c.enrolled}  # merged before: read again (someone may have left)
+        listed = tuple(m for m in c.mentees if m.lower() not in merged)
+        extra = mentoring.signed_up(ctx.db, org, c.name, listed).enrolled
+        cohorts.append(replace(c, mentees=(*listed, *extra), enrolled=extra))
+    return replace(config, cohorts=tuple(cohorts))
 
 
 async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from app.store import people
 from app.store.database import Database
@@ -193,3 +194,81 @@ def _contributions(db: Database, org: str, repos: dict, select: str) -> dict[int
     ):
         out[author].append(Contribution(repos[repo_id][0], number, parse_time(created), url or ""))
     return out
+
+
+# --- open pull requests, for "what to review next" ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenPullRequest:
+    facts: PullRequestFacts
+    title: str  # user text: escape before writing it anywhere
+
+
+def open_pull_requests(db: Database, org: str) -> list[OpenPullRequest]:
+    """The organisation's open, non-draft pull requests the ledger knows (deliveries and history import),
+    with their signals: no call to GitHub."""
+    rows = db.query(
+        f"SELECT {_PR_COLUMNS}, p.title FROM pull_requests p JOIN repositories r ON r.id = p.repo_id"
+        " WHERE lower(r.owner) = lower(?) AND p.created_at IS NOT NULL AND p.state = 'open'"
+        " AND p.merged_at IS NULL AND p.closed_at IS NULL AND coalesce(p.draft, 0) = 0",
+        [org],
+    )
+    if not rows:
+        return []
+    files: dict[int, list[str]] = defaultdict(list)
+    for pr_id, path in db.query(
+        "SELECT f.pr_id, f.path FROM pull_request_files f JOIN pull_requests p ON p.id = f.pr_id"
+        " JOIN repositories r ON r.id = p.repo_id WHERE lower(r.owner) = lower(?) AND p.state = 'open'",
+        [org],
+    ):
+        files[pr_id].append(path)
+    # Signals of pull requests whose number is open in some repository of the organisation; the pairs are
+    # matched below (a number open in one repository may be closed in another).
+    signals = _signals(
+        db,
+        _ORG_REPOS + " AND {number} IN (SELECT number FROM pull_requests WHERE state = 'open')",
+        [org],
+    )
+    out = []
+    for row in rows:
+        pr_id, repo_id, number = row[0], row[1], row[3]
+        out.append(
+            OpenPullRequest(
+                _pull_request(row[:-1], files.get(pr_id), signals.get((repo_id, number), [])), row[-1] or ""
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Item:
+    """A pull request or issue as the ledger knows it (for a mentor's pin)."""
+
+    repo: str
+    number: int
+    title: str  # user text
+    url: str
+    is_pull_request: bool
+    open: bool
+
+
+def item(db: Database, repo: str, number: int) -> Item | None:
+    """The pull request or issue `repo#number`, or None when the ledger has not seen it."""
+    row = db.one(
+        "SELECT r.full_name, p.number, p.title, p.html_url, p.state, p.merged_at FROM pull_requests p"
+        " JOIN repositories r ON r.id = p.repo_id WHERE lower(r.full_name) = lower(?) AND p.number = ?",
+        [repo, number],
+    )
+    if row is not None:
+        full, n, title, url, state, merged = row
+        return Item(full, n, title or "", url or "", True, state == "open" and not merged)
+    row = db.one(
+        "SELECT r.full_name, i.number, i.title, i.html_url, i.state, i.is_pull_request FROM issues i"
+        " JOIN repositories r ON r.id = i.repo_id WHERE lower(r.full_name) = lower(?) AND i.number = ?",
+        [repo, number],
+    )
+    if row is None:
+        return None
+    full, n, title, url, state, is_pr = row
+    return Item(full, n, title or "", url or "", bool(is_pr), state == "open")

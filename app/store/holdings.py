@@ -171,3 +171,13 @@ def by_person(
             if not any(h.level == member_level for h in entry[1]):
                 entry[1].append(Holding(member_level, Scope(org), parse_time(since)))
     return out
+
+
+def owners_folders(db: Database, org: str) -> dict[str, list[str]]:
+    """{lower-cased owner/name: folders whose OWNERS file Ladder has read ("" the root)} for one organisation."""
+    out: dict[str, set[str]] = {}
+    for (scope,) in db.query("SELECT DISTINCT scope FROM holdings WHERE org = ?", [org]):
+        s = parse_scope(scope)
+        if s.repo:
+            out.setdefault(f"{s.org}/{s.repo}".lower(), set()).add(s.path or "")
+    return {repo: sorted(paths) for repo, paths in out.items()}
