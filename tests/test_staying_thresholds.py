@@ -96,7 +96,13 @@ def test_tekton_reviewer_keeps_reviewing_ten_prs_a_year(reviews, below):
     b.person(ALICE, "alice", holdings=(("reviewer", scope, day(0)),))
     for i in range(reviews):
         at = NOW - timedelta(days=20 + i)
-        b.pr(BOB, at - timedelta(hours=1), at + timedelta(minutes=30), repo="tektoncd/pipeline", signals=((ALICE, REVIEW_COMMENT, at),))
+        b.pr(
+            BOB,
+            at - timedelta(hours=1),
+            at + timedelta(minutes=30),
+            repo="tektoncd/pipeline",
+            signals=((ALICE, REVIEW_COMMENT, at),),
+        )
     check = check_stay(build_index(b.facts), builtin_ladder("tekton"), ALICE, "reviewer", scope, NOW)
     assert check.below is below
 
