@@ -133,6 +133,40 @@ def roster_target(setup: OrgSetup, level: str, source: str | None) -> RosterTarg
     return RosterTarget("owners", repo, path, list_name)
 
 
+async def read_targets(ctx: Context, setup: OrgSetup, notice: store.Notice) -> list[dict] | None:
+    """Every file that gives the person the level over the scope, read from the default branch as Prow
+    reads it: the OWNERS of the scope's folder and of each folder above it (up to `no_parent_owners`),
+    directly or through an alias group. None: GitHub cannot be asked (dry-run), the stored source is all
+    there is."""
+    from dataclasses import asdict
+
+    level = setup.ladder.level(notice.level)
+    if ctx.github is None or not setup.installation_id or level.roster is None or level.roster.kind != "owners":
+        return None
+    first = roster_target(setup, notice.level, notice.source)
+    if first.repo is None:
+        return None
+    from app.rosters.files import Calls
+    from app.rosters.owners_sync import RepoFiles, owners_holders
+    from ladder_rules.evaluate import level_scope
+    from ladder_rules.owners import norm_login
+
+    gh = await ctx.github.for_installation(setup.installation_id)
+    scope = level_scope(level, parse_scope(notice.scope))
+    holders = await owners_holders(RepoFiles(gh, first.repo, Calls()), scope.path, level.roster.list or "reviewers")
+    holder = holders.get(norm_login(notice.login))
+    if holder is None:
+        return []
+    targets = [asdict(roster_target(setup, notice.level, route.source)) for route in holder.routes]
+    return [t for i, t in enumerate(targets) if t not in targets[:i]]
+
+
+def targets_of(setup: OrgSetup, notice: store.Notice) -> list[RosterTarget]:
+    if "targets" in notice.counted:
+        return [RosterTarget(**t) for t in notice.counted["targets"]]
+    return [roster_target(setup, notice.level, notice.source)]
+
+
 def roster_name(target: RosterTarget) -> str:
     if target.kind == "org_members":
         return "org_members"
@@ -279,6 +313,11 @@ async def daily_pass(ctx: Context, setup: OrgSetup, now: datetime, *, read_roste
                 store.close(ctx.db, notice, Status.ENDED.value, at=now_iso)
                 report.ended.append(notice.login)
         store.record_pass(ctx.db, setup.org, now_iso)
+    for notice in store.of_org(ctx.db, setup.org, (Status.PROPOSED.value,)):
+        if "targets" not in notice.counted:
+            targets = await read_targets(ctx, setup, notice)
+            if targets is not None:
+                store.set_counted(ctx.db, notice, notice.counted | {"targets": targets})
     plan_writes(ctx, setup)
     if report.noticed or report.cancelled or report.proposed or report.ended:
         log.info(
@@ -407,13 +446,17 @@ def notices_issue_number(ctx: Context, setup: OrgSetup) -> int | None:
     return number
 
 
-def _pull_key(notice: store.Notice) -> str:
-    return f"way-down:{notice.id}:{notice.spell}"
+def _pull_key(notice: store.Notice, n: int = 0) -> str:
+    return f"way-down:{notice.id}:{notice.spell}" + (f":{n}" if n else "")
 
 
 def _pull_url(ctx: Context, notice: store.Notice) -> str | None:
-    entry = outbox_store.get_by_key(ctx.db, _pull_key(notice))
-    return (entry.result or {}).get("url") if entry is not None and entry.result else None
+    for n in range(len(notice.counted.get("targets") or [None])):
+        entry = outbox_store.get_by_key(ctx.db, _pull_key(notice, n))
+        url = (entry.result or {}).get("url") if entry is not None and entry.result else None
+        if url:
+            return url
+    return None
 
 
 def _view(ctx: Context, setup: OrgSetup, notice: store.Notice) -> text.NoticeView:
@@ -495,8 +538,7 @@ def _latest(notice: store.Notice) -> str:
 
 def _plan_pull_requests(ctx: Context, setup: OrgSetup, proposed: list[store.Notice]) -> None:
     seen: set[tuple] = set()
-    for notice in proposed:
-        target = roster_target(setup, notice.level, notice.source)
+    for notice, n, target in ((p, n, t) for p in proposed for n, t in enumerate(targets_of(setup, p))):
         if target.kind not in ("owners", "aliases"):
             continue
         login = notice.login
@@ -511,7 +553,7 @@ def _plan_pull_requests(ctx: Context, setup: OrgSetup, proposed: list[store.Noti
             ctx.db,
             FileChange(
                 repo=target.repo,
-                name=_pull_key(notice),
+                name=_pull_key(notice, n),
                 path=target.path,
                 editor=way_down_files.EDITOR,
                 edit=edit,

@@ -120,6 +120,14 @@ def close(
     return by_id(db, notice.id)
 
 
+def set_counted(db: Database, notice: Notice, counted: dict) -> Notice:
+    db.execute(
+        "UPDATE way_down SET counted = ? WHERE id = ? AND spell = ?",
+        [json.dumps(counted, sort_keys=True), notice.id, notice.spell],
+    )
+    return by_id(db, notice.id)
+
+
 # --- the notices issue -----------------------------------------------------------------------------------
 
 
