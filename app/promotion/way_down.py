@@ -382,10 +382,20 @@ def after_roster_change(ctx: Context, setup: OrgSetup, now: datetime | None = No
 
 
 def keepers(ctx: Context, setup: OrgSetup, notice: store.Notice) -> dict[int | str, str]:
-    """Approvers of the notice's scope (the levels that decide its level), the person excluded."""
+    """Approvers of the notice's scope (the levels that decide its level), the person excluded; for an
+    organisation-wide level (membership), an approver of any OWNERS file of the organisation."""
     from app.promotion.readiness import approvers
 
-    return approvers(ctx, setup, notice.level, parse_scope(notice.scope), exclude=notice.person_id)
+    scope = parse_scope(notice.scope)
+    if scope.repo is not None:
+        return approvers(ctx, setup, notice.level, scope, exclude=notice.person_id)
+    names = {lv.name for lv in setup.ladder.levels if lv.roster is not None and lv.roster.list == "approvers"}
+    held = holdings_store.by_person(ctx.db, setup.org, member_level=member_level(setup.ladder))
+    return {
+        pid: login
+        for pid, (login, levels) in held.items()
+        if isinstance(pid, int) and pid != notice.person_id and any(h.level in names for h in levels)
+    }
 
 
 def open_notices_of(ctx: Context, setup: OrgSetup, person_id: int) -> list[store.Notice]:

@@ -146,8 +146,8 @@ def members_issue_body(rows: list[tuple[str, str, list[str], str]]) -> str:
 
 
 def kept(author: str, login: str, count: int) -> str:
-    what = "notice" if count == 1 else f"{count} notices"
-    return f"@{author}, kept: the inactivity {what} for `{login}` is cancelled and nothing will be proposed."
+    what = "the inactivity notice for `{0}` is" if count == 1 else f"the {count} inactivity notices for `{{0}}` are"
+    return f"@{author}, kept: {what.format(login)} cancelled and nothing will be proposed."
 
 
 def nothing_to_keep(author: str, login: str) -> str:
