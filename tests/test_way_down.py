@@ -10,6 +10,7 @@ him to `emeritus_approvers` and out of `reviewers`, byte for byte; nothing is me
 from __future__ import annotations
 
 import difflib
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -153,3 +154,43 @@ async def test_notice_then_grace_then_one_pull_request_per_roster_file(world):
     writes = len(world.stand_in.requests)
     await daily(world, now + timedelta(days=32))
     assert [r.method for r in world.stand_in.requests[writes:] if r.method != "GET"] == []
+
+
+async def test_report_org_inactive_lists_at_risk_in_grace_and_proposed(world, capsys, monkeypatch):
+    from app.cli import main
+    from tests.stores import cli_args
+
+    now = datetime.now(timezone.utc)
+    issue = await story(world, now, active=("maria", "lena", "sam", "alice", "bob", "dev-priya", "dev-tomas"))
+    # dev-wen, a member, last contributed 340 days ago: within the rules today, not in 30 days
+    await world.deliver(world.act.comment(CODE, issue.number, "dev-wen", "old", at=now - timedelta(days=340)))
+    await daily(world, now)
+    args = [
+        "report",
+        "org",
+        ORG,
+        "--inactive",
+        "--format",
+        "json",
+        *cli_args(world.service.settings.database, monkeypatch),
+    ]
+
+    def report():
+        assert main(args) == 0
+        return json.loads(capsys.readouterr().out)
+
+    data = report()
+    assert [(r["login"], r["level"]) for r in data["at_risk"]] == [("dev-wen", "member")]
+    assert sorted((n["login"], n["level"], n["status"]) for n in data["notices"]) == [
+        ("omar", "approver", "notice"),
+        ("omar", "member", "notice"),
+        ("omar", "reviewer", "notice"),
+    ]
+    await daily(world, now + timedelta(days=31))
+    data = report()
+    proposed = {n["level"]: n for n in data["notices"] if n["status"] == "proposed"}
+    assert set(proposed) == {"approver", "member", "reviewer"}
+    assert proposed["approver"]["pull_request_url"].startswith("http")
+    assert main([a for a in args if a not in ("--format", "json")]) == 0  # Markdown
+    text = capsys.readouterr().out
+    assert "## In grace" in text and "## Proposed" in text and "## At risk" in text

@@ -456,13 +456,9 @@ def notices_issue_number(ctx: Context, setup: OrgSetup) -> int | None:
     return number
 
 
-def _pull_key(notice: store.Notice, n: int = 0) -> str:
-    return f"way-down:{notice.id}:{notice.spell}" + (f":{n}" if n else "")
-
-
 def _pull_url(ctx: Context, notice: store.Notice) -> str | None:
     for n in range(len(notice.counted.get("targets") or [None])):
-        entry = outbox_store.get_by_key(ctx.db, _pull_key(notice, n))
+        entry = outbox_store.get_by_key(ctx.db, notice.pull_key(n))
         url = (entry.result or {}).get("url") if entry is not None and entry.result else None
         if url:
             return url
@@ -563,7 +559,7 @@ def _plan_pull_requests(ctx: Context, setup: OrgSetup, proposed: list[store.Noti
             ctx.db,
             FileChange(
                 repo=target.repo,
-                name=_pull_key(notice, n),
+                name=notice.pull_key(n),
                 path=target.path,
                 editor=way_down_files.EDITOR,
                 edit=edit,

@@ -41,6 +41,10 @@ class Notice:
     def comment_key(self) -> str:
         return f"inactivity:{self.id}:{self.spell}"
 
+    def pull_key(self, n: int = 0) -> str:
+        """The outbox key of the roster change for the `n`th file that gives the level."""
+        return f"way-down:{self.id}:{self.spell}" + (f":{n}" if n else "")
+
 
 def _row(r: tuple) -> Notice:
     values = list(r)
