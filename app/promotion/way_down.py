@@ -259,6 +259,31 @@ async def sync_rosters(ctx: Context, setup: OrgSetup) -> None:
     scopes = {e.scope for e in holdings_store.of_org(ctx.db, setup.org) if e.source and e.source.startswith("OWNERS")}
     for scope in sorted(scopes):
         await sync_owners_scope(gh, ctx.db, setup.ladder, parse_scope(scope))
+    await _look_up_accounts(ctx, gh, setup)
+
+
+async def _look_up_accounts(ctx: Context, gh, setup: OrgSetup) -> None:
+    """A roster login Ladder never saw act has no account in the ledger: ask GitHub once for its id, so
+    the staying rules are checked for them too (they are the likeliest to be inactive)."""
+    import gidgethub
+
+    entries = holdings_store.of_org(ctx.db, setup.org)
+    missing = sorted({e.login for e in entries if e.person_id is None and people.person_id(ctx.db, e.login) is None})
+    for login in missing:
+        try:
+            user = await gh.getitem("/users/{username}", url_vars={"username": login})
+        except gidgethub.BadRequest as exc:
+            if exc.status_code == 404:
+                continue  # no such account (a team, a typo): nothing to check
+            raise
+        if user.get("type") != "Bot" and user.get("id"):
+            people.remember(
+                ctx.db,
+                int(user["id"]),
+                user.get("login") or login,
+                user.get("type"),
+                now=iso(datetime.now(timezone.utc)),
+            )
 
 
 async def daily_pass(ctx: Context, setup: OrgSetup, now: datetime, *, read_rosters: bool = True) -> PassReport:

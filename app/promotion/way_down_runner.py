@@ -2,8 +2,9 @@
 worker beside the delivery worker, the outbox sender and the history importer.
 
 Each organisation with a configuration is checked once a day (`way_down_passes` keeps when, so a restart
-does not check again early), and only once some history import has finished: before that the ledger
-holds only what arrived since installation, and everyone would look inactive. The clock is injectable.
+does not check again early), the first time a day after the first history import finished (as the
+reconciliation pass of app/backfill/runner.py): before an import the ledger holds only what arrived since
+installation, and everyone would look inactive. The clock is injectable.
 """
 
 from __future__ import annotations
@@ -41,13 +42,15 @@ class WayDownRunner(PollingService):
         self.last_report: dict[str, way_down.PassReport] = {}
 
     def _due(self, db) -> list[str]:
-        if backfill_store.first_finished_at(db) is None:
+        first = backfill_store.first_finished_at(db)
+        if first is None:
             return []
         now = self.clock()
         due = []
         for row in orgs.configs(db):
-            last = store.last_pass(db, row.org)
-            if last is None or parse_time(last).timestamp() + self.every <= now:
+            # as the reconciliation pass: the first comes a day after the first import, not at start-up
+            last = store.last_pass(db, row.org) or first
+            if parse_time(last).timestamp() + self.every <= now:
                 due.append(row.org)
         return due
 
