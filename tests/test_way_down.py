@@ -194,3 +194,30 @@ async def test_report_org_inactive_lists_at_risk_in_grace_and_proposed(world, ca
     assert main([a for a in args if a not in ("--format", "json")]) == 0  # Markdown
     text = capsys.readouterr().out
     assert "## In grace" in text and "## Proposed" in text and "## At risk" in text
+
+
+async def test_the_daily_service_runs_a_day_after_the_first_import_then_daily(world):
+    from app.promotion.way_down_runner import DAY, WayDownRunner
+    from app.store import backfill
+
+    now = datetime.now(timezone.utc)
+    await story(world, now)
+    processing = world.service.server.app[PROCESSING]
+    clock = [now.timestamp()]
+    runner = WayDownRunner(processing.make_context, clock=lambda: clock[0])
+    assert await runner.step() is False  # no history import yet: everyone would look inactive
+    await world.history.step()
+    first = backfill.first_finished_at(world.db)
+    assert first is not None
+    clock[0] = datetime.fromisoformat(first.replace("Z", "+00:00")).timestamp() + DAY - 60
+    assert await runner.step() is False  # not yet a day after it
+    clock[0] += 120
+    assert await runner.step() is True
+    await world.settle()
+    assert sorted(runner.last_report[ORG].noticed) == ["omar", "omar", "omar"]
+    assert await runner.step() is False  # once a day
+    clock[0] += DAY
+    assert await runner.step() is True
+    assert runner.last_report[ORG].noticed == []
+    await world.settle()
+    assert len(notice_comments(world, "omar")) == 3
