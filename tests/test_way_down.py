@@ -20,6 +20,7 @@ from app.promotion import way_down
 from app.promotion.setup import org_setup
 from app.server.web import PROCESSING
 from app.stand_in import webhooks
+from app.stand_in.state import ChangedFile
 from app.store import way_down as store
 from tests.conftest_github import check_violations
 from tests.world import start_world, stop_world
@@ -154,6 +155,20 @@ async def test_notice_then_grace_then_one_pull_request_per_roster_file(world):
     writes = len(world.stand_in.requests)
     await daily(world, now + timedelta(days=32))
     assert [r.method for r in world.stand_in.requests[writes:] if r.method != "GET"] == []
+
+    # People merge both: omar is off the rosters, his notices end (the membership one waits for an admin).
+    # (The stand-in merges by copying the branch's files, so the second is landed as GitHub's three-way
+    # merge would: its one file on top of the first.)
+    await world.deliver(world.act.merge_branch(CODE, controller.number, by="maria"))
+    before = repo.branches[repo.default_branch]
+    commit = world.state.commit(CODE, repo.default_branch, {"OWNERS": ROOT_AFTER}, message="Merge", author="maria")
+    push = world.state.push_payload(
+        repo, repo.default_branch, before, commit, [ChangedFile("OWNERS")], world.state.user("maria")
+    )
+    await world.deliver([("push", push)])
+    status = {r.level: r.status for r in store.of_org(world.db, ORG)}
+    assert status == {"approver": "ended", "reviewer": "ended", "member": "proposed"}
+    assert sum("**Closed on" in c.body for c in notice_comments(world, "omar")) == 2
 
 
 async def test_report_org_inactive_lists_at_risk_in_grace_and_proposed(world, capsys, monkeypatch):

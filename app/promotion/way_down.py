@@ -181,6 +181,8 @@ def change_phrase(login: str, action: str, target: RosterTarget) -> str:
         return f"{what} @{login} out of the alias group `{target.group}` of `{target.repo}:OWNERS_ALIASES`" + (
             " (to its emeritus group where the file keeps one)" if action == "emeritus" else ""
         )
+    if target.kind == "by_hand":
+        return f"asking the roster's maintainers to take @{login} off it ({text.code(target.path or 'the roster')})"
     where = f"{target.repo}:{target.path}" if target.repo else None
     return text.change_words(login, action, target.list or "org_members", where)
 
