@@ -265,8 +265,9 @@ async def sync_rosters(ctx: Context, setup: OrgSetup) -> None:
 
 
 async def _look_up_accounts(ctx: Context, gh, setup: OrgSetup) -> None:
-    """A roster login Ladder never saw act has no account in the ledger: ask GitHub once for its id, so
-    the staying rules are checked for them too (they are the likeliest to be inactive)."""
+    """A roster login Ladder never saw act has no account in the ledger: ask GitHub for its id (once it is
+    known, never again), so the staying rules are checked for them too (they are the likeliest to be
+    inactive). A login GitHub does not know (a typo, a deleted account) is asked again at the next pass."""
     import gidgethub
 
     entries = holdings_store.of_org(ctx.db, setup.org)
