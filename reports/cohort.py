@@ -4,8 +4,9 @@ active months after the term, and how many check-ins each mentee posted. From st
 - graduation rate: mentees promoted to the cohort's target level (a readiness issue that ended in a
   merged roster change) / mentees;
 - time to graduate: term start → the day the roster change was merged;
-- retention at 3, 6 and 12 months: any activity in the ledger (in the organisation's repositories) on
-  or after term end + N months; "not yet known" while that date is in the future.
+- retention at 3, 6 and 12 months: counted activity (ladder_rules/staying.py, the definition the way
+  down's staying rules use: PRs opened, reviews, comments, issues in the organisation) on or after term
+  end + N months; "not yet known" while that date is in the future.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from app.markdown import day
 from app.store import mentoring, orgs
 from app.store.database import Database
 from ladder_rules.evaluate import State
+from ladder_rules.facts import Scope
+from ladder_rules.metrics import MetricsIndex
+from ladder_rules.staying import last_counted_activity
 from reports.charts import funnel_chart
 from reports.formats import Progress, Report, Table
-from reports.person import activity, checkins, evaluations, find_person, met_count, parse_time, readiness_rows
+from reports.person import checkins, evaluations, find_person, met_count, parse_time, readiness_rows
 from reports.views import PAST_READY, Funnel
+from reports.way_down import staying_index
 
 RETENTION_MONTHS = (3, 6, 12)
 
@@ -87,7 +92,9 @@ def _within(scope: str, cohort_scope_text: str) -> bool:
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
-def mentee_outcome(db: Database, org: str, cohort: dict, login: str, now: datetime) -> dict:
+def mentee_outcome(
+    db: Database, org: str, cohort: dict, login: str, now: datetime, index: MetricsIndex | None = None
+) -> dict:
     start, end = _date(cohort["start"]), _date(cohort["end"])
     scope = cohort_scope(org, cohort)
     found = find_person(db, login)
@@ -131,7 +138,9 @@ def mentee_outcome(db: Database, org: str, cohort: dict, login: str, now: dateti
                     days_to_graduate=max(0, (promoted.date() - start).days),
                 )
         out["checkins"] = len(checkins(db, person_id, org, cohort["name"]))
-        last = activity(db, person_id, org)["last"]
+        # the same "counted activity" as the way down's staying rules (ladder_rules/staying.py)
+        index = index if index is not None else staying_index(db, org)
+        last = last_counted_activity(index, person_id, Scope(org), now)
         out["last_activity"] = last.isoformat() if last else None
     for months in RETENTION_MONTHS:
         when = add_months(end, months)
@@ -155,7 +164,8 @@ def cohort_report(db: Database, name: str, *, org: str | None = None, now: datet
     """Raises LookupError naming the cohort when there is no such cohort."""
     now = now or datetime.now(timezone.utc)
     org, cohort = find_cohort(db, name, org)
-    mentees = [mentee_outcome(db, org, cohort, login, now) for login in cohort.get("mentees") or []]
+    index = staying_index(db, org)
+    mentees = [mentee_outcome(db, org, cohort, login, now, index) for login in cohort.get("mentees") or []]
     total = len(mentees)
     graduates = [m for m in mentees if m["graduated"]]
     days = [m["days_to_graduate"] for m in graduates]

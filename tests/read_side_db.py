@@ -225,7 +225,24 @@ def build(path: Path) -> Path:
                 "title": "Fix",
                 "created_at": "2020-02-10T00:00:00Z",
                 "state": "open",
-            }
+            },
+            # the pull requests alice and bob reviewed (by an author who left no account behind)
+            {
+                "id": 701,
+                "repo_id": 50,
+                "number": 1,
+                "title": "Docs",
+                "created_at": "2021-01-20T00:00:00Z",
+                "state": "open",
+            },
+            {
+                "id": 702,
+                "repo_id": 50,
+                "number": 2,
+                "title": "Docs",
+                "created_at": "2020-07-01T00:00:00Z",
+                "state": "open",
+            },
         ],
     )
     insert_rows(

@@ -252,9 +252,10 @@ async def test_rendered_dom(demo_database, tmp_path):
     funnel = re.findall(r'<g class="stage" data-stage="(\w+)" data-count="(\d+)">', first)
     assert funnel == [("working", "3"), ("ready", "1"), ("promoted", "1")]  # alice promoted (to the cohort's target)
     effects = re.findall(r'<tr class="effect" data-status="(\w+)">', dom)
-    # 13 from the story and the member scene, 11 from the mentoring scene: 6 sign-up replies, 3 progress
-    # comments, 2 suggest replies
-    assert effects == ["done"] * 24
+    # 13 from the story and the member scene, 9 from the way-down scene (the notices issue, four notices, the
+    # members issue, three roster changes), 11 from the mentoring scene (6 sign-up replies, 3 progress
+    # comments, 2 suggest replies)
+    assert effects == ["done"] * 33
     # The roster pull request: the demo's only pull request by Ladder, linked with its address as text.
     assert re.search(r'<a href="https://github.com/sample-org/widgets/pull/(\d+)">sample-org/widgets/pull/\1</a>', dom)
 

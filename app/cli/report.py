@@ -30,6 +30,12 @@ def register(sub) -> None:
         p.add_argument("name", metavar=metavar)
         if kind != "org":
             p.add_argument("--org", metavar="ORG", help="only this organisation")
+        else:
+            p.add_argument(
+                "--inactive",
+                action="store_true",
+                help="the way down instead: who is at risk, in the grace period after a notice, and proposed",
+            )
         p.add_argument("--format", choices=FORMATS, help="md (default), html, csv or json")
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
         add_database_option(p)
@@ -60,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
             report = cohort_report(db, args.name, org=args.org)
         elif args.kind == "person":
             report = person_report(db, args.name, org=args.org, web=web)
+        elif getattr(args, "inactive", False):
+            from reports.way_down import inactive_report
+
+            report = inactive_report(db, args.name, web=web)
         else:
             report = org_report(db, args.name, web=web)
     except LookupError as error:

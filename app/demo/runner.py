@@ -160,6 +160,7 @@ class Demo:
                 "idle_wait": 0.05,
             },
         )
+        self.settings = settings  # for scenes that act as the service's worker does (its GitHub, its store)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -3,11 +3,20 @@
 A handler is `async def handler(event: gidgethub.sansio.Event, ctx: app.context.Context)`.
 """
 
-from app.handlers import activity, commands, history, installations, progress, promotion, readiness_issues
+from app.handlers import (
+    activity,
+    commands,
+    history,
+    installations,
+    progress,
+    promotion,
+    readiness_issues,
+    way_down,
+)
 from app.handlers.ordered import OrderedRouter
 
 # Handlers run in this order (OrderedRouter): activity is recorded before it is evaluated, and evaluated
-# before commands and roster changes act on it.
+# before commands and roster changes act on it; the way down comes last (it reads what they stored).
 router = OrderedRouter(
     activity.router,
     installations.router,
@@ -16,6 +25,7 @@ router = OrderedRouter(
     commands.router,
     readiness_issues.router,
     promotion.router,
+    way_down.router,
 )
 
 # Events the service subscribes to (app.yml's default_events); installation events reach every App.

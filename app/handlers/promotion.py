@@ -9,7 +9,7 @@ from app.commands import MAX_TEXT
 from app.config.loader import has_cached_config
 from app.context import Context
 from app.github.identity import written_by
-from app.promotion import lifecycle, promote, readiness
+from app.promotion import lifecycle, promote, readiness, way_down
 from app.promotion.progress import evaluate_mentees, replan_progress
 from app.promotion.setup import current_login, org_setup, repo_setup
 from app.store.holdings import parse_scope
@@ -83,6 +83,8 @@ async def push(event: sansio.Event, ctx: Context) -> None:
     scopes = {r.scope for r in rows} | {
         str(setup.cohort_scope(c)) for c in setup.config.cohorts if (c.scope.repo or "").lower() == repo["name"].lower()
     }
+    # every scope of this repository someone holds a level over: a removal by hand ends their holding
+    scopes |= way_down.known_scopes(ctx, setup, repo["name"])
     if ctx.github is not None and setup.installation_id and scopes:
         from app.rosters import sync_owners_scope
 
@@ -90,6 +92,7 @@ async def push(event: sansio.Event, ctx: Context) -> None:
         for scope in sorted(scopes):
             await sync_owners_scope(gh, ctx.db, setup.ladder, parse_scope(scope))
     ctx.evaluator.forget(org)
+    way_down.after_roster_change(ctx, setup)
     for row in rows:
         if promote.holds_now(ctx, setup, row):
             promote.promote(ctx, setup, row)

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from app.commands import Argument, Command, CommandTable, Permission, Where
 from app.context import Context
 from app.evaluations import Target, member_level, stored
-from app.promotion import approval, lifecycle, mentoring, readiness, replies, sponsors
+from app.promotion import approval, lifecycle, mentoring, readiness, replies, sponsors, way_down, way_down_text
 from app.promotion.lifecycle import Actor, Blocked, NotAllowed, Readiness, Status
 from app.promotion.progress import evaluate_mentees, mentee_targets, progress_view, replan_progress
 from app.promotion.progress_text import person, progress_markdown
@@ -351,6 +351,42 @@ async def suggest(call: Call) -> str:
     login = call.command.argument
     pid = person_id(call.ctx, login)  # the permission found them
     return mentoring.pin(call.ctx, call.setup, pid, current_login(call.ctx, pid, login), call.author, call.command.text)
+
+
+async def _keeps(call: Call) -> bool:
+    pid = person_id(call.ctx, call.command.argument or "")
+    return pid is None or way_down.may_keep(call.ctx, call.setup, pid, call.author.id)
+
+
+async def _keepers(call: Call) -> list[str]:
+    pid = person_id(call.ctx, call.command.argument or "")
+    notices = way_down.open_notices_of(call.ctx, call.setup, pid) if pid is not None else []
+    return readiness.logins({k: v for n in notices for k, v in way_down.keepers(call.ctx, call.setup, n).items()})
+
+
+@COMMANDS.command(
+    "keep",
+    word="keep",
+    argument=Argument.LOGIN_AND_TEXT,
+    usage="/ladder keep @login <reason>",
+    who="An approver of the scope of the person's inactivity notice; the reason is shown on the notice.",
+    who_short="an approver of the scope of the notice",
+    example="/ladder keep @omar on leave until March",
+    where=Where.ANYWHERE,
+    permission=Permission(_keeps, _keepers),
+)
+async def keep(call: Call) -> str:
+    ctx, setup, login, author = call.ctx, call.setup, call.command.argument, call.author.login
+    pid = person_id(ctx, login)
+    if pid is None or not way_down.open_notices_of(ctx, setup, pid):
+        url = way_down.proposed_url(ctx, setup, pid) if pid is not None else None
+        if url is not None:
+            return way_down_text.already_proposed(author, login, url)
+        return way_down_text.nothing_to_keep(author, login)
+    if not call.command.text.strip():
+        return way_down_text.reason_needed(author, login)
+    count = way_down.keep(ctx, setup, pid, call.author.id, call.command.text.strip())
+    return way_down_text.kept(author, current_login(ctx, pid, login), count)
 
 
 # --- status ---------------------------------------------------------------------------------------------

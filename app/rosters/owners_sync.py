@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.store import holdings, people
+from app.store import holdings, people, way_down
 from app.store.database import Database
 from ladder_rules.evaluate import level_scope
 from ladder_rules.facts import Scope
@@ -243,6 +243,10 @@ async def sync_owners_scope(
                 since, source = parse_github_time(kept[1]), kept[2] if kept[2] in sources else sources[0]
             else:
                 since, source = await dater.since(holder)
+                # Taken off this roster before and back now: tenure starts again, no earlier than the end.
+                ended = way_down.last_end(db, holder.display, level.name, scope_text)
+                if ended is not None and (since is None or since < parse_github_time(ended)):
+                    since = parse_github_time(ended)
             rows.append(
                 HoldingRow(
                     kept[0] if kept else holder.display,
@@ -264,5 +268,6 @@ async def sync_owners_scope(
             holdings.RosterEntry(r.login, r.person_id, r.org, r.level, r.scope, stamp(r.since), r.source, r.updated_at)
             for r in rows
         ],
+        now=now,
     )
     return rows

@@ -31,7 +31,7 @@ from app.store.database import Database
 
 log = logging.getLogger("ladder.processing")
 
-SERVICES = ("worker", "outbox", "backfill")
+SERVICES = ("worker", "outbox", "backfill", "way_down")
 
 
 class Processing:
@@ -220,6 +220,10 @@ class Processing:
             history = HistoryRunner(settings.database, github)
             history.on_imported = lambda org, repo_ids: after_import(make_context(f"import:{org}"), org)
             built.append(history)
+        if "way_down" in self.wanted:
+            from app.promotion.way_down_runner import WayDownRunner
+
+            built.append(WayDownRunner(make_context))
         return built
 
 

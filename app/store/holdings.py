@@ -49,11 +49,36 @@ def in_scope(db: Database, org: str, level: str, scope: str) -> list[RosterEntry
     return [RosterEntry(*r) for r in rows]
 
 
-def replace_owners(db: Database, removed: list[tuple[str, str, str]], entries: list[RosterEntry]) -> None:
-    """In one transaction: drop the OWNERS holdings `removed` as (login, level, scope), and write `entries`
-    (a person id, once known, is kept when an entry has none)."""
+def of_org(db: Database, org: str) -> list[RosterEntry]:
+    """Every roster entry of `org` as stored (OWNERS lists and alias groups)."""
+    rows = db.query(
+        "SELECT login, person_id, org, level, scope, since, source, updated_at FROM holdings"
+        " WHERE org = ? ORDER BY login, level, scope",
+        [org],
+    )
+    return [RosterEntry(*r) for r in rows]
+
+
+def replace_owners(
+    db: Database, removed: list[tuple[str, str, str]], entries: list[RosterEntry], *, now: str | None = None
+) -> None:
+    """In one transaction: drop the OWNERS holdings `removed` as (login, level, scope), recording each as
+    ended at `now` (app/store/way_down.py `holding_ends`), and write `entries` (a person id, once known, is
+    kept when an entry has none)."""
+    from app.store import way_down
+
+    ended_at = now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     with db.transaction():
         for login, level, scope in removed:
+            row = db.one(
+                "SELECT login, person_id, org, since, source FROM holdings WHERE login = ? AND level = ? AND scope = ?"
+                " AND lower(source) LIKE 'owners%'",
+                [login, level, scope],
+            )
+            if row is not None:
+                way_down.record_ends(
+                    db, [way_down.HoldingEnd(row[2], row[0], row[1], level, scope, row[3], row[4], ended_at)]
+                )
             db.execute(
                 "DELETE FROM holdings WHERE login = ? AND level = ? AND scope = ? AND lower(source) LIKE 'owners%'",
                 [login, level, scope],

@@ -46,6 +46,16 @@ def ids_by_login(db: Database) -> dict[str, int]:
     return out
 
 
+def remember(db: Database, person: int, login: str, kind: str | None, *, now: str) -> None:
+    """An account Ladder looked up (a roster login it never saw act): its id, login and type."""
+    db.execute(
+        "INSERT INTO people (id, login, type, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET login = excluded.login, type = excluded.type,"
+        " updated_at = excluded.updated_at",
+        [person, login, kind, now],
+    )
+
+
 def login_of(db: Database, person: int) -> str | None:
     return db.scalar("SELECT login FROM people WHERE id = ?", [person])
 
