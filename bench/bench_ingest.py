@@ -13,7 +13,9 @@ Two modes:
   answer (so a stall is counted for everything it held up, not hidden by a sender that waited).
 
 Peers: `baseline` (an aiohttp handler that only checks the signature), `ladder` (`ladder serve`, dry-run,
-fresh SQLite file: signature, delivery committed with synchronous=FULL, 202, processed on its thread),
+fresh SQLite file: signature, delivery committed with synchronous=FULL, 202, processed on its thread;
+`ladder-asyncio`: the same on asyncio's loop instead of uvloop; `ladder-ingest`: `--web-only` with no worker
+running, the durable ingest path alone),
 `ladder-web` (`ladder serve --web-only` beside a `ladder work` process), `probot` (shared/peers/probot,
 needs node and npm; skipped with a reason when absent). `LADDER_EVENT_LOOP=asyncio` turns uvloop off.
 
@@ -73,6 +75,8 @@ NAMES = {
     "baseline": "baseline: aiohttp, signature only",
     "ladder": "ladder serve (store, 202, process)",
     "ladder-web": "ladder serve --web-only + ladder work",
+    "ladder-asyncio": "ladder serve, asyncio loop (no uvloop)",
+    "ladder-ingest": "ladder serve --web-only, no worker",
     "probot": "probot (minimal app)",
 }
 
@@ -253,13 +257,17 @@ def run_peer(peer: str, workdir: Path, round_no: int, measure, *, probot=None) -
     drain = False
     if peer == "baseline":
         procs.append(start([sys.executable, "-c", BASELINE], common))
-    elif peer in ("ladder", "ladder-web"):
+    elif peer in ("ladder", "ladder-web", "ladder-asyncio", "ladder-ingest"):
         env = {**common, **ladder_env(workdir, round_no)}
-        serve = [sys.executable, "-m", "app", "serve"] + (["--web-only"] if peer == "ladder-web" else [])
+        if peer == "ladder-asyncio":
+            env["LADDER_EVENT_LOOP"] = "asyncio"
+        serve = [sys.executable, "-m", "app", "serve"] + (
+            ["--web-only"] if peer in ("ladder-web", "ladder-ingest") else []
+        )
         procs.append(start(serve, env, ROOT))
         if peer == "ladder-web":
             procs.append(start([sys.executable, "-m", "app", "work"], env, ROOT))
-        drain = True
+        drain = peer != "ladder-ingest"
     elif peer == "probot":
         cmd, env, cwd = probot
         procs.append(start(cmd, {**env, **common}, cwd))
