@@ -29,7 +29,7 @@ from app.server.signature import BodySignature, well_formed
 from app.server.worker import BATCH_SIZE
 from app.settings import Settings
 from app.store import open_database
-from reports.dashboard import dashboard_html
+from reports.dashboard import cohort_page_html, dashboard_html, person_page_html
 
 try:  # a dependency; the service still runs (slower) without it
     import orjson
@@ -304,13 +304,32 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def dashboard(request: web.Request, orgs: list[str] | None, login: str | None) -> web.Response:
     """Behind app.server.auth's rules: `orgs` are the visitor's organisations (None: all, a public dashboard)."""
+    return await _page(request, lambda db, web_url: dashboard_html(db, web=web_url, orgs=orgs, signed_in=login))
+
+
+async def cohort_page(request: web.Request, orgs: list[str] | None, login: str | None) -> web.Response:
+    """`/cohorts/{org}/{name}`: one cohort with its charts; 404 for one the visitor may not see."""
+    org, name = request.match_info["org"], request.match_info["name"]
+    return await _page(
+        request,
+        lambda db, web_url: cohort_page_html(db, org, name, web=web_url, orgs=orgs, signed_in=login),
+    )
+
+
+async def person_page(request: web.Request, orgs: list[str] | None, login: str | None) -> web.Response:
+    """`/people/{login}`: one person's levels, activity, check-ins and writes, in the visitor's organisations."""
+    who = request.match_info["login"]
+    return await _page(request, lambda db, web_url: person_page_html(db, who, web=web_url, orgs=orgs, signed_in=login))
+
+
+async def _page(request: web.Request, render) -> web.Response:
     settings = request.app[SETTINGS]
     try:
-        page = await read(
-            request, lambda: dashboard_html(request.app[PAGES_DB], web=settings.web_url, orgs=orgs, signed_in=login)
-        )
+        page = await read(request, lambda: render(request.app[PAGES_DB], settings.web_url))
     except ReadTimeout as error:
         return web.Response(text=f"{error}; try again", status=503)
+    except LookupError as error:
+        return web.Response(text=f"{error.args[0]}\n", status=404)
     return web.Response(text=page, content_type="text/html", charset="utf-8")
 
 
@@ -430,6 +449,8 @@ def add_routes(app: web.Application, settings: Settings, pages_db) -> None:
     app.router.add_post(settings.webhook_path, receive_delivery)
     auth.setup(app, settings, pages_db)  # the dashboard's sign-in routes, when OAuth credentials are set
     app.router.add_get("/", auth.dashboard_page(dashboard))
+    app.router.add_get("/cohorts/{org}/{name}", auth.dashboard_page(cohort_page))
+    app.router.add_get("/people/{login}", auth.dashboard_page(person_page))
     app.router.add_get("/ping", ping)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", auth.metrics_page(metrics_page))
