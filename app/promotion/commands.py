@@ -323,7 +323,7 @@ async def checkin(call: Call) -> None:
         dry_run=setup.dry_run,
     )
     if stored:
-        digest.replan_today(ctx, setup, cohort, datetime.now(timezone.utc))
+        digest.replan_today(ctx, setup, cohort, parse_time(at))  # the day's digest, when it is out
     return None
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from app.config.schema import Cohort
 from app.context import Context
 from app.evaluations import stored as stored_evaluations
-from app.markdown import leaves, level_title, parse_time
+from app.markdown import leaves, level_title, parse_time, tenure_words
 from app.outbox import get_by_key, plan
 from app.outbox.effects import Comment
 from app.promotion import rhythm
@@ -56,10 +56,15 @@ def _targets(ctx: Context, setup: OrgSetup, cohort: Cohort, today) -> list:
 
 
 def _evaluation(ctx: Context, target) -> dict | None:
-    for e in stored_evaluations(ctx.db, target.person_id, target.level):
-        if e["scope"] == str(target.scope):
-            return e
-    return None
+    """The stored evaluation toward the target: in its scope, or in the wider scope the level is held at
+    (member: the organisation)."""
+    wanted = str(target.scope)
+    found = [
+        e
+        for e in stored_evaluations(ctx.db, target.person_id, target.level)
+        if e["scope"] == wanted or wanted.startswith(e["scope"] + "/")
+    ]
+    return max(found, key=lambda e: len(e["scope"]), default=None)
 
 
 def progress_line(evaluation: dict | None) -> str:
@@ -68,19 +73,23 @@ def progress_line(evaluation: dict | None) -> str:
         return "not evaluated yet"
     automatic = [r for r in leaves(evaluation["requirements"]) if r.get("met") is not None]
     met = sum(1 for r in automatic if r["met"])
-    left = [
-        f"{user_text(r['description'])} {r['have']}/{r['need']}"
-        if r.get("have") is not None and r.get("need") is not None and r.get("kind") != "tenure"
-        else user_text(r["description"])
-        for r in automatic
-        if not r["met"]
-    ]
+    left = [_left(r, evaluation.get("evaluated_at")) for r in automatic if not r["met"]]
     line = f"{met} of {len(automatic)} requirements met"
     return line + (": still " + "; ".join(left) if left else ": all met")
 
 
+def _left(r: dict, evaluated_at: str | None) -> str:
+    words = user_text(r["description"])
+    if r.get("kind") == "tenure":
+        return f"{words} ({tenure_words(r, evaluated_at)})"
+    if r.get("have") is not None and r.get("need") is not None:
+        return f"{words} {r['have']}/{r['need']}"
+    return words
+
+
 def _target_words(evaluation: dict | None, target) -> str:
-    return f"{level_title({'level': target.level})} in `{target.scope}`"
+    scope = evaluation["scope"] if evaluation else str(target.scope)
+    return f"{level_title({'level': target.level})} in `{scope}`"
 
 
 def _waiting(setup: OrgSetup, pulls, pid: int, now: datetime) -> tuple[Waiting, ...]:
@@ -124,7 +133,7 @@ def digest_view(ctx: Context, setup: OrgSetup, cohort: Cohort, day, now: datetim
                 primary=links("primary_reviews"),
                 accomplishments=None if c is None else (c.accomplishments if c.accomplishments is not None else c.body),
                 challenges=None if c is None else c.challenges,
-                checkin_url=None if c is None else c.url,
+                checkin_url=web_link(setup, c.url).url if c is not None and c.url else None,
                 waiting=_waiting(setup, pulls, pid, now),
                 active=bool(active or merged),
             )

@@ -126,7 +126,7 @@ def midterm_markdown(
     lines = [
         f"## Mid-term · {user_text(cohort)}",
         "",
-        f"Half the term is gone ({day(on.isoformat())}, {round(share * 100)} %): {ahead} of {len(mentees)} "
+        f"{round(share * 100)} % of the term is gone ({day(on.isoformat())}): {ahead} of {len(mentees)} "
         f"{'mentee is' if len(mentees) == 1 else 'mentees are'} on track.",
         "",
         "| Mentee | Toward | Pace |",
