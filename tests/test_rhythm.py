@@ -9,6 +9,7 @@ mentees alice, bob and carol, mentors omar and lena.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
@@ -350,3 +351,26 @@ async def test_the_mid_term_comment_marks_each_mentee_once(world):
     await DigestRunner(make_context, clock=lambda: (now + timedelta(days=1)).timestamp()).step()
     await world.settle()
     assert [c.id for c in midterms(world)] == [comment.id]
+
+
+async def test_ladder_digest_prints_the_digest_mentors_read(world, monkeypatch, capsys):
+    from app.cli import main
+    from app.cli.digest import digest_text
+
+    t = last_tuesday(datetime.now(timezone.utc))
+    await hand_built_week(world, t)
+    await DigestRunner(world.service.server.app[PROCESSING].make_context, clock=lambda: t.timestamp()).step()
+    await world.settle()
+    (posted,) = digests(world)
+    monkeypatch.setenv("GITHUB_API_URL", world.service.settings.github_api_url)
+    db = open_database(world.service.settings.database, read_only=True)
+    try:
+        printed = await digest_text(db, sample.COHORT.upper(), now=t)
+    finally:
+        db.close()
+    assert printed + f"\n\n<!-- ladder:{posted.body.rsplit('<!-- ladder:', 1)[1]}" == posted.body
+    database = str(world.service.settings.database)
+    assert await asyncio.to_thread(main, ["digest", sample.COHORT, "--database", database]) == 0
+    assert capsys.readouterr().out.startswith(f"## Weekly digest · {sample.COHORT} · ")
+    assert await asyncio.to_thread(main, ["digest", "nope", "--database", database]) == 2
+    assert "no cohort called 'nope' is known to Ladder" in capsys.readouterr().err
