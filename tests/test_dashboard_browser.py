@@ -255,7 +255,9 @@ async def test_rendered_dom(demo_database, tmp_path):
     # 13 from the story and the member scene, 9 from the way-down scene (the notices issue, four notices, the
     # members issue, three roster changes), 11 from the mentoring scene (6 sign-up replies, 3 progress
     # comments, 2 suggest replies)
-    assert effects == ["done"] * 33
+    # The rhythm pass may plan the cohort's mid-term comment (the demo's day is past half-term) just as the
+    # demo ends: it is then still "planned".
+    assert effects.count("done") == 33 and set(effects) <= {"done", "planned"} and len(effects) <= 34
     # The roster pull request: the demo's only pull request by Ladder, linked with its address as text.
     assert re.search(r'<a href="https://github.com/sample-org/widgets/pull/(\d+)">sample-org/widgets/pull/\1</a>', dom)
 

@@ -370,7 +370,12 @@ async def test_ladder_digest_prints_the_digest_mentors_read(world, monkeypatch, 
         db.close()
     assert printed + f"\n\n<!-- ladder:{posted.body.rsplit('<!-- ladder:', 1)[1]}" == posted.body
     database = str(world.service.settings.database)
-    assert await asyncio.to_thread(main, ["digest", sample.COHORT, "--database", database]) == 0
+    if "://" in database:  # PostgreSQL: the CLI finds it through DATABASE_URL, as in production
+        monkeypatch.setenv("DATABASE_URL", database)
+        where = []
+    else:
+        where = ["--database", database]
+    assert await asyncio.to_thread(main, ["digest", sample.COHORT, *where]) == 0
     assert capsys.readouterr().out.startswith(f"## Weekly digest · {sample.COHORT} · ")
-    assert await asyncio.to_thread(main, ["digest", "nope", "--database", database]) == 2
+    assert await asyncio.to_thread(main, ["digest", "nope", *where]) == 2
     assert "no cohort called 'nope' is known to Ladder" in capsys.readouterr().err
