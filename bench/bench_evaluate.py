@@ -100,7 +100,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--updates", type=int, default=200)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (the tests use it)")
     args = parser.parse_args()
+    if args.quick:
+        args.people, args.rows, args.updates = 100, 2_000, 10
 
     t = time.perf_counter()
     facts = generate(args.people, args.rows, args.seed)

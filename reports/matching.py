@@ -17,7 +17,7 @@ from app.store.database import Database
 from app.store.facts import load_facts
 from app.store.holdings import owners_folders
 from ladder_rules.matching import activity_of, plan
-from reports.cohort import add_months, find_cohort
+from reports.read_model import add_months, find_cohort
 
 WINDOW_MONTHS = 6
 METHOD = "minimum-cost assignment (Hungarian method) over each mentor's slots"
@@ -76,9 +76,10 @@ def _plural(n: int, word: str) -> str:
 def mentor_plan(db: Database, name: str, *, org: str | None = None, now: datetime | None = None) -> MentorPlan:
     """Raises LookupError naming the cohort when there is no such cohort."""
     now = now or datetime.now(timezone.utc)
-    org, cohort = find_cohort(db, name, org)
-    mentees, mentors = list(cohort.get("mentees") or []), list(cohort.get("mentors") or [])
-    per_mentor = int(cohort.get("mentees_per_mentor") or 3)
+    cohort = find_cohort(db, name, org)
+    org = cohort.org
+    mentees, mentors = list(cohort.mentees), list(cohort.mentors)
+    per_mentor = cohort.mentees_per_mentor
     since = datetime.combine(add_months(now.date(), -WINDOW_MONTHS), time(), tzinfo=timezone.utc)
     pulls = load_facts(db, org, member_level=None).pull_requests.values()
     folders = owners_folders(db, org)
@@ -99,7 +100,7 @@ def mentor_plan(db: Database, name: str, *, org: str | None = None, now: datetim
             for s in p.shared[:3]
         ) or (f"no shared activity since {since.date().isoformat()}: a free place, to spread the load",)
         pairings.append(Pairing(mentee, mentor, p.score, reasons))
-    return MentorPlan(org, cohort["name"], per_mentor, since, tuple(pairings))
+    return MentorPlan(org, cohort.name, per_mentor, since, tuple(pairings))
 
 
 def plan_text(p: MentorPlan) -> str:

@@ -3,7 +3,6 @@ readiness issues, and the state of its outbox. From stored data only."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -13,10 +12,10 @@ from app.store import outbox as outbox_store
 from app.store import readiness as readiness_store
 from app.store.database import Database
 from ladder_rules.evaluate import State
-from reports.cohort import cohort_report, org_cohorts
+from reports.cohort import cohort_report
 from reports.formats import Link, Report, Table
 from reports.links import readiness_issue_url
-from reports.person import find_org, met_count
+from reports.read_model import find_org, met_count, org_cohorts, stored_config
 
 STATES = tuple(s.value for s in State)
 
@@ -32,8 +31,9 @@ def org_report(db: Database, org: str, *, web: str, now: datetime | None = None)
     summary = []
     config = {}
     if config_row:
-        source, text, error, loaded_at = config_row.source, config_row.text, config_row.error, config_row.loaded_at
-        config = (json.loads(text).get("config") or {}) if text else {}
+        source, error, loaded_at = config_row.source, config_row.error, config_row.loaded_at
+        parsed = stored_config(db, name)
+        config = parsed.to_dict() if parsed is not None else {}
         summary.append(("Configuration", f"{source or 'none'}, loaded {day(loaded_at)}"))
         if error:
             summary.append(("Configuration error", error))
@@ -64,12 +64,12 @@ def org_report(db: Database, org: str, *, web: str, now: datetime | None = None)
         empty="no cohorts configured",
     )
     cohort_data = []
-    for _, cohort in org_cohorts(db, name):
-        report = cohort_report(db, cohort["name"], org=name, now=now)
+    for cohort in org_cohorts(db, name):
+        report = cohort_report(db, cohort.name, org=name, now=now)
         facts = dict(report.summary)
         cohorts.rows.append(
             [
-                cohort["name"],
+                cohort.name,
                 facts["Target"],
                 facts["Term"],
                 facts["Mentees"],

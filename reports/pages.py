@@ -12,19 +12,25 @@ from reports.templating import render
 from reports.views import CohortPage, OverviewPage, PersonPage
 
 
-def overview_html(page: OverviewPage) -> str:
+def overview_html(page: OverviewPage, *, links: bool = True) -> str:
+    """`links`: cohorts and people link to their own pages (`/cohorts/ORG/NAME`, `/people/LOGIN`)."""
     funnels = [funnel_chart(c.funnel, f"{c.name}: working → ready → promoted") for c in page.cohorts]
-    return render("overview.html", header=page.header, page=page, funnels=funnels)
+    return render("overview.html", header=page.header, page=page, funnels=funnels, links=links)
 
 
-def cohort_html(page: CohortPage) -> str:
+def cohort_charts(page: CohortPage) -> dict:
+    """The cohort's charts: its funnel, each mentee's cumulative activity over the term, and each mentee's
+    progress per requirement (the dashboard's cohort page and the HTML cohort report draw the same)."""
     c = page.cohort
-    charts = {
+    return {
         "funnel": funnel_chart(c.funnel, f"{c.name}: working → ready → promoted"),
         "activity": activity_chart(page.activity, c.start, c.end, page.today, f"{c.name}: activity over the term"),
         "progress": [progress_chart(p.requirements, f"@{p.login}: progress toward {p.level}") for p in c.mentees],
     }
-    return render("cohort.html", header=page.header, page=page, charts=charts)
+
+
+def cohort_html(page: CohortPage) -> str:
+    return render("cohort.html", header=page.header, page=page, charts=cohort_charts(page))
 
 
 def person_html(page: PersonPage) -> str:

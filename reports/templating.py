@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -42,6 +42,16 @@ def url_text(url: str) -> str:
     return (parts.path.lstrip("/") + (f"#{parts.fragment}" if parts.fragment else "")) or parts.netloc
 
 
+def cohort_path(cohort) -> str:
+    """The dashboard's address of a cohort's page (`reports.views.Cohort`)."""
+    return f"/cohorts/{quote(cohort.org, safe='')}/{quote(cohort.name, safe='')}"
+
+
+def person_path(login: str) -> str:
+    """The dashboard's address of a person's page."""
+    return f"/people/{quote(login, safe='')}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -52,7 +62,16 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(day=day, moment=moment, number=number, percent=percent, url_text=url_text, web_url=web_url)
+    env.filters.update(
+        day=day,
+        moment=moment,
+        number=number,
+        percent=percent,
+        url_text=url_text,
+        web_url=web_url,
+        cohort_path=cohort_path,
+        person_path=person_path,
+    )
     return env
 
 

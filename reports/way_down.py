@@ -11,44 +11,28 @@ staying.py), which the cohort report's retention uses too.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 
+from app.evaluations import member_level
 from app.markdown import day
-from app.store import holdings, orgs, people
+from app.store import holdings, people
 from app.store import outbox as outbox_store
 from app.store import way_down as store
 from app.store.database import Database
 from app.store.facts import load_facts
-from ladder_rules.builtin import builtin_ladder, builtin_names
 from ladder_rules.definitions import Definitions
 from ladder_rules.format import Ladder
 from ladder_rules.metrics import MetricsIndex, build_index
 from ladder_rules.staying import check_stay, has_rules
 from reports.formats import Link, Report, Table
-from reports.person import find_org
+from reports.read_model import find_org, stored_ladder
 
 AT_RISK_DAYS = 30
 
 
-def stored_ladder(db: Database, org: str) -> Ladder | None:
-    """The organisation's ladder when it is a built-in one (a ladder file in a repository is not stored)."""
-    row = orgs.config(db, org)
-    config = (json.loads(row.text).get("config") or {}) if row and row.text else {}
-    name = config.get("ladder")
-    return builtin_ladder(name) if name in builtin_names() else None
-
-
-def member_level(ladder: Ladder | None) -> str | None:
-    for level in ladder.levels if ladder else ():
-        if level.roster is not None and level.roster.kind == "org_members":
-            return level.name
-    return None
-
-
 def staying_index(db: Database, org: str, ladder: Ladder | None = None) -> MetricsIndex:
     """The organisation's activity, indexed for `ladder_rules.staying` (DOMAIN.md's default definitions)."""
-    return build_index(load_facts(db, org, member_level=member_level(ladder)), Definitions())
+    return build_index(load_facts(db, org, member_level=member_level(ladder) if ladder else None), Definitions())
 
 
 def _pull_url(db: Database, notice: store.Notice) -> str | None:
@@ -78,7 +62,7 @@ def inactive_report(db: Database, org: str, *, web: str, now: datetime | None = 
             pid = e.person_id if e.person_id is not None else people.person_id(db, e.login)
             if pid is not None:
                 held.append((pid, e.login, e.level, e.scope))
-        member = member_level(ladder)
+        member = member_level(ladder) if ladder is not None else None
         if member:
             for m in holdings.current_members(db, name):
                 login = people.login_of(db, m.user_id)

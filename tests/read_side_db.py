@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.config.schema import Cohort, OrgConfig
 from app.outbox import Comment, Issue, plan
 from tests.stores import insert_rows, open_test_database
 
@@ -30,6 +31,12 @@ LATER_COHORT = {
     "mentors": ["maya"],
     "mentees": ["bob"],
 }
+
+
+def config_text(cohorts: list[dict], *, dry_run: bool = False, ladder: str = "kubernetes") -> str:
+    """An organisation's configuration as the service stores it (`app.config.loader.store_config`)."""
+    config = OrgConfig(ladder=ladder, dry_run=dry_run, cohorts=tuple(Cohort.from_dict(c) for c in cohorts))
+    return json.dumps({"sources": [], "config": config.to_dict(), "errors": [], "warnings": [], "ladder_file": None})
 
 
 def requirement(name, kind, description, have, need, met, met_on=None):
@@ -91,9 +98,7 @@ def build(path: Path) -> Path:
                 "org": ORG,
                 "installation_id": 9,
                 "source": "acme/.github:.github/ladder.yml",
-                "text": json.dumps(
-                    {"config": {"ladder": "kubernetes", "dry_run": True, "cohorts": [COHORT, LATER_COHORT]}}
-                ),
+                "text": config_text([COHORT, LATER_COHORT], dry_run=True),
                 "loaded_at": "2020-05-01T00:00:00Z",
             }
         ],

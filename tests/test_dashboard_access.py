@@ -20,7 +20,7 @@ from app.cli import main as ladder
 from app.outbox import Comment, plan
 from app.server.auth import OFF_HINT, SESSION_COOKIE, STATE_COOKIE, Signer
 from tests.conftest import start_service, stop_service
-from tests.read_side_db import build, evaluation, requirement
+from tests.read_side_db import build, config_text, evaluation, requirement
 from tests.stores import cli_database, insert_rows, open_test_database
 
 GLOBEX_COHORT = {
@@ -39,7 +39,6 @@ def two_orgs(path):
     build(path)
     db = open_test_database(path)
     insert_rows(db, "people", [{"id": 4, "login": "zed", "type": "User"}])
-    config = {"config": {"ladder": "kubernetes", "cohorts": [GLOBEX_COHORT]}}
     insert_rows(
         db,
         "org_configs",
@@ -48,7 +47,7 @@ def two_orgs(path):
                 "org": "globex",
                 "installation_id": 10,
                 "source": None,
-                "text": json.dumps(config),
+                "text": config_text([GLOBEX_COHORT]),
                 "loaded_at": "2020-05-01",
             }
         ],

@@ -316,3 +316,77 @@ async def test_cohort_page_with_charts_on_a_phone(tmp_path):
     assert dom.count('<svg class="chart ') == 2 + 3  # funnel, activity, progress for each mentee evaluated
     assert "Reviewed two PRs &lt;script&gt;alert(1)&lt;/script&gt;" in dom
     assert SCRIPT not in dom and "javascript:" not in dom
+
+
+# --- the cohort and person pages, served from a real database ---------------------------------------------
+
+DEMO_COHORT = "cohorts/sample-org/widgets-controller-reviewers"
+
+
+async def test_the_served_cohort_page_of_the_demo_on_a_phone(demo_database, tmp_path):
+    """The dashboard's cohort page of the demo's cohort (linked from the overview): its funnel, each
+    mentee's progress per requirement as stored, its activity over the term, fitting 390 pixels."""
+    shot = tmp_path / "cohort-page.png"
+    async with serving(dashboard_app(demo_database)) as url:
+        overview = (await browse(url, tmp_path, "--dump-dom")).decode()
+        assert f'<a class="page" href="/{DEMO_COHORT}">widgets-controller-reviewers</a>' in overview
+        layout = await on_phone(url + DEMO_COHORT, tmp_path, shot)
+    assert_fits_a_phone(layout, shot)
+    dom = layout["dom"]
+    assert '<span class="org">sample-org</span>' in dom and '<time class="generated" datetime="' in dom
+    assert re.findall(r'data-stage="(\w+)" data-count="(\d+)"', dom) == [
+        ("working", "3"),
+        ("ready", "1"),
+        ("promoted", "1"),
+    ]
+    start = date.fromisoformat(re.search(r'<time class="start" datetime="([\d-]+)">', dom).group(1))
+    today = start + timedelta(days=80)  # as in test_rendered_dom: the demo's day
+    alice_need = (add_months(today, 3) - today).days
+    bob_need = (add_months(today - timedelta(days=40), 3) - (today - timedelta(days=40))).days
+    progress = re.findall(r'<g class="requirement" data-label="[^"]*" data-have="(\d+)" data-need="(\d+)"', dom)
+    assert progress == [
+        ("0", str(alice_need)),
+        ("5", "10"),
+        ("20", "30"),
+        ("40", str(bob_need)),
+        ("4", "5"),
+        ("7", "20"),
+        ("0", str(alice_need)),
+        ("0", "5"),
+        ("3", "20"),
+    ]
+    series = re.findall(r'<g class="series" data-label="(\w+)" data-total="(\d+)"', dom)
+    assert [login for login, _ in series] == ["alice", "bob", "carol"]
+    assert all(int(total) > 0 for _, total in series)  # each mentee was active during the term
+    assert dom.count('<svg class="chart ') == 2 + 3  # funnel, activity, a progress chart per mentee
+
+
+async def test_a_checkin_with_a_script_is_text_on_the_served_pages(tmp_path):
+    """The hand-built database (tests/read_side_db.py) with a check-in carrying a script: the served
+    cohort and person pages show it as text and run nothing, on a phone."""
+    from tests.read_side_db import build
+    from tests.stores import insert_rows, location, open_test_database
+
+    build(tmp_path / "ladder.db")
+    db = open_test_database(tmp_path / "ladder.db")
+    checkin = {"org": "acme", "cohort": "api-reviewers", "person_id": 3, "login": "dora", "url": None}
+    insert_rows(db, "checkins", [{**checkin, "comment_id": 9, "at": "2020-02-18T00:00:00Z", "body": SCRIPT}])
+    async with serving(dashboard_app(location(tmp_path / "ladder.db"))) as url:
+        cohort = await on_phone(url + "cohorts/acme/api-reviewers", tmp_path, tmp_path / "cohort.png")
+        person = await on_phone(url + "people/dora", tmp_path, tmp_path / "person.png")
+        missing = await browse(url + "people/nobody", tmp_path, "--dump-dom")
+    for layout, shot in ((cohort, tmp_path / "cohort.png"), (person, tmp_path / "person.png")):
+        assert_fits_a_phone(layout, shot)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in layout["dom"] and SCRIPT not in layout["dom"]
+    assert re.findall(r'data-stage="(\w+)" data-count="(\d+)"', cohort["dom"]) == [
+        ("working", "3"),
+        ("ready", "2"),
+        ("promoted", "1"),
+    ]
+    assert re.findall(r'<g class="series" data-label="(\w+)" data-total="(\d+)"', cohort["dom"]) == [
+        ("alice", "0"),
+        ("bob", "1"),
+        ("dora", "0"),
+    ]
+    assert '<p class="cohort" data-cohort="api-reviewers">' in person["dom"]
+    assert b"no one with the login 'nobody' is known to Ladder" in missing

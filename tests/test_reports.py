@@ -7,6 +7,7 @@ import calendar
 import csv
 import io
 import json
+import re
 from datetime import date, datetime, timezone
 
 import pytest
@@ -90,6 +91,24 @@ def test_cohort_html_has_bars(capsys, database):
     assert out.startswith("<!doctype html>")
     assert out.count('role="progressbar" aria-valuenow="1" aria-valuemin="0" aria-valuemax="1"') == 1
     assert "<dt>Graduation rate</dt><dd>1 of 3 (33%)</dd>" in out
+    # the cohort page's charts: the funnel, cumulative activity over the term (bob's PR of 10 Feb 2020; the
+    # reviews after the term are not drawn), each mentee's progress per requirement
+    assert re.findall(r'<svg class="chart (\w+)"', out) == ["funnel", "activity", "progress", "progress"]
+    assert re.findall(r'data-stage="(\w+)" data-count="(\d+)"', out) == [
+        ("working", "3"),
+        ("ready", "2"),
+        ("promoted", "1"),
+    ]
+    assert re.findall(r'<g class="series" data-label="(\w+)" data-total="(\d+)" data-points="([^"]*)">', out) == [
+        ("alice", "0", ""),
+        ("bob", "1", "2020-02-10:1"),
+        ("dora", "0", ""),
+    ]
+    assert re.findall(r'<g class="requirement" data-label="[^"]*" data-have="(\d+)" data-need="(\d+)"', out) == [
+        ("10", "92"),
+        ("4", "10"),
+        ("5", "5"),
+    ]
 
 
 def test_person_report(capsys, database):
@@ -179,3 +198,63 @@ def test_reports_on_the_demo(capsys, demo_database, monkeypatch):
         capsys, "report", "cohort", "widgets-controller-reviewers", *cli_args(demo_database, monkeypatch)
     )
     assert "- **Graduation rate:** 1 of 3 (33%)" in out.splitlines()
+
+
+def hand_promotions(path) -> None:
+    """On the hand-built database: dora added by hand to acme/api's OWNERS as a reviewer on 20 Apr 2020
+    (after the term: it counts), alice's OWNERS entry from Ladder's own promotion (the same day as its
+    readiness row: counted once, as Ladder's), and bob made a reviewer of another repository (outside the
+    cohort's scope: not a graduation)."""
+    from tests.stores import insert_rows, open_test_database
+
+    db = open_test_database(path)
+    entry = {"org": "acme", "level": "reviewer", "updated_at": "2020-05-01T00:00:00Z"}
+    insert_rows(
+        db,
+        "holdings",
+        [
+            {**entry, "login": "dora", "person_id": 3, "scope": "acme/api", "since": "2020-04-20T10:00:00Z",
+             "source": "OWNERS acme/api:OWNERS"},
+            {**entry, "login": "alice", "person_id": 1, "scope": "acme/api", "since": "2020-03-01T11:58:00Z",
+             "source": "OWNERS acme/api:OWNERS"},
+            {**entry, "login": "bob", "person_id": 2, "scope": "acme/web", "since": "2020-02-20T00:00:00Z",
+             "source": "OWNERS acme/web:OWNERS"},
+        ],
+    )  # fmt: skip
+
+
+def test_outcomes_count_a_promotion_made_by_hand(capsys, tmp_path, monkeypatch):
+    path = build(tmp_path / "ladder.db")
+    hand_promotions(path)
+    database = cli_database(path, monkeypatch)
+    code, out, err = run(capsys, "report", "cohort", "api-reviewers", *database)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[7:9] == [
+        "- **Graduation rate:** 2 of 3 (67%), 1 promoted by hand",
+        "- **Time to graduate:** 85 days (median; alice 60 days, dora 110 days by hand)",
+    ]
+    assert lines[9:12] == [  # retention is as before: counted activity after the term
+        "- **Active 3 months after the term (30 Jun 2020):** 2 of 3 (67%)",
+        "- **Active 6 months after the term (30 Sep 2020):** 1 of 3 (33%)",
+        "- **Active 12 months after the term (31 Mar 2021):** 0 of 3 (0%)",
+    ]
+    assert lines[-3:] == [
+        "| alice | approver | working | 0/2 | 1 Mar 2020 | 60 | 1 | 1 Feb 2021 | yes | yes | no |",
+        "| bob | reviewer | ready | 1/1 | no |  | 2 | 15 Jul 2020 | yes | no | no |",
+        "| dora | no activity seen yet |  |  | 20 Apr 2020 (by hand) | 110 | 0 | none | no | no | no |",
+    ]
+    code, out, _ = run(capsys, "report", "cohort", "api-reviewers", "--format", "json", *database)
+    data = json.loads(out)
+    assert (data["graduated"], data["graduated_by_hand"], data["days_to_graduate_median"]) == (2, 1, 85)
+    assert [(m["login"], m["promoted_how"], m["days_to_graduate"]) for m in data["mentees"]] == [
+        ("alice", "ladder", 60),
+        ("bob", None, None),
+        ("dora", "by hand", 110),
+    ]
+    code, out, _ = run(capsys, "report", "cohort", "api-reviewers", "--format", "html", *database)
+    assert re.findall(r'data-stage="(\w+)" data-count="(\d+)"', out) == [
+        ("working", "3"),
+        ("ready", "3"),
+        ("promoted", "2"),
+    ]

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 from app import __version__, logs
-from app.cli import backfill, check_config, cohort, deliveries, demo, migrate, report, serve, status, work
+from app.cli import backfill, check_config, cohort, deliveries, demo, digest, migrate, report, serve, status, work
 from app.cli.common import CommandError
 from app.settings import SettingsError, log_options, read_dotenv
 
-COMMANDS = [serve, work, migrate, demo, backfill, status, report, cohort, check_config, deliveries]
+COMMANDS = [serve, work, migrate, demo, backfill, status, report, cohort, digest, check_config, deliveries]
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer stopped by SIGPIPE, as `yes | head` does
 
 

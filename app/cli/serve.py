@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 
+from app.runtime.loop import run as run_loop
 from app.settings import load_settings
 
 log = logging.getLogger("ladder")
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
     with database_errors(settings):
         try:
-            asyncio.run(run_service(settings, web_only=args.web_only, batch_size=args.batch))
+            run_loop(run_service(settings, web_only=args.web_only, batch_size=args.batch))
         except OSError as error:
             raise CommandError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror}") from None
     return 0

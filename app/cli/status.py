@@ -26,15 +26,12 @@ def register(sub) -> None:
 def _known_levels(db) -> set[str]:
     """Level names of the stored organisations' ladders, and of every stored evaluation."""
     from app.store import evaluations
-    from ladder_rules.builtin import builtin_ladder
-    from reports.person import config_of, known_orgs
+    from reports.read_model import known_orgs, stored_ladder
 
     levels = evaluations.levels(db)
     for org in known_orgs(db):
-        try:
-            levels |= {level.name.lower() for level in builtin_ladder(config_of(db, org).get("ladder")).levels}
-        except (KeyError, TypeError):
-            pass  # a ladder file in a repository: its levels are known from its evaluations only
+        ladder = stored_ladder(db, org)
+        levels |= {level.name.lower() for level in ladder.levels} if ladder else set()
     return levels
 
 
@@ -46,9 +43,8 @@ def status_lines(
     from app.markdown import day
     from app.outbox import list_effects
     from ladder_rules.everyone import is_bot
-    from reports.cohort import org_cohorts
     from reports.effects import effect_row
-    from reports.person import evaluations, find_org, find_person, readiness_rows
+    from reports.read_model import evaluations, find_org, find_person, org_cohorts, readiness_rows
     from reports.terminal import effect_lines, fit, progress_text
 
     found = find_person(db, login)
@@ -62,11 +58,10 @@ def status_lines(
         raise CommandError(f"no level called {level!r} in the ladders Ladder knows")
     person_id, login = found
     lines = [f"@{login}" + (f" in {org}" if org else "")]
-    for cohort_org, cohort in org_cohorts(db, org):
-        if login.lower() in (m.lower() for m in cohort.get("mentees") or []):
+    for cohort in org_cohorts(db, org):
+        if cohort.has_mentee(login):
             lines.append(
-                f"Cohort {cohort['name']} ({cohort_org}): target {cohort['target']}, "
-                f"{day(cohort['start'])} to {day(cohort['end'])}"
+                f"Cohort {cohort.name} ({cohort.org}): target {cohort.target}, {day(cohort.start)} to {day(cohort.end)}"
             )
     lines.append("")
     if is_bot(login):

@@ -5,9 +5,9 @@ can process, one at a time is active; the others stand by and take over within 3
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from app.cli.serve import add_batch_option
+from app.runtime.loop import run as run_loop
 from app.settings import load_settings
 
 
@@ -32,5 +32,5 @@ def run(args: argparse.Namespace) -> int:
     from app.service import run_worker
 
     with database_errors(settings):
-        asyncio.run(run_worker(settings, batch_size=args.batch))
+        run_loop(run_worker(settings, batch_size=args.batch))
     return 0

@@ -281,7 +281,7 @@ class Demo:
         for heading, text in self.write_ups:
             lines += [f"## {heading}", "", text.rstrip(), ""]
         (self.out_dir / "github.md").write_text("\n".join(lines))
-        (self.out_dir / "dashboard.html").write_text(dashboard_html(db, web=self.state.html_url))
+        (self.out_dir / "dashboard.html").write_text(dashboard_html(db, web=self.state.html_url, links=False))
         result.files = {
             "dashboard": self.out_dir / "dashboard.html",
             "github": self.out_dir / "github.md",

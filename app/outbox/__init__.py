@@ -29,7 +29,8 @@ Design
   an unchanged first page returns its stale Link header and a newer page would be missed). An effect
   planned without `installation_id` gets the App's installation on the repository's owner.
 - Kinds: `comment` (created once, edited in place), `reply` (one-off, keyed on the command's comment
-  id), `issue` (create or update title/body/labels/state; labels people added are kept; nothing is
+  id), `reaction` (a 👍 on a comment, keyed on its id; GitHub keeps one per content and user),
+  `issue` (create or update title/body/labels/state; labels people added are kept; nothing is
   created only to be closed), `pull_request` (FileChange: one commit per change through the contents
   API on branch `ladder/owners-<path>`, from the default branch; while the app's pull request for that
   branch is open further changes gather on it as commits and sections of its body; a branch left from a
@@ -51,7 +52,18 @@ Design
   scrubbed of anything token-like).
 """
 
-from .effects import Comment, Effect, EffectError, FileChange, Issue, Reply, has_marker, marker, with_marker
+from .effects import (
+    Comment,
+    Effect,
+    EffectError,
+    FileChange,
+    Issue,
+    Reaction,
+    Reply,
+    has_marker,
+    marker,
+    with_marker,
+)
 from .pacing import Limits, Pacer, RetryTiming
 from .sender import OutboxSender, register_file_editor
 from .store import (
@@ -82,6 +94,7 @@ __all__ = [
     "PENDING",
     "PLANNED",
     "Pacer",
+    "Reaction",
     "RetryTiming",
     "Reply",
     "get",

@@ -123,6 +123,29 @@ class Reply(Effect):
         _check_body(self.body, self.key, "reply")
 
 
+REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reaction(Effect):
+    """A reaction (👍 unless said otherwise) on the issue comment `comment_id`, e.g. acknowledging a
+    `/checkin`. GitHub keeps one reaction of each content per user and answers an existing one with 200,
+    so adding it again (a retry, a redelivery) changes nothing; its key holds the comment's id."""
+
+    kind: ClassVar[str] = "reaction"
+    comment_id: int
+    emoji: str = "+1"  # GitHub's `content` of a reaction
+
+    @property
+    def key(self) -> str:
+        return f"reaction:{self.repo}:{self.comment_id}:{self.emoji}"
+
+    def check(self) -> None:
+        super().check()
+        if self.emoji not in REACTIONS:
+            raise EffectError(f"unknown reaction {self.emoji!r}; GitHub takes {', '.join(REACTIONS)}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Issue(Effect):
     """An issue found by its marker: created if missing, its title, body, labels and state kept as
@@ -211,7 +234,7 @@ def default_branch_name(path: str) -> str:
     return f"ladder/owners-{slug}"
 
 
-KINDS: dict[str, type[Effect]] = {cls.kind: cls for cls in (Comment, Reply, Issue, FileChange)}
+KINDS: dict[str, type[Effect]] = {cls.kind: cls for cls in (Comment, Reply, Reaction, Issue, FileChange)}
 
 
 def canonical(content: dict[str, Any]) -> str:
@@ -232,6 +255,14 @@ def would_send(kind: str, key: str, content: dict[str, Any]) -> list[dict[str, A
                 "method": "POST",
                 "path": f"/repos/{repo}/issues/{content['number']}/comments",
                 "body": {"body": with_marker(content["body"], key)},
+            }
+        ]
+    if kind == "reaction":
+        return [
+            {
+                "method": "POST",
+                "path": f"/repos/{repo}/issues/comments/{content['comment_id']}/reactions",
+                "body": {"content": content["emoji"]},
             }
         ]
     if kind == "issue":

@@ -243,6 +243,8 @@ class OutboxSender(PollingService):
         kind = entry.kind
         if kind in ("comment", "reply"):
             return await self._comment(session, entry)
+        if kind == "reaction":
+            return await self._reaction(session, entry)
         if kind == "issue":
             return await self._issue(session, entry)
         if kind == "pull_request":
@@ -294,6 +296,17 @@ class OutboxSender(PollingService):
                 "PATCH", "/repos/{+repo}/issues/comments/{id}", {"repo": repo, "id": found["id"]}, {"body": body}
             )
         return {"comment_id": found["id"], "url": found.get("html_url")}
+
+    # ------------------------------------------------------------------ reactions
+    async def _reaction(self, s: "_Session", entry: Entry) -> dict[str, Any]:
+        c = entry.content
+        found = await s.write(
+            "POST",
+            "/repos/{+repo}/issues/comments/{id}/reactions",
+            {"repo": c["repo"], "id": c["comment_id"]},
+            {"content": c["emoji"]},
+        )  # 200 when the App's reaction is there already: nothing is added twice
+        return {"reaction_id": found["id"]}
 
     # ------------------------------------------------------------------ issues
     async def _issue(self, s: "_Session", entry: Entry) -> dict[str, Any]:

@@ -24,13 +24,18 @@ from datetime import datetime, timezone
 from app.commands import Argument, Command, CommandTable, Permission, Where
 from app.context import Context
 from app.evaluations import member_level, stored
+from app.markdown import parse_time
+from app.outbox import Reaction, plan
 from app.promotion import (
     approval,
+    checkin_parse,
+    digest,
     lifecycle,
     mentoring,
     nomination,
     readiness,
     replies,
+    rhythm,
     sponsors,
     way_down,
     way_down_text,
@@ -276,27 +281,50 @@ async def recheck(call: Call) -> str | None:
     slash="/checkin",
     argument=Argument.REST,
     usage="/checkin",
-    who="A mentee of the cohort, on its tracking issue; the lines after it are the check-in.",
+    who="A mentee of the cohort, on its tracking issue; the lines after it are the check-in, read as "
+    "`Accomplishments:` and `Challenges:` (or `### Accomplishments` / `### Challenges`; other text counts as "
+    "accomplishments). One per week: a second one in the week replaces the first. Ladder answers with a 👍.",
     who_short="the cohort's mentees, on its tracking issue",
     example="/checkin\nAccomplishments: two reviews\nChallenges: a flaky test",
     where=Where.TRACKING_ISSUE,
     permission=MENTEES,
 )
 async def checkin(call: Call) -> None:
-    cohort = next(c for c in cohorts_of(call.ctx, call.setup, call.author.id) if c.tracking_issue == call.number)
-    checkins.add(
-        call.ctx.db,
+    """Kept as the mentee's check-in for the ISO week (in the cohort's timezone), replacing an earlier one
+    of that week; acknowledged with a 👍 on the comment; today's digest shows it when today is its day."""
+    ctx, setup = call.ctx, call.setup
+    cohort = next(c for c in cohorts_of(ctx, setup, call.author.id) if c.tracking_issue == call.number)
+    at = call.comment["created_at"]
+    text = checkin_parse.parse(call.command.text)
+    stored = checkins.save(
+        ctx.db,
         checkins.Checkin(
             comment_id=call.comment["id"],
-            org=call.setup.org,
+            org=setup.org,
             cohort=cohort.name,
             person_id=call.author.id,
             login=call.author.login,
-            at=call.comment["created_at"],
+            at=at,
             body=call.comment.get("body") or "",
             url=call.comment.get("html_url"),
+            week=rhythm.iso_week(cohort, parse_time(at)),
+            accomplishments=text.accomplishments,
+            challenges=text.challenges,
         ),
     )
+    plan(
+        ctx.db,
+        Reaction(
+            repo=call.repo,
+            comment_id=call.comment["id"],
+            installation_id=setup.installation_id,
+            org=setup.org,
+            person_id=call.author.id,
+        ),
+        dry_run=setup.dry_run,
+    )
+    if stored:
+        digest.replan_today(ctx, setup, cohort, parse_time(at))  # the day's digest, when it is out
     return None
 
 

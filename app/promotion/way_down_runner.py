@@ -1,4 +1,4 @@
-"""The daily way-down pass as a supervised polling service (app/runtime/polling.py), run by the active
+"""The daily way-down pass as a periodic organisation pass (app/promotion/periodic.py), run by the active
 worker beside the delivery worker, the outbox sender and the history importer.
 
 Each organisation with a configuration is checked once a day (`way_down_passes` keeps when, so a restart
@@ -10,12 +10,10 @@ installation, and everyone would look inactive. The clock is injectable.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 from typing import Callable
 
 from app.promotion import way_down
-from app.promotion.setup import org_setup
-from app.runtime.polling import PollingService
+from app.promotion.periodic import OrgPass
 from app.store import backfill as backfill_store
 from app.store import orgs
 from app.store import way_down as store
@@ -24,7 +22,7 @@ from app.store.holdings import parse_time
 DAY = 24 * 3600.0
 
 
-class WayDownRunner(PollingService):
+class WayDownRunner(OrgPass):
     name = "way_down"
 
     def __init__(
@@ -35,17 +33,14 @@ class WayDownRunner(PollingService):
         poll: float = 300.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(idle_wait=poll)
-        self.make_context = make_context
+        super().__init__(make_context, poll=poll, clock=clock)
         self.every = every
-        self.clock = clock
         self.last_report: dict[str, way_down.PassReport] = {}
 
-    def _due(self, db) -> list[str]:
+    def due(self, db, now: float) -> list[str]:
         first = backfill_store.first_finished_at(db)
         if first is None:
             return []
-        now = self.clock()
         due = []
         for row in orgs.configs(db):
             # as the reconciliation pass: the first comes a day after the first import, not at start-up
@@ -54,21 +49,12 @@ class WayDownRunner(PollingService):
                 due.append(row.org)
         return due
 
-    def seconds_until_due(self) -> float:
-        return self.idle_wait
-
-    async def step(self) -> bool:
-        ctx = self.make_context("way-down")
-        did = False
-        for org in self._due(ctx.db):
-            now = datetime.fromtimestamp(self.clock(), timezone.utc)
-            setup = await org_setup(ctx, org)
-            if setup is None:
-                store.record_pass(ctx.db, org, way_down.iso(now))  # no usable configuration: tomorrow again
-                continue
-            self.last_report[org] = await way_down.daily_pass(ctx, setup, now)
-            did = True
-        return did
+    async def visit(self, ctx, org, setup, now) -> bool:
+        if setup is None:
+            store.record_pass(ctx.db, org, way_down.iso(now))  # no usable configuration: tomorrow again
+            return False
+        self.last_report[org] = await way_down.daily_pass(ctx, setup, now)
+        return True
 
     def details(self) -> dict:
         return {

@@ -90,8 +90,9 @@ class Intake:
         item = _Item((delivery_id, event, body, payload), asyncio.get_running_loop())
         self._queue.put(item)
         try:
-            outcome = await asyncio.wait_for(item.future, self.wait)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(self.wait):  # a deadline on this task, not another task per request
+                outcome = await item.future
+        except TimeoutError:
             item.given_up = True
             raise NotStored(
                 503,
@@ -125,6 +126,41 @@ class Intake:
 
     def _write(self, batch: list[_Item]) -> None:
         now = time.time()
+        stored_any = self._write_together(batch, now)
+        if stored_any is None:
+            stored_any = self._write_each(batch, now)
+        # One wake-up per event loop for the whole batch (each wake-up is a write to the loop's pipe).
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Item]] = {}
+        for item in batch:
+            by_loop.setdefault(item.loop, []).append(item)
+        for loop, items in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_answer, items)
+            except RuntimeError:
+                pass  # that loop has closed: nobody is waiting
+        if stored_any and self.on_stored is not None:
+            try:
+                self.on_stored()
+            except Exception:
+                log.exception("waking the worker failed")
+
+    def _write_together(self, batch: list[_Item], now: float) -> bool | None:
+        """The common case: the whole batch in one transaction with no savepoints (a savepoint and its
+        release were two of the three statements per delivery). None when anything failed: it is rolled
+        back, and `_write_each` stores the batch again delivery by delivery."""
+        outcomes = []
+        try:
+            with self.db.transaction():
+                for item in batch:
+                    outcomes.append(None if item.given_up else deliveries.enqueue(self.db, *item.args, now=now))
+        except Exception:
+            return None
+        for item, outcome in zip(batch, outcomes):
+            if outcome is not None:
+                item.outcome = outcome
+        return any(outcomes)
+
+    def _write_each(self, batch: list[_Item], now: float) -> bool:
         stored_any = False
         try:
             with self.db.transaction():
@@ -145,21 +181,13 @@ class Intake:
             for item in batch:
                 item.outcome = failed
             stored_any = False
-        for item in batch:
-            try:
-                item.loop.call_soon_threadsafe(_answer, item)
-            except RuntimeError:
-                pass  # that request's loop has closed: nobody is waiting
-        if stored_any and self.on_stored is not None:
-            try:
-                self.on_stored()
-            except Exception:
-                log.exception("waking the worker failed")
+        return stored_any
 
 
-def _answer(item: _Item) -> None:
-    if not item.future.done() and item.outcome is not None:
-        item.future.set_result(item.outcome)
+def _answer(items: list[_Item]) -> None:
+    for item in items:
+        if not item.future.done() and item.outcome is not None:
+            item.future.set_result(item.outcome)
 
 
 def _short(error: BaseException) -> str:

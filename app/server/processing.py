@@ -31,7 +31,7 @@ from app.store.database import Database
 
 log = logging.getLogger("ladder.processing")
 
-SERVICES = ("worker", "outbox", "backfill", "way_down")
+SERVICES = ("worker", "outbox", "backfill", "way_down", "rhythm")
 
 
 class Processing:
@@ -224,6 +224,10 @@ class Processing:
             from app.promotion.way_down_runner import WayDownRunner
 
             built.append(WayDownRunner(make_context))
+        if "rhythm" in self.wanted:
+            from app.promotion.digest_runner import DigestRunner
+
+            built.append(DigestRunner(make_context))
         return built
 
 

@@ -29,7 +29,12 @@ from app.server.signature import BodySignature, well_formed
 from app.server.worker import BATCH_SIZE
 from app.settings import Settings
 from app.store import open_database
-from reports.dashboard import dashboard_html
+from reports.dashboard import cohort_page_html, dashboard_html, person_page_html
+
+try:  # a dependency; the service still runs (slower) without it
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None
 
 log = logging.getLogger("ladder.server")
 
@@ -43,6 +48,7 @@ DELIVERY_ID_RE = re.compile(r"[\x21-\x7e]{1,200}")
 EVENT_RE = re.compile(r"[\x21-\x7e]{1,100}")
 INT64 = range(-(2**63), 2**63)  # INTEGER on SQLite, BIGINT on PostgreSQL
 SURROGATE_ESCAPE_RE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+FAST_PARSE_BRACKETS = 500  # see _parse
 READ_WAIT = 5.0  # seconds a page waits for its database reads before it answers 503
 
 DB = web.AppKey("db", object)  # the intake's (its writer thread's), durable
@@ -162,34 +168,46 @@ async def _read_body(request: web.Request, secret: str | None, budget: BodyBudge
     signature = BodySignature(secret) if secret is not None else None
     chunks: list[bytes] = []
     size = 0
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + request.app[BODY_TIMEOUT_KEY]
-    while True:
-        try:
-            chunk = await asyncio.wait_for(request.content.readany(), max(0.0, deadline - loop.time()))
-        except asyncio.TimeoutError:
-            raise Refused(408, "timeout", "the body did not arrive in time") from None
-        except (ConnectionError, aiohttp.ClientError, HttpProcessingError):
-            raise Refused(400, "unreadable", "the body could not be read") from None
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise Refused(413, "too_large", "payload larger than 25 MB")
-        if size > held[0]:  # no Content-Length, or more than it said: take the rest as it comes
-            if not budget.take(size - held[0]):
-                raise Refused(503, "busy", "too many large deliveries are being received at once; try again")
-            held[0] = size
-        if signature is not None:
-            signature.update(chunk)
-        chunks.append(chunk)
+    # One deadline for the whole body (not a timer task per chunk: that was a tenth of an answer's time).
+    deadline = asyncio.get_running_loop().time() + request.app[BODY_TIMEOUT_KEY]
+    content = request.content
+    try:
+        async with asyncio.timeout_at(deadline):
+            while chunk := await content.readany():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise Refused(413, "too_large", "payload larger than 25 MB")
+                if size > held[0]:  # no Content-Length, or more than it said: take the rest as it comes
+                    if not budget.take(size - held[0]):
+                        raise Refused(503, "busy", "too many large deliveries are being received at once; try again")
+                    held[0] = size
+                if signature is not None:
+                    signature.update(chunk)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise Refused(408, "timeout", "the body did not arrive in time") from None
+    except (ConnectionError, aiohttp.ClientError, HttpProcessingError):
+        raise Refused(400, "unreadable", "the body could not be read") from None
     if signature is not None and not signature.matches(request.headers.get("X-Hub-Signature-256")):
         raise Refused(401, "signature", "missing or wrong X-Hub-Signature-256")
     return b"".join(chunks)
 
 
 def _parse(body: bytes) -> dict:
-    """The payload, or a refusal naming what the queue could not store."""
+    """The payload, or a refusal naming what the queue could not store.
+
+    orjson parses GitHub's JSON about four times faster than `json` (half the time of an answer was the
+    parse). It is stricter — a lone surrogate escape, NaN, a byte-order mark are errors to it — so a body
+    it refuses is parsed again by `json` and judged exactly as before: the fast path changes no answer."""
+    # orjson (3.8) has no depth limit, `json` has one: the fast path takes only bodies with fewer brackets
+    # than that limit could refuse (a bound on their depth), so what it accepts the worker can parse too.
+    if orjson is not None and body.count(b"[") + body.count(b"{") < FAST_PARSE_BRACKETS:
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+        else:  # well-formed UTF-8 with no lone surrogate: orjson refuses both
+            return _checked(payload)
     try:
         payload = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -202,6 +220,13 @@ def _parse(body: bytes) -> dict:
     # later step can encode. The scan is cheap; only a body with such an escape is walked.
     if SURROGATE_ESCAPE_RE.search(body) and _has_lone_surrogate(payload):
         raise Refused(400, "bad_payload", "body has a \\u escape that is not a Unicode character (a lone surrogate)")
+    return _checked(payload)
+
+
+def _checked(payload) -> dict:
+    """The fields the queue stores from a parsed payload, refused when they have the wrong type."""
+    if not isinstance(payload, dict):
+        raise Refused(400, "not_json", "body is not a JSON object")
     action = payload.get("action")
     if action is not None and not isinstance(action, str):
         raise Refused(400, "bad_payload", "`action` must be a string")
@@ -279,13 +304,32 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def dashboard(request: web.Request, orgs: list[str] | None, login: str | None) -> web.Response:
     """Behind app.server.auth's rules: `orgs` are the visitor's organisations (None: all, a public dashboard)."""
+    return await _page(request, lambda db, web_url: dashboard_html(db, web=web_url, orgs=orgs, signed_in=login))
+
+
+async def cohort_page(request: web.Request, orgs: list[str] | None, login: str | None) -> web.Response:
+    """`/cohorts/{org}/{name}`: one cohort with its charts; 404 for one the visitor may not see."""
+    org, name = request.match_info["org"], request.match_info["name"]
+    return await _page(
+        request,
+        lambda db, web_url: cohort_page_html(db, org, name, web=web_url, orgs=orgs, signed_in=login),
+    )
+
+
+async def person_page(request: web.Request, orgs: list[str] | None, login: str | None) -> web.Response:
+    """`/people/{login}`: one person's levels, activity, check-ins and writes, in the visitor's organisations."""
+    who = request.match_info["login"]
+    return await _page(request, lambda db, web_url: person_page_html(db, who, web=web_url, orgs=orgs, signed_in=login))
+
+
+async def _page(request: web.Request, render) -> web.Response:
     settings = request.app[SETTINGS]
     try:
-        page = await read(
-            request, lambda: dashboard_html(request.app[PAGES_DB], web=settings.web_url, orgs=orgs, signed_in=login)
-        )
+        page = await read(request, lambda: render(request.app[PAGES_DB], settings.web_url))
     except ReadTimeout as error:
         return web.Response(text=f"{error}; try again", status=503)
+    except LookupError as error:
+        return web.Response(text=f"{error.args[0]}\n", status=404)
     return web.Response(text=page, content_type="text/html", charset="utf-8")
 
 
@@ -405,6 +449,8 @@ def add_routes(app: web.Application, settings: Settings, pages_db) -> None:
     app.router.add_post(settings.webhook_path, receive_delivery)
     auth.setup(app, settings, pages_db)  # the dashboard's sign-in routes, when OAuth credentials are set
     app.router.add_get("/", auth.dashboard_page(dashboard))
+    app.router.add_get("/cohorts/{org}/{name}", auth.dashboard_page(cohort_page))
+    app.router.add_get("/people/{login}", auth.dashboard_page(person_page))
     app.router.add_get("/ping", ping)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", auth.metrics_page(metrics_page))

@@ -887,6 +887,35 @@ def update_comment(state: State, call: Call) -> Answer:
     return Answer(200, comment_json(state, repo, comment))
 
 
+def _reaction_json(state: State, comment: IssueComment, user_id: int, content: str) -> dict:
+    rid = abs(hash((comment.id, user_id, content))) % 10**9
+    return {
+        "id": rid,
+        "node_id": node_id("Reaction", rid),
+        "user": _by_id(state, user_id),
+        "content": content,
+        "created_at": iso(comment.updated_at),
+    }
+
+
+def list_comment_reactions(state: State, call: Call) -> Answer:
+    comment = _comment(_repo(state, call), call)
+    wanted = call.query.get("content")
+    found = [(u, c) for u, c in comment.reactions if wanted is None or c == wanted]
+    return paginate(state, call, [_reaction_json(state, comment, u, c) for u, c in found])
+
+
+def create_comment_reaction(state: State, call: Call) -> Answer:
+    """GitHub keeps one reaction of each content per user: 200 with the one there, else 201."""
+    comment = _comment(_repo(state, call), call)
+    me = _author(state, call).id
+    content = call.body["content"]
+    if (me, content) in comment.reactions:
+        return Answer(200, _reaction_json(state, comment, me, content))
+    comment.reactions.append((me, content))
+    return Answer(201, _reaction_json(state, comment, me, content))
+
+
 # ---------------------------------------------------------------------------------------------- pulls
 def list_pulls(state: State, call: Call) -> Answer:
     repo = _repo(state, call)
@@ -1032,6 +1061,8 @@ ROUTES: dict[str, Callable[[State, Call], Answer]] = {
     "issues/create-comment": create_comment,
     "issues/get-comment": get_comment,
     "issues/update-comment": update_comment,
+    "reactions/list-for-issue-comment": list_comment_reactions,
+    "reactions/create-for-issue-comment": create_comment_reaction,
     "pulls/list": list_pulls,
     "pulls/create": create_pull,
     "pulls/get": get_pull,

@@ -63,6 +63,7 @@ class IssueComment:
     body: str
     created_at: datetime
     updated_at: datetime
+    reactions: list[tuple[int, str]] = field(default_factory=list)  # (user id, content), one of each per user
 
 
 @dataclass(slots=True)

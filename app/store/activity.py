@@ -35,3 +35,17 @@ def totals(db: Database) -> dict[str, int]:
     }
     out["lgtm"] = db.scalar("SELECT count(*) FROM issue_comments WHERE lgtm = 1")
     return out
+
+
+def acts_of(db: Database, person_id: int, org: str | None = None) -> list[tuple[str, str]]:
+    """Every act of the person as (kind's words, time), oldest first, in `org`'s repositories or anywhere:
+    what the activity charts draw."""
+    where_org = " AND repo_id IN (SELECT id FROM repositories WHERE lower(owner) = lower(?))" if org else ""
+    out: list[tuple[str, str]] = []
+    for words, table, person, at, extra in KINDS:
+        rows = db.query(
+            f"SELECT {at} FROM {table} WHERE {person} = ? AND {at} IS NOT NULL{extra}{where_org}",
+            [person_id, org] if org else [person_id],
+        )
+        out += [(words, str(r[0])) for r in rows]
+    return sorted(out, key=lambda a: a[1])

@@ -1,10 +1,13 @@
-"""Cohort check-ins: what a mentee posted with `/checkin` on the tracking issue, one row per comment."""
+"""Cohort check-ins: what a mentee posted with `/checkin` on the tracking issue, one per mentee and ISO week
+(the latest of the week replaces the one before; a redelivered older comment never comes back)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from app.store.database import Database
+
+_COLUMNS = "comment_id, org, cohort, person_id, login, at, body, url, week, accomplishments, challenges"
 
 
 @dataclass(frozen=True)
@@ -17,23 +20,48 @@ class Checkin:
     at: str
     body: str
     url: str | None
+    week: str | None = None  # ISO week in the cohort's timezone, e.g. "2026-W49" (None: stored before 0012)
+    accomplishments: str | None = None
+    challenges: str | None = None
 
 
-def add(db: Database, c: Checkin) -> None:
-    """Record a check-in; the same comment again changes nothing."""
-    db.execute(
-        "INSERT INTO checkins (comment_id, org, cohort, person_id, login, at, body, url) VALUES"
-        " (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [c.comment_id, c.org, c.cohort, c.person_id, c.login, c.at, c.body, c.url],
-    )
+def save(db: Database, c: Checkin) -> bool:
+    """Keep `c` as the person's check-in for its week, replacing an earlier one of that week. False when
+    the week already holds this comment or a later one (a redelivery changes nothing)."""
+    with db.transaction():
+        rows = db.query(
+            "SELECT at, comment_id FROM checkins WHERE org = ? AND cohort = ? AND person_id = ? AND week = ?",
+            [c.org, c.cohort, c.person_id, c.week],
+        )
+        if any((at, cid) >= (c.at, c.comment_id) for at, cid in rows):
+            return False
+        db.execute(
+            "DELETE FROM checkins WHERE org = ? AND cohort = ? AND person_id = ? AND week = ?",
+            [c.org, c.cohort, c.person_id, c.week],
+        )
+        db.execute(
+            f"INSERT INTO checkins ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [c.comment_id, c.org, c.cohort, c.person_id, c.login, c.at, c.body, c.url, c.week]
+            + [c.accomplishments, c.challenges],
+        )
+    return True
 
 
 def of_person(db: Database, person_id: int, org: str | None = None, cohort: str | None = None) -> list[Checkin]:
     """A person's check-ins (in one organisation, one cohort), oldest first."""
-    sql = "SELECT comment_id, org, cohort, person_id, login, at, body, url FROM checkins WHERE person_id = ?"
+    sql = f"SELECT {_COLUMNS} FROM checkins WHERE person_id = ?"
     params: list = [person_id]
     if org:
         sql, params = sql + " AND org = ?", params + [org]
     if cohort:
         sql, params = sql + " AND cohort = ?", params + [cohort]
     return [Checkin(*r) for r in db.query(sql + " ORDER BY at, comment_id", params)]
+
+
+def of_week(db: Database, org: str, cohort: str, week: str) -> dict[int, Checkin]:
+    """{person id: check-in} of the cohort's mentees for one ISO week."""
+    rows = db.query(
+        f"SELECT {_COLUMNS} FROM checkins WHERE org = ? AND cohort = ? AND week = ? ORDER BY at, comment_id",
+        [org, cohort, week],
+    )
+    return {c.person_id: c for c in (Checkin(*r) for r in rows)}

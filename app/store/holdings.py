@@ -14,9 +14,12 @@ from ladder_rules.facts import Holding, Scope
 
 
 def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime. Called for every row the evaluator reads (two million
+    for a million-row ledger): Python 3.11 reads `Z` itself, and a time already in UTC is not converted."""
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    at = datetime.fromisoformat(value)
+    return at if at.tzinfo is timezone.utc else at.astimezone(timezone.utc)
 
 
 def parse_scope(text: str) -> Scope:
