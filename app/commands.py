@@ -165,9 +165,10 @@ def lines(body: str | None) -> list[str]:
 
 
 def login_argument(text: str) -> str | None:
-    """A GitHub login written `@login` or `login`, or None when `text` is not one."""
+    """A GitHub login written `@login` or `login` (an App's `name[bot]` too), or None when `text` is not one."""
     login = text[1:] if text.startswith("@") else text
-    return login if LOGIN.fullmatch(login) and "--" not in login and not login.endswith("-") else None
+    name = login[: -len("[bot]")] if login.lower().endswith("[bot]") else login
+    return login if LOGIN.fullmatch(name) and "--" not in name and not name.endswith("-") else None
 
 
 def _argument(spec: Spec, rest: str, following: list[str]) -> Command | None:

@@ -74,7 +74,7 @@ def test_refusal_names_who_may_in_one_sentence():
 def test_every_command_has_help_and_a_handler():
     assert COMMANDS.names() == {
         "help", "status", "approve", "hold", "unhold", "recheck", "sponsor", "checkin", "enroll", "withdraw", "suggest",
-        "keep",
+        "keep", "optout", "optin",
     }  # fmt: skip
     for spec in COMMANDS:
         assert spec.usage and spec.who.endswith(".") and spec.example and spec.who_short and callable(spec.run)

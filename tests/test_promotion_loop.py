@@ -147,7 +147,13 @@ async def test_a_mentee_crosses_the_reviewer_bar_and_is_promoted(world):
     assert "### @alice → Approver in `sample-org/widgets/pkg/controller`" in progress.body
     # The promotion is the readiness row's; the evaluation keeps what the numbers say.
     assert world.db.execute("SELECT status FROM readiness WHERE level = 'reviewer'").fetchone()[0] == "promoted"
-    assert world.db.execute("SELECT state FROM evaluations WHERE level = 'reviewer'").fetchone()[0] == "ready"
+    assert (
+        world.db.execute(
+            "SELECT state FROM evaluations WHERE level = 'reviewer' AND scope = ? AND person_id = ?",
+            [SCOPE, world.state.user("alice").id],
+        ).fetchone()[0]
+        == "ready"
+    )
 
     # GitHub's "Redeliver" on every delivery of the story changes nothing on GitHub's side.
     writes = world.state.count_writes()

@@ -149,7 +149,9 @@ async def test_owners_pr_never_opens_nothing_and_a_human_push_promotes(world):
     assert edited != text
     await world.deliver(human_push(world, CODE, {"pkg/controller/OWNERS": edited}, by="omar"))
     assert issue(world, ALICE).state == "closed"
-    assert world.db.execute("SELECT status FROM readiness").fetchone()[0] == "promoted"
+    assert world.db.execute("SELECT status FROM readiness WHERE issue_number = ?", (found.number,)).fetchone()[0] == (
+        "promoted"
+    )
 
 
 async def test_a_repositorys_own_ladder_yml_overrides_the_organisations(world):
@@ -194,7 +196,8 @@ async def otel_alice_ready(world, codeowners: str):
     )
     await installed(world)
     await world.deliver(story.alice_history(world.act, datetime.now(timezone.utc), primary=1, reviewed=0))
-    (found,) = world.issues_by_app(COMMUNITY)
+    # dev-priya (not in the cohort) qualifies too and is nominated on her own issue.
+    (found,) = [i for i in world.issues_by_app(COMMUNITY) if i.title.startswith("alice ")]
     return found
 
 
@@ -224,9 +227,11 @@ async def test_a_codeowners_promotion_edits_the_scopes_line_byte_for_byte(world)
         "*                   @maria @omar", "*                   @alice @maria @omar"
     )
     await world.deliver(world.act.merge_branch(CODE, pr.number, by="omar"))
-    (closed,) = world.issues_by_app(COMMUNITY)
+    (closed,) = [i for i in world.issues_by_app(COMMUNITY) if i.number == found.number]
     assert closed.state == "closed"
-    assert world.db.execute("SELECT status FROM readiness").fetchone()[0] == "promoted"
+    assert world.db.execute("SELECT status FROM readiness WHERE issue_number = ?", (found.number,)).fetchone()[0] == (
+        "promoted"
+    )
 
 
 @pytest.mark.parametrize(

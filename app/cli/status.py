@@ -13,7 +13,8 @@ def register(sub) -> None:
         help="a person's progress in the terminal",
         description="Show a person's progress toward each level (every requirement with have/need), their "
         "readiness issues, and the writes Ladder made or planned for them on GitHub (planned = dry-run). "
-        "Reads the stored data only.",
+        "Reads the stored data only; when no evaluation of the person is stored yet, evaluates them from the "
+        "ledger on demand (and stores nothing).",
     )
     parser.add_argument("login", metavar="LOGIN", help="GitHub login (with or without @)")
     parser.add_argument("--org", metavar="ORG", help="only this organisation")
@@ -38,13 +39,17 @@ def status_lines(
     db, login: str, org: str | None = None, level: str | None = None, width: int | None = None
 ) -> list[str]:
     """The lines `ladder status` prints; `width`: wrap them to it (None: whole lines)."""
+    from app.evaluations import on_demand
     from app.markdown import day
     from app.outbox import list_effects
+    from ladder_rules.everyone import is_bot
     from reports.effects import effect_row
     from reports.read_model import evaluations, find_org, find_person, org_cohorts, readiness_rows
     from reports.terminal import effect_lines, fit, progress_text
 
     found = find_person(db, login)
+    if found is None and is_bot(login.lstrip("@")):
+        return [f"@{login.lstrip('@')} is a bot: Ladder does not evaluate bots, so it has no progress to show."]
     if found is None:
         raise CommandError(f"no one with the login {login.lstrip('@')!r} is known to Ladder")
     if org is not None:
@@ -59,7 +64,14 @@ def status_lines(
                 f"Cohort {cohort.name} ({cohort.org}): target {cohort.target}, {day(cohort.start)} to {day(cohort.end)}"
             )
     lines.append("")
+    if is_bot(login):
+        return [f"@{login} is a bot: Ladder does not evaluate bots, so it has no progress to show."]
     evals = evaluations(db, person_id, org, level)
+    if not evals:
+        found_now = on_demand(db, person_id, login, org)
+        evals = [e for e in found_now if level is None or e["level"].lower() == level.lower()]
+        if evals:
+            lines += ["Nothing stored yet: evaluated now from the ledger.", ""]
     if not evals:
         lines += ["No progress stored yet" + (f" toward {level}" if level else "") + ".", ""]
     ready = readiness_rows(db, person_id, web_host())

@@ -1,4 +1,4 @@
-"""Re-evaluating mentees when their activity changes, and keeping their comments and issues current.
+"""Re-evaluating people when their activity changes, and keeping their comments and issues current.
 
 Runs after `activity` has recorded the same delivery (routers are composed in that order).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from gidgethub import routing, sansio
 
 from app.context import Context
-from app.promotion.progress import evaluate_mentees, replan_review_lists
+from app.promotion.progress import evaluate_people, replan_review_lists
 from app.promotion.setup import OrgSetup, org_setup
 from app.store import ledger
 
@@ -71,11 +71,11 @@ async def reevaluate(event: sansio.Event, ctx: Context) -> None:
         await record_changed_paths(ctx, setup, data)
     pull = data.get("pull_request") or (data.get("issue") if (data.get("issue") or {}).get("pull_request") else None)
     if not ctx.evaluator.has_index(org):
-        await evaluate_mentees(ctx, setup)  # the first time: builds the index, evaluates every mentee
+        await evaluate_people(ctx, setup)  # the first time: builds the index, evaluates everyone
     elif pull is not None:
         affected = ctx.evaluator.refresh_pull_request(org, data["repository"]["id"], pull["number"])
         if affected:
-            await evaluate_mentees(ctx, setup, only=affected)
+            await evaluate_people(ctx, setup, only=affected)
         if event.event != "issue_comment" or affected:
             replan_review_lists(ctx, setup)  # an open pull request came, went or was reviewed
 
@@ -92,4 +92,4 @@ async def membership_changed(event: sansio.Event, ctx: Context) -> None:
     if setup is None:
         return
     ctx.evaluator.forget(org)
-    await evaluate_mentees(ctx, setup, only={int(user["id"])})
+    await evaluate_people(ctx, setup, only={int(user["id"])})

@@ -10,7 +10,7 @@ from app.config.loader import has_cached_config
 from app.context import Context
 from app.github.identity import written_by
 from app.promotion import lifecycle, promote, readiness, way_down
-from app.promotion.progress import evaluate_mentees, replan_progress
+from app.promotion.progress import evaluate_people, replan_progress
 from app.promotion.setup import current_login, org_setup, repo_setup
 from app.store.holdings import parse_scope
 from app.user_text import web_url
@@ -96,7 +96,7 @@ async def push(event: sansio.Event, ctx: Context) -> None:
     for row in rows:
         if promote.holds_now(ctx, setup, row):
             promote.promote(ctx, setup, row)
-    await evaluate_mentees(ctx, setup)  # holdings changed: every mentee's next level may have too
+    await evaluate_people(ctx, setup)  # holdings changed: everyone's next level may have too
 
 
 async def membership_file_changed(ctx: Context, setup) -> None:
@@ -114,7 +114,7 @@ async def membership_file_changed(ctx: Context, setup) -> None:
     for row in promote.member_rows(ctx, setup):
         if promote.holds_now(ctx, setup, row):
             promote.promote(ctx, setup, row)
-    await evaluate_mentees(ctx, setup)
+    await evaluate_people(ctx, setup)
 
 
 async def codeowners_changed(ctx: Context, setup, repo_name: str, paths: set[str]) -> None:

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 
 from app.commands import Argument, Command, CommandTable, Permission, Where
 from app.context import Context
-from app.evaluations import Target, member_level, stored
+from app.evaluations import member_level, stored
 from app.markdown import parse_time
 from app.outbox import Reaction, plan
 from app.promotion import (
@@ -32,6 +32,7 @@ from app.promotion import (
     digest,
     lifecycle,
     mentoring,
+    nomination,
     readiness,
     replies,
     rhythm,
@@ -40,13 +41,13 @@ from app.promotion import (
     way_down_text,
 )
 from app.promotion.lifecycle import Actor, Blocked, NotAllowed, Readiness, Status
-from app.promotion.progress import evaluate_mentees, mentee_targets, progress_view, replan_progress
+from app.promotion.progress import evaluate_people, mentee_targets, progress_view, replan_progress
 from app.promotion.progress_text import person, progress_markdown
 from app.promotion.setup import OrgSetup, cohorts_of, current_login, named_ids, person_id
 from app.store import checkins
 from app.store.holdings import by_person as holdings_by_person
-from ladder_rules.evaluate import State, next_level
-from ladder_rules.facts import Scope
+from ladder_rules.evaluate import State, evaluate
+from ladder_rules.everyone import evaluate_person, is_bot
 
 COMMANDS = CommandTable()
 
@@ -267,7 +268,7 @@ async def unhold(call: Call) -> str:
 async def recheck(call: Call) -> str | None:
     ctx, setup = call.ctx, call.setup
     await sponsors.read_companies_again(ctx, setup, call.row)
-    await evaluate_mentees(ctx, setup, only={call.row.person_id})
+    await evaluate_people(ctx, setup, only={call.row.person_id})
     row = lifecycle.get(ctx.db, call.row.key)
     if row.status is Status.APPROVED and (row.not_member_yet or row.membership_hidden or not row.pull_request_url):
         return await approval.start_pull_request(ctx, setup, row)
@@ -426,6 +427,35 @@ async def keep(call: Call) -> str:
     return way_down_text.kept(author, current_login(ctx, pid, login), count)
 
 
+@COMMANDS.command(
+    "optout",
+    word="optout",
+    usage="/ladder optout",
+    who="The person themselves: Ladder opens no readiness issue for them any more and closes their open ones.",
+    who_short="the person themselves",
+    example="/ladder optout",
+    where=Where.ANYWHERE,
+)
+async def optout(call: Call) -> str:
+    closed = nomination.opt_out(call.ctx, call.setup, call.author.id, call.author.login, _now())
+    return replies.opted_out(call.author.login, closed)
+
+
+@COMMANDS.command(
+    "optin",
+    word="optin",
+    usage="/ladder optin",
+    who="The person themselves, after `/ladder optout`: nominations resume and the issues it closed reopen.",
+    who_short="the person themselves",
+    example="/ladder optin",
+    where=Where.ANYWHERE,
+)
+async def optin(call: Call) -> str:
+    reopened = nomination.opt_in(call.ctx, call.setup, call.author.id)
+    await evaluate_people(call.ctx, call.setup, only={call.author.id})
+    return replies.opted_in(call.author.login, reopened)
+
+
 # --- status ---------------------------------------------------------------------------------------------
 
 
@@ -442,6 +472,10 @@ def may_mention(ctx: Context, setup: OrgSetup, pid: int, asker: Actor | None) ->
 
 
 async def status_answer(ctx: Context, setup: OrgSetup, login: str, *, asker: Actor | None = None) -> str:
+    """What `/ladder status [@login]` says: the stored evaluations, or, when none is stored yet, the
+    evaluation computed from the ledger on demand (read-only: stored only by the passes that evaluate)."""
+    if is_bot(login):
+        return replies.bot_not_evaluated(login)
     pid = person_id(ctx, login)
     if pid is None:
         return replies.never_seen(login, setup.org)
@@ -449,15 +483,13 @@ async def status_answer(ctx: Context, setup: OrgSetup, login: str, *, asker: Act
     evaluations = [e for e in stored(ctx.db, pid) if e["state"] != State.PROMOTED.value]
     if not evaluations:
         index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
+        now = datetime.now(timezone.utc)
         targets = [t for c, t in mentee_targets(ctx, setup, only={pid})]
-        if not targets:
-            found = index.people.get(pid)
-            level = next_level(setup.ladder, found.holdings if found else (), Scope(setup.org))
-            if level is None:
-                name = person(current_login(ctx, pid, login), mention)
-                return replies.at_the_top(name, setup.ladder.name)
-            targets = [Target(pid, level, Scope(setup.org))]
-        evaluations = [
-            c.evaluation for c in ctx.evaluator.evaluate(setup.org, setup.ladder, setup.definitions, targets)
-        ]
+        if targets:
+            found = [evaluate(index, setup.ladder, t.person_id, t.level, t.scope, now) for t in targets]
+        else:
+            found = [evaluate_person(index, setup.ladder, pid, ctx.evaluator.folders(setup.org), now)]
+        evaluations = [e.to_dict() for e in found if e is not None]
+        if not evaluations:
+            return replies.at_the_top(person(current_login(ctx, pid, login), mention), setup.ladder.name)
     return "\n\n".join(progress_markdown(progress_view(ctx, setup, e, mention=mention)) for e in evaluations)

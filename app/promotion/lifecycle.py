@@ -6,6 +6,7 @@ ways it moves. The readiness row (app/store/readiness.py) is its single truth; e
     ready ──► OPEN ── approve ──► APPROVED ── record_pull_request ──► PR_OPENED ── promote ──► PROMOTED
                  └────────── record_pull_request (owners_pr: when_ready) ─┘
                  any status but PROMOTED ── promote ──► PROMOTED (a roster change made by hand counts)
+    OPEN, HELD ── withdraw (`/ladder optout`) ──► WITHDRAWN ── reopen (`/ladder optin`) ──► OPEN
 
 Beside the status a row carries notes that do not change it: `fell_below` / `back_above` (the automatic
 requirements stopped, then started again, being met: the issue stays open and says since when),
@@ -36,6 +37,7 @@ class Status(str, Enum):
     APPROVED = "approved"  # decided; the roster change is on its way (or waits for org membership)
     PR_OPENED = "pr_opened"  # the roster pull request is open
     PROMOTED = "promoted"  # the roster change is merged: the person holds the level
+    WITHDRAWN = "withdrawn"  # the person opted out (`/ladder optout`): the issue is closed until they opt in
 
 
 ACTIVE = (Status.OPEN, Status.HELD, Status.APPROVED, Status.PR_OPENED)
@@ -50,6 +52,7 @@ class Blocked(Enum):
     APPROVED = "already approved"
     PULL_REQUEST_OPEN = "the roster pull request is open"
     NOT_APPROVED = "not approved"
+    WITHDRAWN = "withdrawn: the person opted out"
 
 
 class NotAllowed(Exception):
@@ -95,7 +98,7 @@ class Readiness:
 
     @property
     def active(self) -> bool:
-        return self.status is not Status.PROMOTED
+        return self.status in ACTIVE
 
     @classmethod
     def of(cls, row: ReadinessRow) -> Readiness:
@@ -279,6 +282,16 @@ def promote(db: Database, row: Readiness, at: str) -> Readiness:
     return _move(db, row, ACTIVE, status=Status.PROMOTED, promoted_at=at, below_since=None)
 
 
+def withdraw(db: Database, row: Readiness) -> Readiness:
+    """The person opted out of nominations: a promotion nothing was decided on yet is closed."""
+    return _move(db, row, (Status.OPEN, Status.HELD), status=Status.WITHDRAWN, **_held(None))
+
+
+def reopen(db: Database, row: Readiness) -> Readiness:
+    """The person opted in again: the withdrawn promotion is open again."""
+    return _move(db, row, (Status.WITHDRAWN,), status=Status.OPEN)
+
+
 def tick(db: Database, row: Readiness, ids: list[str]) -> Readiness:
     """The checklist items ticked on the issue, as read back from it."""
     if set(ids) == row.ticked:
@@ -323,6 +336,8 @@ def _blocked(row: Readiness, *allowed: Status) -> Blocked:
     """The reason a row in its status is not among `allowed`."""
     if row.status is Status.PROMOTED:
         return Blocked.PROMOTED
+    if row.status is Status.WITHDRAWN:
+        return Blocked.WITHDRAWN
     if row.status is Status.HELD:
         return Blocked.HELD
     if Status.HELD in allowed and len(allowed) == 1:

@@ -14,7 +14,7 @@ from app.evaluations import Change, Target
 from app.evaluations import stored as stored_evaluations
 from app.outbox import plan
 from app.outbox.effects import Comment
-from app.promotion import lifecycle, readiness
+from app.promotion import lifecycle, nomination, readiness
 from app.promotion.lifecycle import Readiness, Status
 from app.promotion.progress_text import ProgressView, Promotion, progress_markdown
 from app.promotion.review_next import review_list
@@ -63,8 +63,40 @@ async def evaluate_mentees(
     return changes
 
 
+async def evaluate_people(
+    ctx: Context, setup: OrgSetup, *, only: set[int] | None = None, now: datetime | None = None
+) -> list[Change]:
+    """Evaluate the mentees at their cohorts' targets, then everyone else with counted activity (all, or
+    those in `only`) for their next level where ladder_rules/everyone.py says; plan what follows."""
+    changes = await evaluate_mentees(ctx, setup, only=only, now=now)
+    mentees = {t.person_id for _, t in mentee_targets(ctx, setup, only=only)}
+    index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
+    people = [p for p in (index.series if only is None else only) if p not in mentees]
+    others = ctx.evaluator.evaluate_everyone(setup.org, setup.ladder, setup.definitions, people, now)
+    for change in others:
+        await after_change(ctx, setup, None, change)
+    return changes + others
+
+
+def _may_open(ctx: Context, setup: OrgSetup, cohort: Cohort | None, change: Change) -> bool:
+    """Whether a readiness issue may be opened for this evaluation (app/promotion/nomination.py)."""
+    evaluation = change.evaluation
+    if change.state == State.WORKING.value or lifecycle.get_for(
+        ctx.db, evaluation["person_id"], evaluation["level"], evaluation["scope"]
+    ):
+        return True  # nothing to open, or it is open already
+    when = datetime.fromisoformat(evaluation["evaluated_at"])
+    pid, level, scope = evaluation["person_id"], evaluation["level"], evaluation["scope"]
+    who = nomination.Who(pid, level, scope, evaluation["evaluated_at"], mentee=cohort is not None)
+    return nomination.admit(ctx, setup, who, when)
+
+
 async def after_change(ctx: Context, setup: OrgSetup, cohort: Cohort | None, change: Change) -> None:
-    row = readiness.on_evaluation(ctx, setup, change.evaluation) if change.changed else None
+    row = (
+        readiness.on_evaluation(ctx, setup, change.evaluation, may_open=_may_open(ctx, setup, cohort, change))
+        if change.changed
+        else None
+    )
     if cohort is not None and change.changed:
         plan_progress(ctx, setup, cohort, change.evaluation, row)
     if (
@@ -171,12 +203,14 @@ def progress_view(
 
 
 async def after_import(ctx: Context, org: str) -> None:
-    """History was imported (backfill, the daily pass): re-read the organisation and re-evaluate its
-    mentees, so what the import changed shows in their comments and readiness issues."""
+    """History was imported (backfill, the daily pass): re-read the organisation and re-evaluate everyone,
+    so what the import changed shows in comments and readiness issues; then open the waiting nominations
+    this week has room for."""
     from app.promotion.setup import org_setup
 
     if ctx.evaluator is not None:
         ctx.evaluator.forget(org)
     setup = await org_setup(ctx, org)
     if setup is not None:
-        await evaluate_mentees(ctx, setup)
+        await evaluate_people(ctx, setup)
+        nomination.release_waiting(ctx, setup)  # the daily pass: a new week has room for those waiting

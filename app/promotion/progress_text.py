@@ -25,6 +25,7 @@ STATUS_WORDS = {
     Status.APPROVED: "Approved: the roster pull request is on its way",
     Status.PR_OPENED: "Approved: the roster pull request is open",
     Status.PROMOTED: "Promoted",
+    Status.WITHDRAWN: "Not nominated: they opted out (`/ladder optin` undoes it)",
 }
 
 

@@ -30,13 +30,14 @@ def readiness_key(person_id: int, level: str, scope: str) -> str:
     return f"readiness:{person_id}:{key_part(level)}:{key_part(scope)}"
 
 
-def on_evaluation(ctx: Context, setup: OrgSetup, evaluation: dict) -> Readiness | None:
-    """Open, update or annotate the readiness issue after an evaluation; returns the row, if any."""
+def on_evaluation(ctx: Context, setup: OrgSetup, evaluation: dict, *, may_open: bool = True) -> Readiness | None:
+    """Open, update or annotate the readiness issue after an evaluation; returns the row, if any.
+    `may_open`: whether a new readiness issue may be opened (app/promotion/nomination.py decides)."""
     working = evaluation["state"] == State.WORKING.value
     pid, level, scope = evaluation["person_id"], evaluation["level"], evaluation["scope"]
     row = lifecycle.get_for(ctx.db, pid, level, scope)
     if row is None:
-        if working:
+        if working or not may_open:
             return None
         row = lifecycle.open_(
             ctx.db,
@@ -81,6 +82,7 @@ def plan_issue(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict |
         return
     labels = (LABEL, MEMBERSHIP_LABEL) if is_member_level(setup, row.level) else (LABEL,)
     done = row.status is Status.PROMOTED
+    closed = done or row.status is Status.WITHDRAWN
     plan(
         ctx.db,
         Issue(
@@ -89,8 +91,8 @@ def plan_issue(ctx: Context, setup: OrgSetup, row: Readiness, evaluation: dict |
             title=title(current_login(ctx, row.person_id, row.login), row.level, row.scope),
             body=readiness_body(view(ctx, setup, row, evaluation)),
             labels=labels,
-            state="closed" if done else "open",  # the GitHub issue's state
-            state_reason="completed" if done else None,
+            state="closed" if closed else "open",  # the GitHub issue's state
+            state_reason="completed" if done else ("not_planned" if closed else None),
             installation_id=setup.installation_id,
             org=setup.org,
             person_id=row.person_id,

@@ -138,6 +138,9 @@ def readiness_body(view: ReadinessView) -> str:
     lines: list[str] = []
     if view.status is Status.PROMOTED:
         lines += [f"🎉 @{login} is now **{level}** in `{scope}`. Thank you, and welcome!", ""]
+    elif view.status is Status.WITHDRAWN:
+        lines += [f"@{login} opted out of nominations (`/ladder optout`), so this issue is closed. `/ladder optin` "
+                  "by them opens it again.", ""]  # fmt: skip
     elif view.status is Status.HELD:
         lines += [f"⏸️ On hold by @{view.held_by}. `/ladder unhold` lifts it.", ""]
     if view.below_since and view.status is not Status.PROMOTED:

@@ -39,6 +39,8 @@ def blocked(reason: Blocked, row: Readiness, *, login: str, held_by: str | None,
     """Why a command on a readiness issue changed nothing."""
     if reason is Blocked.PROMOTED:
         return f"@{login} is already {row.level}; nothing to do."
+    if reason is Blocked.WITHDRAWN:
+        return f"@{login} opted out of nominations (`/ladder optout`): this readiness issue is closed; nothing to do."
     if reason is Blocked.HELD:
         return f"This readiness issue is on hold (by @{held_by}); `/ladder unhold` first."
     if reason is Blocked.NOT_HELD:
@@ -149,3 +151,18 @@ def never_seen(login: str, org: str) -> str:
 
 def at_the_top(person: str, ladder: str) -> str:
     return f"{person} holds the top level of the {ladder} ladder."
+
+
+def bot_not_evaluated(login: str) -> str:
+    """`/ladder status @somebot[bot]`: bots are never evaluated (nor nominated)."""
+    return f"{code(login.lstrip('@'))} is a bot: Ladder does not evaluate bots, so it has no progress to show."
+
+
+def opted_out(login: str, closed: int) -> str:
+    what = f" and closed {closed} open readiness issue{'s' if closed != 1 else ''}" if closed else ""
+    return f"@{login}, Ladder will not nominate you any more{what}. `/ladder optin` undoes it."
+
+
+def opted_in(login: str, reopened: int) -> str:
+    what = f"; {reopened} readiness issue{'s' if reopened != 1 else ''} reopened" if reopened else ""
+    return f"@{login}, Ladder nominates you again when you qualify{what}."

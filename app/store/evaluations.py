@@ -103,3 +103,14 @@ def by_scope(db: Database) -> list[StoredEvaluation]:
 def levels(db: Database) -> set[str]:
     """The level names that have an evaluation (lower-cased)."""
     return {r[0].lower() for r in db.query("SELECT DISTINCT level FROM evaluations")}
+
+
+def drop_moved(db: Database, person_id: int, org: str, *, keep: tuple[str, str]) -> None:
+    """Drop the person's evaluations in `org` other than `keep` (level, scope) that are numbers only: working,
+    with no readiness row (what people decided is never dropped)."""
+    db.execute(
+        "DELETE FROM evaluations WHERE person_id = ? AND org = ? AND state = ? AND NOT (level = ? AND scope = ?)"
+        " AND NOT EXISTS (SELECT 1 FROM readiness r WHERE r.person_id = evaluations.person_id"
+        " AND r.level = evaluations.level AND r.scope = evaluations.scope)",
+        [person_id, org, State.WORKING.value, keep[0], keep[1]],
+    )
