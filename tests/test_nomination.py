@@ -79,3 +79,22 @@ async def test_optout_closes_the_open_readiness_issue(world):
     assert world.db.execute("SELECT COUNT(*) FROM opt_outs").fetchone()[0] == 0
     (priya,) = [i for i in world.issues_by_app(COMMUNITY) if i.title.startswith("dev-priya ")]
     assert priya.state == "open"
+
+
+async def test_a_waiting_nomination_is_opened_in_a_later_week_oldest_first(world):
+    from datetime import timedelta
+
+    from app.promotion import nomination
+    from app.promotion.setup import org_setup
+    from app.server.web import PROCESSING
+
+    assert len(await story_played(world, "nominate_limit: 1\n")) == 2  # alice (the cohort's) and one more
+    waiting = world.db.execute("SELECT person_id, qualified_at FROM nominations WHERE week IS NULL").fetchall()
+    assert len(waiting) == 1
+    ctx = world.service.server.app[PROCESSING].make_context("test")
+    setup = await org_setup(ctx, ORG)
+    assert nomination.release_waiting(ctx, setup) == []  # this week is full
+    (released,) = nomination.release_waiting(ctx, setup, datetime.now(timezone.utc) + timedelta(days=7))
+    assert released.person_id == waiting[0][0]
+    await world.settle()
+    assert sorted(i.title for i in world.issues_by_app(COMMUNITY)) == READY
