@@ -218,28 +218,16 @@ def assert_fits_a_phone(layout: dict, screenshot: Path) -> None:
     assert width == 390 * PHONE["deviceScaleFactor"] and height > 844  # the whole page, no wider than the phone
 
 
-async def test_rendered_dom(demo_database, tmp_path):
-    async with serving(dashboard_app(demo_database)) as url:
-        dom = (await browse(url, tmp_path, "--dump-dom")).decode()
-    assert dom.count('<section class="cohort" data-cohort="widgets-controller-reviewers">') == 1
-    assert "1 of 3 graduated" in dom
-    cohort = dom.split('<section class="cohort" data-cohort="widgets-controller-reviewers">')[1].split("</section>")[0]
-    rows = re.findall(r'<tr class="person" data-login="(\w+)">.*?<span class="state (\w+)">', cohort, re.S)
-    # carol is a member since the demo's scene 25 (issue 10), working toward the cohort's reviewer
-    assert rows == [("alice", "working"), ("bob", "working"), ("carol", "working")]
-    assert "promoted: reviewer" in dom
-    # The demo's day is 80 days after its cohort's start (app/demo/sample.py); bob is a member since
-    # 40 days before it, alice's member tenure has not started. "3 months" in days depends on the dates.
+def demo_cohort_progress(dom: str) -> list[tuple[str, str]]:
+    """(have, need) of each requirement of the demo's first cohort, in page order. The demo's day is 80
+    days after its cohort's start (app/demo/sample.py); bob is a member since 40 days before it, alice's
+    member tenure has not started, and "3 months" in days depends on the dates."""
     start = date.fromisoformat(re.search(r'<time class="start" datetime="([\d-]+)">', dom).group(1))
     today = start + timedelta(days=80)
     bob_since = today - timedelta(days=40)
     alice_need = (add_months(today, 3) - today).days
     bob_need = (add_months(bob_since, 3) - bob_since).days
-    # The first cohort's section (the demo's mentoring scene adds a second cohort after it).
-    first = dom.split('<section class="cohort" data-cohort="widgets-spring-reviewers">')[0]
-    bars = re.findall(r'role="progressbar" aria-valuenow="(\d+)" aria-valuemin="0" aria-valuemax="(\d+)"', first)
-    # alice → approver (3 requirements), bob → reviewer (3), carol → reviewer (3: a member since today)
-    assert bars == [
+    return [
         ("0", str(alice_need)),
         ("5", "10"),
         ("20", "30"),
@@ -250,6 +238,23 @@ async def test_rendered_dom(demo_database, tmp_path):
         ("0", "5"),
         ("3", "20"),
     ]
+
+
+async def test_rendered_dom(demo_database, tmp_path):
+    async with serving(dashboard_app(demo_database)) as url:
+        dom = (await browse(url, tmp_path, "--dump-dom")).decode()
+    assert dom.count('<section class="cohort" data-cohort="widgets-controller-reviewers">') == 1
+    assert "1 of 3 graduated" in dom
+    cohort = dom.split('<section class="cohort" data-cohort="widgets-controller-reviewers">')[1].split("</section>")[0]
+    rows = re.findall(r'<tr class="person" data-login="(\w+)">.*?<span class="state (\w+)">', cohort, re.S)
+    # carol is a member since the demo's scene 25 (issue 10), working toward the cohort's reviewer
+    assert rows == [("alice", "working"), ("bob", "working"), ("carol", "working")]
+    assert "promoted: reviewer" in dom
+    # The first cohort's section (the demo's mentoring scene adds a second cohort after it).
+    first = dom.split('<section class="cohort" data-cohort="widgets-spring-reviewers">')[0]
+    bars = re.findall(r'role="progressbar" aria-valuenow="(\d+)" aria-valuemin="0" aria-valuemax="(\d+)"', first)
+    # alice → approver (3 requirements), bob → reviewer (3), carol → reviewer (3: a member since today)
+    assert bars == demo_cohort_progress(dom)
     funnel = re.findall(r'<g class="stage" data-stage="(\w+)" data-count="(\d+)">', first)
     assert funnel == [("working", "3"), ("ready", "1"), ("promoted", "1")]  # alice promoted (to the cohort's target)
     effects = re.findall(r'<tr class="effect" data-status="(\w+)">', dom)
@@ -342,22 +347,8 @@ async def test_the_served_cohort_page_of_the_demo_on_a_phone(demo_database, tmp_
         ("ready", "1"),
         ("promoted", "1"),
     ]
-    start = date.fromisoformat(re.search(r'<time class="start" datetime="([\d-]+)">', dom).group(1))
-    today = start + timedelta(days=80)  # as in test_rendered_dom: the demo's day
-    alice_need = (add_months(today, 3) - today).days
-    bob_need = (add_months(today - timedelta(days=40), 3) - (today - timedelta(days=40))).days
     progress = re.findall(r'<g class="requirement" data-label="[^"]*" data-have="(\d+)" data-need="(\d+)"', dom)
-    assert progress == [
-        ("0", str(alice_need)),
-        ("5", "10"),
-        ("20", "30"),
-        ("40", str(bob_need)),
-        ("4", "5"),
-        ("7", "20"),
-        ("0", str(alice_need)),
-        ("0", "5"),
-        ("3", "20"),
-    ]
+    assert progress == demo_cohort_progress(dom)
     series = re.findall(r'<g class="series" data-label="(\w+)" data-total="(\d+)"', dom)
     assert [login for login, _ in series] == ["alice", "bob", "carol"]
     assert all(int(total) > 0 for _, total in series)  # each mentee was active during the term

@@ -78,8 +78,9 @@ async def evaluate_people(
     return changes + others
 
 
-def _may_open(ctx: Context, setup: OrgSetup, cohort: Cohort | None, change: Change) -> bool:
-    """Whether a readiness issue may be opened for this evaluation (app/promotion/nomination.py)."""
+def _admit(ctx: Context, setup: OrgSetup, cohort: Cohort | None, change: Change) -> bool:
+    """Decide, and record in `nominations`, whether a readiness issue may be opened for this evaluation
+    (app/promotion/nomination.py): a decision that counts against the week, not a pure query."""
     evaluation = change.evaluation
     if change.state == State.WORKING.value or lifecycle.get_for(
         ctx.db, evaluation["person_id"], evaluation["level"], evaluation["scope"]
@@ -93,7 +94,7 @@ def _may_open(ctx: Context, setup: OrgSetup, cohort: Cohort | None, change: Chan
 
 async def after_change(ctx: Context, setup: OrgSetup, cohort: Cohort | None, change: Change) -> None:
     row = (
-        readiness.on_evaluation(ctx, setup, change.evaluation, may_open=_may_open(ctx, setup, cohort, change))
+        readiness.on_evaluation(ctx, setup, change.evaluation, may_open=_admit(ctx, setup, cohort, change))
         if change.changed
         else None
     )
