@@ -21,7 +21,7 @@ def register(sub) -> None:
         "--dir",
         default="ladder-demo",
         metavar="DIR",
-        help="where to write the database, the dashboard and the report (default ./ladder-demo)",
+        help="where to write the database, the dashboard, github.md and the cohort report (default ./ladder-demo)",
     )
     parser.set_defaults(func=run, log_default="error")  # the story is the output
 
@@ -65,7 +65,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"Dashboard:  {result.files['dashboard']}")
     print(f"On GitHub:  {result.files['github']}  (every comment, issue and pull request Ladder wrote)")
     print(f"Database:   {result.files['database']}")
+    reports = [path for name, path in result.files.items() if name.startswith("report ")]
+    print(f"Report:     {reports[0]}  (the cohort; `ladder report cohort` writes the same)")
+    for path in reports[1:]:
+        print(f"            {path}")
     for name, path in result.files.items():
-        if name not in ("dashboard", "github", "database"):
+        if name not in ("dashboard", "github", "database") and not name.startswith("report "):
             print(f"{name.capitalize() + ':':<11} {path}")
     return 0

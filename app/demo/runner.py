@@ -23,6 +23,7 @@ from app.demo.actions import Actions, Delivery
 from app.demo.scenes import scenes
 from app.outbox import Limits, Pacer
 from app.server import make_app
+from app.server.processing import SERVICES
 from app.server.signature import expected_signature
 from app.server.web import DB
 from app.settings import Settings
@@ -153,8 +154,11 @@ class Demo:
         )
         # As `ladder serve` runs: processing on its own thread, with its own GitHub client (to the
         # stand-in). GitHub's write pacing (1 s apart) protects real accounts; the local stand-in needs none.
+        # Without the cohort's rhythm pass on the wall clock: scene 45 runs that pass on the demo's clock
+        # (half the term, then the next checkin_day), and a second one would race it.
         app = make_app(
             settings,
+            services=tuple(s for s in SERVICES if s != "rhythm"),
             outbox_options={
                 "pacer": Pacer(limits=Limits(min_interval=0.0, per_minute=10**6, per_hour=10**6)),
                 "idle_wait": 0.05,
@@ -243,6 +247,20 @@ class Demo:
             out.append("".join(difflib.unified_diff(before, after, f"a/{f.path}", f"b/{f.path}")))
         return "".join(out)
 
+    def _reports(self, db) -> dict[str, Path]:
+        """The first cohort's report in each format `ladder report cohort` writes, from the same code."""
+        from app.cli.report import FORMATS
+        from reports.cohort import cohort_report
+        from reports.formats import render
+
+        report = cohort_report(db, sample.COHORT, org=sample.ORG)
+        out = {}
+        for fmt in FORMATS:
+            path = self.out_dir / f"cohort-{sample.COHORT}.{fmt}"
+            path.write_text(render(report, fmt), encoding="utf-8")
+            out[f"report {fmt}"] = path
+        return out
+
     def _summary(self, db, diffs) -> DemoResult:
         from reports.dashboard import dashboard_html
 
@@ -262,7 +280,9 @@ class Demo:
         lines = ["# What Ladder wrote on GitHub in the demo", ""]
         tracking = community.issues[sample.TRACKING_ISSUE]
         for comment in tracking.comments:
-            if bot is not None and comment.user_id == bot.id:
+            # the digest and the mid-term comment are scene 45's write-ups, under their own headings
+            rhythm = any(f"<!-- ladder:{kind}:" in comment.body for kind in ("digest", "midterm"))
+            if bot is not None and comment.user_id == bot.id and not rhythm:
                 result.comments += 1
                 lines += [
                     f"## Progress comment on {sample.COMMUNITY_REPO}#{sample.TRACKING_ISSUE}",
@@ -286,6 +306,7 @@ class Demo:
             "dashboard": self.out_dir / "dashboard.html",
             "github": self.out_dir / "github.md",
             "database": self.database_url or self.out_dir / "ladder.db",
+            **self._reports(db),
             **self.files,
         }
         return result
