@@ -7,6 +7,7 @@ import asyncio
 import json
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -121,10 +122,17 @@ async def stop_service(service: Service) -> None:
     await service.server.close()
 
 
+@dataclass
+class DemoRun:
+    demo: object  # app.demo.runner.Demo, after its run: its stand-in's state, what it printed
+    result: object  # app.demo.runner.DemoResult
+    said: list[str]
+    where: Path | str  # the database: the SQLite file, or the PostgreSQL URL
+
+
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory) -> Path | str:
-    """A realistic database, built once by running `ladder demo`'s story (about 3 s); read it, never write.
-    Its location: the SQLite file, or the PostgreSQL URL."""
+def demo_run(tmp_path_factory) -> DemoRun:
+    """`ladder demo`'s story, run once (about 8 s) into a fresh store; read it, never write."""
     import logging
 
     from app.demo.runner import Demo
@@ -133,8 +141,19 @@ def demo_database(tmp_path_factory) -> Path | str:
     logging.getLogger().setLevel(logging.ERROR)
     out = tmp_path_factory.mktemp("demo")
     where = location(out / "ladder.db", keep=True)
-    asyncio.run(Demo(out, say=lambda *a: None, database_url=where if isinstance(where, str) else None).run())
-    return where
+    said: list[str] = []
+    demo = Demo(
+        out, say=lambda *a: said.append(" ".join(map(str, a))), database_url=where if isinstance(where, str) else None
+    )
+    result = asyncio.run(demo.run())
+    return DemoRun(demo, result, said, where)
+
+
+@pytest.fixture(scope="session")
+def demo_database(demo_run) -> Path | str:
+    """A realistic database, built by running `ladder demo`'s story; read it, never write.
+    Its location: the SQLite file, or the PostgreSQL URL."""
+    return demo_run.where
 
 
 @pytest.fixture

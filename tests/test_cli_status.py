@@ -96,10 +96,12 @@ def test_status_on_the_demo(capsys, demo_database, monkeypatch):
     assert code == 0
     assert lines[3] == "Reviewer in sample-org/widgets/pkg/controller (kubernetes ladder): working"
     assert any(line.startswith("  [ ] Member for 3 months") and "will be met on" in line for line in lines)
-    assert lines[-2] == "On GitHub (1 write; planned = dry-run, recorded but not sent):"
-    assert lines[-1].startswith(
+    # his progress comment, and the 👍 on each of his two check-ins (the demo's scene 45)
+    assert lines[-4] == "On GitHub (3 writes; planned = dry-run, recorded but not sent):"
+    assert lines[-3].startswith(
         "  done  comment on sample-org/community#1  https://github.com/sample-org/community/issues/1#issuecomment-"
     )
+    assert [line.split() for line in lines[-2:]] == [["done", "reaction", "in", "sample-org/community", "done"]] * 2
     code, lines, _ = run(capsys, "status", "carol", *cli_args(demo_database, monkeypatch))
     # the demo's scene 25 completes carol's member promotion: the issue is closed, she works toward reviewer
     assert any(line.startswith("Member in sample-org (kubernetes ladder): promoted on ") for line in lines)

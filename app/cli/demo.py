@@ -36,9 +36,17 @@ def run(args: argparse.Namespace) -> int:
         reason = "it is a file, not a folder" if isinstance(error, FileExistsError) else error.strerror
         raise CommandError(f"--dir {args.dir} cannot be used: {reason}") from None
     result = asyncio.run(Demo(out_dir).run())
+    for line in summary(result):
+        print(line)
+    return 0
+
+
+def summary(result) -> list[str]:
+    """What `ladder demo` prints after the story: what was recorded, progress, and the files it wrote."""
+    out: list[str] = []
     others = result.deliveries - result.history_deliveries
-    print()
-    print(
+    out.append("")
+    out.append(
         f"Recorded from {result.deliveries} deliveries ({result.history_deliveries} of history and {others} more: "
         "the installation, the mentors' comments, the merge, and GitHub's notices of Ladder's own pull "
         f"requests): {result.activity['pull_requests']} pull requests, "
@@ -46,30 +54,30 @@ def run(args: argparse.Namespace) -> int:
         f"{result.activity['issue_comments']} comments ({result.activity['lgtm']} counted /lgtm), "
         f"{result.activity['people']} people."
     )
-    print()
-    print("Progress:")
+    out.append("")
+    out.append("Progress:")
     for login, level, scope, state in result.progress:
-        print(f"  @{login:<8} {level:<9} {scope:<36} {state}")
-    print()
-    print(f"Readiness issues opened: {len(result.readiness)}")
+        out.append(f"  @{login:<8} {level:<9} {scope:<36} {state}")
+    out.append("")
+    out.append(f"Readiness issues opened: {len(result.readiness)}")
     for title, url, state in result.readiness:
-        print(f"  {title}  ({state})  {url}")
-    print()
-    print(f"OWNERS changes proposed: {len(result.owners_diffs)}")
+        out.append(f"  {title}  ({state})  {url}")
+    out.append("")
+    out.append(f"OWNERS changes proposed: {len(result.owners_diffs)}")
     for url, diff in result.owners_diffs:
-        print(f"  {url}")
+        out.append(f"  {url}")
         for line in diff.splitlines():
-            print(f"    {line}")
-    print()
-    print(f"Progress comments kept up to date: {result.comments} (one per mentee, edited in place)")
-    print(f"Dashboard:  {result.files['dashboard']}")
-    print(f"On GitHub:  {result.files['github']}  (every comment, issue and pull request Ladder wrote)")
-    print(f"Database:   {result.files['database']}")
+            out.append(f"    {line}")
+    out.append("")
+    out.append(f"Progress comments kept up to date: {result.comments} (one per mentee, edited in place)")
+    out.append(f"Dashboard:  {result.files['dashboard']}")
+    out.append(f"On GitHub:  {result.files['github']}  (every comment, issue and pull request Ladder wrote)")
+    out.append(f"Database:   {result.files['database']}")
     reports = [path for name, path in result.files.items() if name.startswith("report ")]
-    print(f"Report:     {reports[0]}  (the cohort; `ladder report cohort` writes the same)")
+    out.append(f"Report:     {reports[0]}  (the cohort; `ladder report cohort` writes the same)")
     for path in reports[1:]:
-        print(f"            {path}")
+        out.append(f"            {path}")
     for name, path in result.files.items():
         if name not in ("dashboard", "github", "database") and not name.startswith("report "):
-            print(f"{name.capitalize() + ':':<11} {path}")
-    return 0
+            out.append(f"{name.capitalize() + ':':<11} {path}")
+    return out
