@@ -121,3 +121,25 @@ def test_every_file_the_demo_mentions_is_written_with_the_cohorts_numbers(demo_r
     html = (demo_run.result.out_dir / f"cohort-{sample.COHORT}.html").read_text()
     assert html.startswith("<!DOCTYPE html>") or html.lower().startswith("<!doctype html>")
     assert sample.COHORT in html and "1 of 3 (33%)" in html
+
+
+def test_the_scene_finds_its_days_whatever_the_weekday_the_demo_runs_on():
+    """The scene's clock: the next checkin_day within the term, and a half-term moment that is due for the
+    mid-term comment and is no digest day, for a demo run on each day of a week."""
+    import importlib
+    from datetime import date, datetime, time, timedelta, timezone
+
+    from app.config.schema import parse_config
+    from app.promotion import digest, rhythm
+
+    scene = importlib.import_module("app.demo.scenes.45_rhythm")
+    for offset in range(7):
+        today = date(2026, 11, 30) + timedelta(days=offset)  # Monday … Sunday
+        now = datetime.combine(today, time(10), timezone.utc)
+        cohort = parse_config(sample.ladder_yml(now), "ladder.yml").cohorts[0]  # the demo's cohort that day
+        day = scene.checkin_day(cohort, today)
+        assert day.strftime("%A") == "Tuesday" and 1 <= (day.date() - today).days <= 7
+        assert rhythm.digest_day(cohort, day) == day.date()
+        half = scene.half_term(cohort)
+        assert digest.midterm_due(cohort, half) and rhythm.digest_day(cohort, half) is None
+        assert (half.date() - rhythm.midterm_day(cohort)).days == (1 if today.weekday() == 1 else 0)
