@@ -379,3 +379,19 @@ async def test_ladder_digest_prints_the_digest_mentors_read(world, monkeypatch, 
     assert capsys.readouterr().out.startswith(f"## Weekly digest · {sample.COHORT} · ")
     assert await asyncio.to_thread(main, ["digest", "nope", *where]) == 2
     assert "no cohort called 'nope' is known to Ladder" in capsys.readouterr().err
+
+
+async def test_a_checkin_posted_after_a_digest_day_appears_in_the_next_digest(world):
+    """Check-ins are kept per ISO week, a Tuesday digest covers Wednesday to Tuesday: the Thursday after one
+    digest belongs to the next one (before, it appeared in none), the Tuesday before that to neither."""
+    t = last_tuesday(datetime.now(timezone.utc))
+    await installed(world)
+    await checkin(world, "alice", "/checkin\nAccomplishments: too early for this digest", t - timedelta(days=7))
+    await checkin(world, "alice", "/checkin\nAccomplishments: reviewed the scheduler PR", t - timedelta(days=5))
+    await checkin(world, "carol", "/checkin\nAccomplishments: posted too early", t - timedelta(days=7, hours=1))
+    runner = DigestRunner(world.service.server.app[PROCESSING].make_context, clock=lambda: t.timestamp())
+    await runner.step()
+    await world.settle()
+    (comment,) = digests(world)
+    assert "> **Accomplishments:** reviewed the scheduler PR" in comment.body
+    assert "too early" not in comment.body

@@ -102,6 +102,18 @@ def _waiting(setup: OrgSetup, pulls, pid: int, now: datetime) -> tuple[Waiting, 
     return tuple(sorted(out, key=lambda w: (w.since, w.link.label)))
 
 
+def _checkins_in(ctx: Context, setup: OrgSetup, cohort: Cohort, start: datetime, end: datetime) -> dict:
+    """{person id: latest check-in posted in the digest's seven days}. Check-ins are kept per ISO week, but a
+    digest day other than Monday covers the end of the week before too: one posted on the Thursday after a
+    Tuesday digest belongs to the next digest, not to none."""
+    weeks = sorted({rhythm.iso_week(cohort, start), rhythm.iso_week(cohort, end - timedelta(seconds=1))})
+    latest: dict = {}
+    for c in checkins.of_weeks(ctx.db, setup.org, cohort.name, weeks):
+        if start <= parse_time(c.at) < end:
+            latest[c.person_id] = c  # oldest first, so the last one kept is the latest
+    return latest
+
+
 def digest_view(ctx: Context, setup: OrgSetup, cohort: Cohort, day, now: datetime) -> Digest:
     """The digest for the cohort's `day` (its checkin_day) as of `now`, from stored data only."""
     start, end = rhythm.digest_window(cohort, day)
@@ -109,7 +121,7 @@ def digest_view(ctx: Context, setup: OrgSetup, cohort: Cohort, day, now: datetim
     week = rhythm.iso_week(cohort, rhythm.midnight(cohort, day))
     index = ctx.evaluator.index(setup.org, setup.ladder, setup.definitions)
     scope = setup.cohort_scope(cohort)
-    weekly = checkins.of_week(ctx.db, setup.org, cohort.name, week)
+    weekly = _checkins_in(ctx, setup, cohort, start, end)
     pulls = open_pull_requests(ctx.db, setup.org)
     mentees = []
     for target in _targets(ctx, setup, cohort, day):

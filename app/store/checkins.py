@@ -65,3 +65,13 @@ def of_week(db: Database, org: str, cohort: str, week: str) -> dict[int, Checkin
         [org, cohort, week],
     )
     return {c.person_id: c for c in (Checkin(*r) for r in rows)}
+
+
+def of_weeks(db: Database, org: str, cohort: str, weeks: list[str]) -> list[Checkin]:
+    """The cohort's check-ins kept for any of `weeks`, oldest first."""
+    marks = ", ".join("?" for _ in weeks)
+    rows = db.query(
+        f"SELECT {_COLUMNS} FROM checkins WHERE org = ? AND cohort = ? AND week IN ({marks}) ORDER BY at, comment_id",
+        [org, cohort, *weeks],
+    )
+    return [Checkin(*r) for r in rows]
