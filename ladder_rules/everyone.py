@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from itertools import chain
 
 from ladder_rules.evaluate import Evaluation, State, evaluate, holds
 from ladder_rules.facts import Holding, Person, Scope
@@ -121,10 +122,11 @@ def places(index: MetricsIndex, person_id: int, folders: Folders) -> Counter[Sco
         series = per[code]
         if series is not None:
             prs.update(series.key)
-    out: Counter[Scope] = Counter()
+    known = folders._pr_places
     for idx in prs:
-        out.update(folders.places_of_pull_request(index, idx))
-    return out
+        if idx not in known:
+            folders.places_of_pull_request(index, idx)
+    return Counter(chain.from_iterable(map(known.__getitem__, prs)))  # counted in C
 
 
 def working_toward(counted: Counter[Scope], held: Sequence[Holding], ladder: Ladder, level: str) -> Scope | None:
@@ -171,6 +173,15 @@ def evaluate_person(
     org = Scope(folders.org)
     if level.scope == "org":
         return evaluate(index, ladder, person_id, level_name, org, now)
+    with index.focus(person_id):
+        return _search(index, ladder, person, level_name, folders, now)
+
+
+def _search(
+    index: MetricsIndex, ladder: Ladder, person: Person, level_name: str, folders: Folders, now: datetime
+) -> Evaluation:
+    """The scope search of `evaluate_person` for a level held in a folder or a repository."""
+    person_id, level, org = person.id, ladder.level(level_name), Scope(folders.org)
     counted = places(index, person_id, folders)
     above = _above(counted)
     best: Evaluation | None = None

@@ -160,6 +160,7 @@ class MetricsIndex:
         self.series: dict[int, list[Series | None]] = {}  # person id -> one slot per series code
         self._pr_masks: dict[tuple, bytearray] = {}  # (scope key, substantial, merged) -> byte per PR
         self._repo_masks: dict[tuple, bytearray] = {}  # scope key -> byte per repository
+        self._focus: tuple[int, dict[int, list[Series | None]]] | None = None  # see `focus`
 
     # --- building -------------------------------------------------------------------------------
 
@@ -311,14 +312,17 @@ class MetricsIndex:
                 series = per[code]
                 for i in range(0, len(flat), 3):
                     series.insert(flat[i], flat[i + 1], flat[i + 2])
+        repo = pr.repo.lower()
         for key, mask in self._pr_masks.items():
-            value = self._pr_in(idx, key)
             if isinstance(mask, set):
-                if value:
+                skey = key[0]
+                if f"{skey[0]}/{skey[1]}" == repo and self._pr_in(idx, key):
                     mask.add(idx)
                 else:
-                    mask.discard(idx)
-            elif idx == len(mask):
+                    mask.discard(idx)  # not in scope, or another repository's (the PR may have moved)
+                continue
+            value = self._pr_in(idx, key)
+            if idx == len(mask):
                 mask.append(value)
             else:
                 mask[idx] = value
@@ -414,6 +418,48 @@ class MetricsIndex:
                 found.add(idx)
         return found
 
+    # --- one person in many scopes ---------------------------------------------------------------
+
+    @contextmanager
+    def focus(self, person_id: int):
+        """While one person is evaluated in many repositories and folders (ladder_rules/everyone.py), count
+        their items in a repository's scope from their series split by repository, made once on first
+        use: a count then walks the items of that repository, not every item of the person (a busy
+        person's 30,000 items once per repository was most of evaluating everyone). Not for use from two
+        threads at once (nor is the rest of the index)."""
+        self._focus = (person_id, {})
+        try:
+            yield
+        finally:
+            self._focus = None
+
+    def _series_for(self, person_id: int, scope: Scope) -> list[Series | None] | None:
+        per = self.series.get(person_id)
+        focus = self._focus
+        if per is None or focus is None or focus[0] != person_id or scope.repo is None:
+            return per
+        rid = self.repo_ids.get(f"{scope.org}/{scope.repo}".lower())
+        if rid is None:
+            return per
+        split = focus[1]
+        if not split:
+            split[-1] = [None] * N_SERIES  # made (a person with no items in a repository finds this)
+            pr_repo = self.pr_repo
+            for code, s in enumerate(per):
+                if s is None:
+                    continue
+                groups: defaultdict[int, list[int]] = defaultdict(list)
+                for j, r in enumerate(s.key if code in REPO_SERIES else map(pr_repo.__getitem__, s.key)):
+                    groups[r].append(j)
+                for r, js in groups.items():
+                    sub = split.get(r)
+                    if sub is None:
+                        sub = split[r] = [None] * N_SERIES
+                    sub[code] = Series(
+                        map(s.ts.__getitem__, js), map(s.key.__getitem__, js), map(s.pos.__getitem__, js)
+                    )
+        return split.get(rid, split[-1])
+
     # --- counting -------------------------------------------------------------------------------
 
     def count(
@@ -430,7 +476,7 @@ class MetricsIndex:
         """How many items of `metric` the person has in `scope` within [start, end], and the evidence (an
         empty list with `evidence=False`: counting alone is a sum in C, while the list makes a tuple per
         counted item — 75 % of an update's time for a busy person)."""
-        per = self.series.get(person_id)
+        per = self._series_for(person_id, scope)
         if per is None:
             return 0, []
         if not evidence:
@@ -481,14 +527,19 @@ class MetricsIndex:
                 continue
             i0 = 0 if start is None else bisect_left(s.ts, start)
             i1 = bisect_right(s.ts, end)
-            if i0 < i1:
+            if i0 >= i1:
+                continue
+            qualified = substantial or merged or part_merged
+            if scope.repo is None and not qualified and all(self._repo_mask(_scope_key(scope))):
+                have += i1 - i0  # every repository is in the organisation: every item counts
+            else:
                 have += sum(map(self._in_scope(code, scope, substantial, merged or part_merged), s.key[i0:i1]))
         return have
 
     def first_contribution(self, person_id: int, scope: Scope) -> datetime | None:
         """When the person first contributed (opened a PR, reviewed, commented, opened an issue) in scope:
         the earliest of each series' first item in scope (the series are in time order), no list made."""
-        per = self.series.get(person_id)
+        per = self._series_for(person_id, scope)
         if per is None:
             return None
         first = None
