@@ -57,6 +57,7 @@ class Folders:
         self._pr_places: dict[int, tuple[Scope, ...]] = {}
         self._children: dict[Scope, list[Scope]] = {}  # the tree does not change while this object lives
         self._owners: dict[str, frozenset[Scope]] = {}  # repository name -> its OWNERS folders as scopes
+        self._path_place: dict[tuple[str, str], Scope | None] = {}  # (repository name, file) -> its folder
 
     def is_owners(self, scope: Scope) -> bool:
         if scope.repo is None:
@@ -93,9 +94,16 @@ class Folders:
             elif not pr.paths:
                 found = (Scope(self.org, name),) if "" in folders else ()
             else:
-                found = tuple(
-                    {Scope(self.org, name, owners_folder(p, folders) or None) for p in pr.paths} & self._all(name)
-                )
+                owners, cache = self._all(name), self._path_place
+                places = set()
+                for path in pr.paths:
+                    place = cache.get((name, path), False)
+                    if place is False:
+                        place = Scope(self.org, name, owners_folder(path, folders) or None)
+                        place = cache[(name, path)] = place if place in owners else None
+                    if place is not None:
+                        places.add(place)
+                found = tuple(places)
             self._pr_places[idx] = found
         return found
 

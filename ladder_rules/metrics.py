@@ -402,8 +402,12 @@ class MetricsIndex:
     def _repo_pr_set(self, skey: tuple, substantial: bool, merged: bool) -> set[int]:
         """`pr_mask` of one repository or a folder of it: that repository's PRs in scope (as `_pr_in`)."""
         if substantial or merged:
-            flags_ok = [self.substantial] * substantial + [self.merged] * merged
-            return {idx for idx in self.pr_mask(Scope(*skey)) if all(f[idx] for f in flags_ok)}
+            found = list(self.pr_mask(Scope(*skey)))
+            if substantial:
+                found = list(compress(found, map(self.substantial.__getitem__, found)))
+            if merged:
+                found = list(compress(found, map(self.merged.__getitem__, found)))
+            return set(found)
         rid = self.repo_ids.get(f"{skey[0]}/{skey[1]}")
         if rid is None:
             return set()
@@ -412,10 +416,20 @@ class MetricsIndex:
             return set(self.repo_prs[rid])
         prefix, prs, unknown = path + "/", self.prs, self.definitions.count_prs_with_unknown_paths
         found = set()
+        inside: dict[str, bool] = {}  # file -> in the folder (files repeat from PR to PR)
         for idx in self.repo_prs[rid]:
             paths = prs[idx].paths
-            if unknown if paths is None else any(p == path or p.startswith(prefix) for p in paths):
-                found.add(idx)
+            if paths is None:
+                if unknown:
+                    found.add(idx)
+                continue
+            for p in paths:
+                yes = inside.get(p)
+                if yes is None:
+                    yes = inside[p] = p == path or p.startswith(prefix)
+                if yes:
+                    found.add(idx)
+                    break
         return found
 
     # --- one person in many scopes ---------------------------------------------------------------
