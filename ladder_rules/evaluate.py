@@ -185,7 +185,18 @@ _PHRASE = {
 class _Context:
     """What one evaluation needs, looked up once."""
 
-    __slots__ = ("index", "ladder", "level", "person", "scope", "now", "now_ts", "sponsors", "promoted_at")
+    __slots__ = (
+        "index",
+        "ladder",
+        "level",
+        "person",
+        "scope",
+        "now",
+        "now_ts",
+        "sponsors",
+        "promoted_at",
+        "evidence",
+    )
 
     def __init__(
         self,
@@ -196,8 +207,10 @@ class _Context:
         scope: Scope,
         now: datetime,
         sponsors: Sequence[Person] | None,
+        evidence: bool = True,
     ):
         self.index, self.ladder, self.level, self.person = index, ladder, level, person
+        self.evidence = evidence
         self.scope, self.now, self.now_ts, self.sponsors = scope, now, now.timestamp(), sponsors
         previous = ladder.previous(level.name)
         held = holds(ladder, person.holdings, previous.name, scope) if previous else []
@@ -216,7 +229,9 @@ def _count(ctx: _Context, req: Count) -> RequirementResult:
         start = add_months(ctx.now, -req.window.months).timestamp()
     elif req.window.kind == "since_promotion" and ctx.promoted_at is not None:
         start = ctx.promoted_at.timestamp()
-    have, evidence = ctx.index.count(ctx.person.id, req.metric, scope, start, ctx.now_ts, req.substantial, req.merged)
+    have, evidence = ctx.index.count(
+        ctx.person.id, req.metric, scope, start, ctx.now_ts, req.substantial, req.merged, ctx.evidence
+    )
     sub = ("substantial " if req.substantial else "") + (
         "merged " if req.merged and req.metric not in ("merged_prs",) else ""
     )
@@ -333,15 +348,19 @@ def evaluate(
     scope: Scope,
     now: datetime,
     sponsors: Sequence[Person] | None = None,
+    evidence: bool = True,
 ) -> Evaluation:
     """Evaluate one person against `target_level` of `ladder` in `scope` as of `now`.
+
+    `evidence=False` gives the same numbers, states and dates with the counted items' evidence lists left
+    empty: for a search that only needs to know where a person is ready (ladder_rules/everyone.py).
 
     `sponsors` (people who confirmed) resolves sponsor requirements inside the rules (Tekton's
     endorsement branch); the level's own sponsor rule is returned as data for `check_sponsors`.
     """
     level = ladder.level(target_level)
     person = _person(index, person_id)
-    ctx = _Context(index, ladder, level, person, scope, now, sponsors)
+    ctx = _Context(index, ladder, level, person, scope, now, sponsors, evidence)
     root = _group(ctx, level.requires)
     root.description = f"{level.title or level.name.capitalize()} in {level_scope(level, scope)}"
     state = State.WORKING if root.met is False else State.READY
@@ -382,7 +401,9 @@ def inactive_since(
     if lvl.inactivity is None:
         return None
     since = add_months(now, -lvl.inactivity.months)
-    have, _ = index.count(person_id, lvl.inactivity.metric, level_scope(lvl, scope), since.timestamp(), now.timestamp())
+    have, _ = index.count(
+        person_id, lvl.inactivity.metric, level_scope(lvl, scope), since.timestamp(), now.timestamp(), evidence=False
+    )
     if have:
         return None
     _, all_items = index.count(person_id, lvl.inactivity.metric, level_scope(lvl, scope), None, now.timestamp())

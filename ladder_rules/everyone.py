@@ -21,8 +21,9 @@ Pure: no I/O. Bots (a login ending in `[bot]`) are never evaluated.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from itertools import chain
 
 from ladder_rules.evaluate import Evaluation, State, evaluate, holds
 from ladder_rules.facts import Holding, Person, Scope
@@ -54,6 +55,9 @@ class Folders:
         self.org = org
         self.by_repo = {repo.lower(): tuple(sorted(set(folders))) for repo, folders in by_repo.items()}
         self._pr_places: dict[int, tuple[Scope, ...]] = {}
+        self._children: dict[Scope, list[Scope]] = {}  # the tree does not change while this object lives
+        self._owners: dict[str, frozenset[Scope]] = {}  # repository name -> its OWNERS folders as scopes
+        self._path_place: dict[tuple[str, str], Scope | None] = {}  # (repository name, file) -> its folder
 
     def is_owners(self, scope: Scope) -> bool:
         if scope.repo is None:
@@ -62,6 +66,12 @@ class Folders:
 
     def children(self, scope: Scope) -> list[Scope]:
         """The folders right below `scope` (the repositories below the organisation)."""
+        found = self._children.get(scope)
+        if found is None:
+            found = self._children[scope] = self._find_children(scope)
+        return found
+
+    def _find_children(self, scope: Scope) -> list[Scope]:
         if scope.repo is None:
             return [Scope(self.org, repo.split("/", 1)[1]) for repo in sorted(self.by_repo)]
         folders = self.by_repo.get(f"{scope.org}/{scope.repo}".lower(), ())
@@ -84,14 +94,25 @@ class Folders:
             elif not pr.paths:
                 found = (Scope(self.org, name),) if "" in folders else ()
             else:
-                found = tuple(
-                    {Scope(self.org, name, owners_folder(p, folders) or None) for p in pr.paths} & set(self._all(name))
-                )
+                owners, cache = self._all(name), self._path_place
+                places = set()
+                for path in pr.paths:
+                    place = cache.get((name, path), False)
+                    if place is False:
+                        place = Scope(self.org, name, owners_folder(path, folders) or None)
+                        place = cache[(name, path)] = place if place in owners else None
+                    if place is not None:
+                        places.add(place)
+                found = tuple(places)
             self._pr_places[idx] = found
         return found
 
-    def _all(self, repo: str) -> list[Scope]:
-        return [Scope(self.org, repo, f or None) for f in self.by_repo.get(f"{self.org}/{repo}".lower(), ())]
+    def _all(self, repo: str) -> frozenset[Scope]:
+        found = self._owners.get(repo)
+        if found is None:
+            folders = self.by_repo.get(f"{self.org}/{repo}".lower(), ())
+            found = self._owners[repo] = frozenset(Scope(self.org, repo, f or None) for f in folders)
+        return found
 
     def forget(self, idx: int) -> None:
         """A pull request changed (its files may have): its places are found again."""
@@ -109,10 +130,11 @@ def places(index: MetricsIndex, person_id: int, folders: Folders) -> Counter[Sco
         series = per[code]
         if series is not None:
             prs.update(series.key)
-    out: Counter[Scope] = Counter()
+    known = folders._pr_places
     for idx in prs:
-        out.update(folders.places_of_pull_request(index, idx))
-    return out
+        if idx not in known:
+            folders.places_of_pull_request(index, idx)
+    return Counter(chain.from_iterable(map(known.__getitem__, prs)))  # counted in C
 
 
 def working_toward(counted: Counter[Scope], held: Sequence[Holding], ladder: Ladder, level: str) -> Scope | None:
@@ -124,13 +146,24 @@ def working_toward(counted: Counter[Scope], held: Sequence[Holding], ladder: Lad
     return min(best, key=lambda s: (-counted[s], -len(s.path or ""), str(s).lower()))
 
 
-def _under(scope: Scope, place: Scope) -> bool:
-    """`place` is `scope` or below it."""
-    if scope.repo is None:
-        return True
-    if place.repo is None or place.repo.lower() != scope.repo.lower():
-        return False
-    return not scope.path or (place.path or "") == scope.path or (place.path or "").startswith(scope.path + "/")
+def _above(places: Iterable[Scope]) -> set[tuple[str, str]]:
+    """Every (lower-cased repository, folder) that is one of `places` or above one of them ("" the root): a
+    folder is worth searching when it is in this set (one lookup instead of a test against every place)."""
+    out = set()
+    for place in places:
+        if place.repo is None:
+            continue
+        repo = place.repo.lower()
+        out.add((repo, ""))
+        parts = (place.path or "").split("/") if place.path else []
+        for n in range(1, len(parts) + 1):
+            out.add((repo, "/".join(parts[:n])))
+    return out
+
+
+def _worth(scope: Scope, above: set[tuple[str, str]]) -> bool:
+    """Some counted place is `scope` or below it."""
+    return scope.repo is None or (scope.repo.lower(), scope.path or "") in above
 
 
 def evaluate_person(
@@ -148,8 +181,17 @@ def evaluate_person(
     org = Scope(folders.org)
     if level.scope == "org":
         return evaluate(index, ladder, person_id, level_name, org, now)
+    with index.focus(person_id):
+        return _search(index, ladder, person, level_name, folders, now)
+
+
+def _search(
+    index: MetricsIndex, ladder: Ladder, person: Person, level_name: str, folders: Folders, now: datetime
+) -> Evaluation:
+    """The scope search of `evaluate_person` for a level held in a folder or a repository."""
+    person_id, level, org = person.id, ladder.level(level_name), Scope(folders.org)
     counted = places(index, person_id, folders)
-    active = {s for s in counted} | {Scope(s.org, s.repo) for s in counted}
+    above = _above(counted)
     best: Evaluation | None = None
     seen: set[Scope] = set()
     starts = [org] + [h.scope for h in person.holdings if h.scope.repo is not None]
@@ -164,16 +206,17 @@ def evaluate_person(
                 continue  # held here, and so in every folder below
             result = None
             if scope.repo is None or folders.is_owners(scope) or level.scope == "repository" or scope == start:
-                result = evaluate(index, ladder, person_id, level_name, scope, now)
+                # the search needs states only: no evidence lists until the chosen scope (below)
+                result = evaluate(index, ladder, person_id, level_name, scope, now, evidence=False)
                 if result.state is State.WORKING:
                     continue  # nor below (see the module's docstring)
                 if folders.is_owners(scope) and (best is None or _deeper(scope, best.scope)):
-                    best = result
+                    best, best_at = result, scope
             if level.scope == "repository" and scope.repo is not None:
                 continue
-            stack += [c for c in folders.children(scope) if any(_under(c, p) for p in active)]
+            stack += [c for c in folders.children(scope) if _worth(c, above)]
     if best is not None:
-        return best
+        return evaluate(index, ladder, person_id, level_name, best_at, now)
     toward = working_toward(counted, person.holdings, ladder, level_name)
     return evaluate(index, ladder, person_id, level_name, toward or org, now)
 

@@ -125,6 +125,11 @@ class Series:
             i += 1
 
 
+def member(mask: bytearray | set[int]):
+    """The C-level test "is this index in the mask" (a byte per index, or a set of indexes)."""
+    return mask.__contains__ if isinstance(mask, set) else mask.__getitem__
+
+
 def new_rows() -> list[defaultdict[int, list]]:
     """Rows being collected: per series code, person id -> [ts, key, pos, ts, key, pos, ...]."""
     return [defaultdict(list) for _ in range(N_SERIES)]
@@ -155,6 +160,7 @@ class MetricsIndex:
         self.series: dict[int, list[Series | None]] = {}  # person id -> one slot per series code
         self._pr_masks: dict[tuple, bytearray] = {}  # (scope key, substantial, merged) -> byte per PR
         self._repo_masks: dict[tuple, bytearray] = {}  # scope key -> byte per repository
+        self._focus: tuple[int, dict[int, list[Series | None]]] | None = None  # see `focus`
 
     # --- building -------------------------------------------------------------------------------
 
@@ -306,7 +312,15 @@ class MetricsIndex:
                 series = per[code]
                 for i in range(0, len(flat), 3):
                     series.insert(flat[i], flat[i + 1], flat[i + 2])
+        repo = pr.repo.lower()
         for key, mask in self._pr_masks.items():
+            if isinstance(mask, set):
+                skey = key[0]
+                if f"{skey[0]}/{skey[1]}" == repo and self._pr_in(idx, key):
+                    mask.add(idx)
+                else:
+                    mask.discard(idx)  # not in scope, or another repository's (the PR may have moved)
+                continue
             value = self._pr_in(idx, key)
             if idx == len(mask):
                 mask.append(value)
@@ -353,13 +367,23 @@ class MetricsIndex:
         prefix = path + "/"
         return any(p == path or p.startswith(prefix) for p in paths)
 
-    def pr_mask(self, scope: Scope, substantial: bool = False, merged: bool = False) -> bytearray:
-        """One byte per PR: 1 when it lies in `scope` (touches a file there) and has the qualifiers."""
+    def pr_mask(self, scope: Scope, substantial: bool = False, merged: bool = False) -> bytearray | set[int]:
+        """The pull requests in `scope` (touching a file there) with the qualifiers, as something whose
+        `member(mask)` says yes or no for a PR index.
+
+        Organisation-wide: one byte per PR. One repository or a folder of it: the set of those PR indexes,
+        found among that repository's PRs — evaluating everyone touches a thousand such scopes (300 OWNERS
+        folders, each plain, merged and substantial), and a byte per PR of the whole organisation for each
+        was a Python loop over every PR and ~250 MB held (bench/bench_everyone.py)."""
         skey = _scope_key(scope)
         key = (skey, substantial, merged)
         mask = self._pr_masks.get(key)
         if mask is not None:
             return mask
+        if skey[1] is not None:
+            found = self._repo_pr_set(skey, substantial, merged)
+            self._pr_masks[key] = found
+            return found
         n = len(self.prs)
         if substantial or merged:
             mask = self.pr_mask(scope)
@@ -372,13 +396,83 @@ class MetricsIndex:
         else:
             repo_mask = self._repo_mask(skey)
             mask = bytearray(map(repo_mask.__getitem__, self.pr_repo))
-            if skey[2]:
-                for rid, flag in enumerate(repo_mask):
-                    if flag:
-                        for idx in self.repo_prs[rid]:
-                            mask[idx] = self._pr_in_scope(idx, skey)
         self._pr_masks[key] = mask
         return mask
+
+    def _repo_pr_set(self, skey: tuple, substantial: bool, merged: bool) -> set[int]:
+        """`pr_mask` of one repository or a folder of it: that repository's PRs in scope (as `_pr_in`)."""
+        if substantial or merged:
+            found = list(self.pr_mask(Scope(*skey)))
+            if substantial:
+                found = list(compress(found, map(self.substantial.__getitem__, found)))
+            if merged:
+                found = list(compress(found, map(self.merged.__getitem__, found)))
+            return set(found)
+        rid = self.repo_ids.get(f"{skey[0]}/{skey[1]}")
+        if rid is None:
+            return set()
+        path = skey[2]
+        if not path:
+            return set(self.repo_prs[rid])
+        prefix, prs, unknown = path + "/", self.prs, self.definitions.count_prs_with_unknown_paths
+        found = set()
+        inside: dict[str, bool] = {}  # file -> in the folder (files repeat from PR to PR)
+        for idx in self.repo_prs[rid]:
+            paths = prs[idx].paths
+            if paths is None:
+                if unknown:
+                    found.add(idx)
+                continue
+            for p in paths:
+                yes = inside.get(p)
+                if yes is None:
+                    yes = inside[p] = p == path or p.startswith(prefix)
+                if yes:
+                    found.add(idx)
+                    break
+        return found
+
+    # --- one person in many scopes ---------------------------------------------------------------
+
+    @contextmanager
+    def focus(self, person_id: int):
+        """While one person is evaluated in many repositories and folders (ladder_rules/everyone.py), count
+        their items in a repository's scope from their series split by repository, made once on first
+        use: a count then walks the items of that repository, not every item of the person (a busy
+        person's 30,000 items once per repository was most of evaluating everyone). Not for use from two
+        threads at once (nor is the rest of the index)."""
+        self._focus = (person_id, {})
+        try:
+            yield
+        finally:
+            self._focus = None
+
+    def _series_for(self, person_id: int, scope: Scope) -> list[Series | None] | None:
+        per = self.series.get(person_id)
+        focus = self._focus
+        if per is None or focus is None or focus[0] != person_id or scope.repo is None:
+            return per
+        rid = self.repo_ids.get(f"{scope.org}/{scope.repo}".lower())
+        if rid is None:
+            return per
+        split = focus[1]
+        if not split:
+            split[-1] = [None] * N_SERIES  # made (a person with no items in a repository finds this)
+            pr_repo = self.pr_repo
+            for code, s in enumerate(per):
+                if s is None:
+                    continue
+                groups: defaultdict[int, list[int]] = defaultdict(list)
+                for j, r in enumerate(s.key if code in REPO_SERIES else map(pr_repo.__getitem__, s.key)):
+                    groups[r].append(j)
+                for r, js in groups.items():
+                    sub = split.get(r)
+                    if sub is None:
+                        sub = split[r] = [None] * N_SERIES
+                    sub[code] = Series(
+                        map(s.ts.__getitem__, js), map(s.key.__getitem__, js), map(s.pos.__getitem__, js)
+                    )
+        return split.get(rid, split[-1])
 
     # --- counting -------------------------------------------------------------------------------
 
@@ -391,12 +485,17 @@ class MetricsIndex:
         end: float,
         substantial: bool = False,
         merged: bool = False,
+        evidence: bool = True,
     ) -> tuple[int, list[Evidence]]:
-        """How many items of `metric` the person has in `scope` within [start, end], and the evidence."""
-        per = self.series.get(person_id)
+        """How many items of `metric` the person has in `scope` within [start, end], and the evidence (an
+        empty list with `evidence=False`: counting alone is a sum in C, while the list makes a tuple per
+        counted item — 75 % of an update's time for a busy person)."""
+        per = self._series_for(person_id, scope)
         if per is None:
             return 0, []
-        evidence: list[Evidence] = []
+        if not evidence:
+            return self._count_only(per, metric, scope, start, end, substantial, merged), []
+        items: list[Evidence] = []
         parts = metric_parts(metric, self.definitions)
         prs, sigs = self.prs, self.pr_signals
         for code, part_merged in parts:
@@ -407,33 +506,78 @@ class MetricsIndex:
             i1 = bisect_right(s.ts, end)
             if i0 >= i1:
                 continue
-            if code in REPO_SERIES:
-                mask = self._repo_mask(_scope_key(scope))
-            else:
-                mask = self.pr_mask(scope, substantial, merged or part_merged)
             keys = s.key[i0:i1]
-            flags = map(mask.__getitem__, keys)
+            flags = map(self._in_scope(code, scope, substantial, merged or part_merged), keys)
             kind = KIND[code]
             if code == AUTHORED:
-                evidence += [(kind, o.url, o.created_at) for o in map(prs.__getitem__, compress(keys, flags))]
+                items += [(kind, o.url, o.created_at) for o in map(prs.__getitem__, compress(keys, flags))]
             elif code == MERGED_PRS:
-                evidence += [(kind, o.url, o.merged_at) for o in map(prs.__getitem__, compress(keys, flags))]
+                items += [(kind, o.url, o.merged_at) for o in map(prs.__getitem__, compress(keys, flags))]
             elif code in REPO_SERIES:
                 person = self.people[person_id]
-                items = person.issues if code == ISSUES else person.comments
-                evidence += [(kind, o.url, o.at) for o in map(items.__getitem__, compress(s.pos[i0:i1], flags))]
+                made = person.issues if code == ISSUES else person.comments
+                items += [(kind, o.url, o.at) for o in map(made.__getitem__, compress(s.pos[i0:i1], flags))]
             else:
-                evidence += [
+                items += [
                     (kind, o.url, o.at) for k, i in compress(zip(keys, s.pos[i0:i1]), flags) for o in [sigs[k][i]]
                 ]
         if len(parts) > 1:
-            evidence.sort(key=_DATE)
-        return len(evidence), evidence
+            items.sort(key=_DATE)
+        return len(items), items
+
+    def _in_scope(self, code: int, scope: Scope, substantial: bool, merged: bool):
+        """The membership test of series `code`'s keys in `scope` (see `member`)."""
+        if code in REPO_SERIES:
+            return member(self._repo_mask(_scope_key(scope)))
+        return member(self.pr_mask(scope, substantial, merged))
+
+    def _count_only(
+        self, per: list, metric: str, scope: Scope, start: float | None, end: float, substantial: bool, merged: bool
+    ) -> int:
+        have = 0
+        for code, part_merged in metric_parts(metric, self.definitions):
+            s = per[code]
+            if s is None:
+                continue
+            i0 = 0 if start is None else bisect_left(s.ts, start)
+            i1 = bisect_right(s.ts, end)
+            if i0 >= i1:
+                continue
+            qualified = substantial or merged or part_merged
+            if scope.repo is None and not qualified and all(self._repo_mask(_scope_key(scope))):
+                have += i1 - i0  # every repository is in the organisation: every item counts
+            else:
+                have += sum(map(self._in_scope(code, scope, substantial, merged or part_merged), s.key[i0:i1]))
+        return have
 
     def first_contribution(self, person_id: int, scope: Scope) -> datetime | None:
-        """When the person first contributed (opened a PR, reviewed, commented, opened an issue) in scope."""
-        _, items = self.count(person_id, "contributions", scope, None, float("inf"))
-        return items[0][2] if items else None
+        """When the person first contributed (opened a PR, reviewed, commented, opened an issue) in scope:
+        the earliest of each series' first item in scope (the series are in time order), no list made."""
+        per = self._series_for(person_id, scope)
+        if per is None:
+            return None
+        first = None
+        for code, _ in metric_parts("contributions", self.definitions):
+            s = per[code]
+            if s is None:
+                continue
+            found = next(compress(zip(s.key, s.pos), map(self._in_scope(code, scope, False, False), s.key)), None)
+            if found is not None:
+                at = self._date(person_id, code, *found)
+                if first is None or at < first:
+                    first = at
+        return first
+
+    def _date(self, person_id: int, code: int, key: int, pos: int) -> datetime:
+        """The date of one item of series `code` (what its evidence would say)."""
+        if code == AUTHORED:
+            return self.prs[key].created_at
+        if code == MERGED_PRS:
+            return self.prs[key].merged_at
+        if code in REPO_SERIES:
+            person = self.people[person_id]
+            return (person.issues if code == ISSUES else person.comments)[pos].at
+        return self.pr_signals[key][pos].at
 
     def project_created(self, scope: Scope) -> datetime | None:
         """The scope's repository's creation time, or the oldest repository of the org."""

@@ -90,3 +90,30 @@ def test_evaluate_prints_full_incremental_and_memory():
     assert "full re-evaluation: build_index" in out and "(goal 5 s, ratio" in out
     assert re.search(r"incremental update .*, 10 runs: median \d+\.\d\d ms", out)
     assert re.search(r"peak traced memory of build_index \+ evaluate_all: \d+ MB", out)
+
+
+def test_everyone_prints_full_pass_incremental_and_memory_for_everyone():
+    out = run("bench_everyone.py", "--quick")
+    assert "facts: 100 people, 500 PRs + 1,500 signals = 2,000 rows, 300 OWNERS folders" in out
+    full = re.search(
+        r"full pass: build_index \d+\.\d\d s \+ evaluate_everyone \d+\.\d\d s = \d+\.\d\d s \(goal 10 s, ratio"
+        r" \d+\.\d\d\); (\d+) of (\d+) people evaluated, (\d+) at an OWNERS folder below a repository's root;"
+        r" levels \{'approver': (\d+), 'member': (\d+), 'reviewer': (\d+)\}",
+        out,
+    )
+    assert full, out
+    evaluated, people, _, approver, member, reviewer = map(int, full.groups())
+    # nobody in the generated org is a bot or at the top: all 100 evaluated, each for exactly one level
+    assert (evaluated, people) == (100, 100) and approver + member + reviewer == 100
+    # the generator's holdings: every 20th person is a reviewer (next: approver), every 3rd a member (next:
+    # reviewer); the rest hold nothing (next: member)
+    assert approver == 5
+    assert member == sum(1 for pid in range(1, 101) if pid % 3 and pid % 20)
+    assert reviewer == 100 - 5 - member
+    assert re.search(
+        r"incremental update .*, 10 runs: median \d+\.\d\d ms, max \d+\.\d\d ms, \d+\.\d people a delivery"
+        r" \(goal 5 ms, ratio \d+\.\d\d\)",
+        out,
+    ), out
+    assert re.search(r"peak RSS \(ru_maxrss, whole process\): \d+ MB", out), out
+    assert re.search(r"peak traced memory \(tracemalloc\) of build_index \+ evaluate_everyone: \d+ MB", out), out
