@@ -10,6 +10,7 @@ mentees alice, bob and carol, mentors omar and lena.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
@@ -21,6 +22,7 @@ from app.promotion import digest
 from app.promotion.digest_runner import DigestRunner
 from app.promotion.setup import org_setup
 from app.server.web import PROCESSING
+from app.server.worker import Worker
 from app.stand_in import webhooks
 from app.store import checkins, open_database
 from tests.conftest_github import check_violations
@@ -395,3 +397,58 @@ async def test_a_checkin_posted_after_a_digest_day_appears_in_the_next_digest(wo
     (comment,) = digests(world)
     assert "> **Accomplishments:** reviewed the scheduler PR" in comment.body
     assert "too early" not in comment.body
+
+
+async def edit_comment(world, comment_id: int, body: str | None, at: datetime):
+    """The author edits (or, with `body` None, deletes) their comment on GitHub; GitHub sends the event."""
+    repo = world.state.repo(COMMUNITY)
+    comment = repo.comments[comment_id]
+    if body is None:
+        delivery = webhooks.issue_comment(world.state, COMMUNITY, comment, action="deleted")
+        del repo.comments[comment_id]
+    else:
+        comment.body, comment.updated_at = body, at
+        delivery = webhooks.issue_comment(world.state, COMMUNITY, comment, action="edited")
+    await world.deliver([delivery])
+    return delivery
+
+
+async def test_an_edited_checkin_is_read_again_and_a_deleted_one_withdrawn(world):
+    t = last_tuesday(datetime.now(timezone.utc))
+    await installed(world)
+    alice = world.state.user("alice").id
+    cid = await checkin(world, "alice", "/checkin\nAccomplishments: two reviws", t - timedelta(hours=2))
+    await DigestRunner(world.service.server.app[PROCESSING].make_context, clock=lambda: t.timestamp()).step()
+    await world.settle()
+    (posted,) = digests(world)
+    assert "> **Accomplishments:** two reviws" in posted.body
+    older = await edit_comment(world, cid, "/checkin\nAccomplishments: two reviews\nChallenges: CI", t)
+    await edit_comment(
+        world, cid, "/checkin\nAccomplishments: two reviews\nChallenges: flaky CI", t + timedelta(minutes=5)
+    )
+    (kept,) = checkins.of_person(world.db, alice)
+    assert (kept.comment_id, kept.accomplishments, kept.challenges) == (cid, "two reviews", "flaky CI")
+    # today's digest is edited in place
+    (after,) = digests(world)
+    assert after.id == posted.id
+    assert "> **Accomplishments:** two reviews" in after.body and "> **Challenges:** flaky CI" in after.body
+    # GitHub redelivers the older edit after the newer one: nothing goes back
+    await world.deliver([older])
+    (kept,) = checkins.of_person(world.db, alice)
+    assert kept.challenges == "flaky CI"
+    # an edit to a comment that was never a check-in is not one
+    other = await checkin(world, "carol", "thanks all", t - timedelta(hours=1))
+    await edit_comment(world, other, "/checkin\nAccomplishments: added later", t + timedelta(minutes=6))
+    assert checkins.of_person(world.db, world.state.user("carol").id) == []
+    # deleted (that Tuesday, on the handlers' clock): withdrawn from the digest, and a redelivered `created`
+    # does not bring it back
+    (worker,) = [s for s in world.service.server.app[PROCESSING].services if isinstance(s, Worker)]
+    make_context = worker.make_context
+    worker.make_context = lambda delivery_id: replace(make_context(delivery_id), clock=lambda: t.timestamp() + 600)
+    created = webhooks.issue_comment(world.state, COMMUNITY, world.state.repo(COMMUNITY).comments[cid])
+    await edit_comment(world, cid, None, t + timedelta(minutes=7))
+    assert checkins.of_person(world.db, alice) == []
+    await world.deliver([created])
+    assert checkins.of_person(world.db, alice) == []
+    (last,) = digests(world)
+    assert last.id == posted.id and "flaky CI" not in last.body

@@ -5,6 +5,7 @@ A handler is `async def handler(event: gidgethub.sansio.Event, ctx: app.context.
 
 from app.handlers import (
     activity,
+    checkin_edits,
     commands,
     history,
     installations,
@@ -23,6 +24,7 @@ router = OrderedRouter(
     history.router,
     progress.router,
     commands.router,
+    checkin_edits.router,
     readiness_issues.router,
     promotion.router,
     way_down.router,
