@@ -20,7 +20,7 @@ from datetime import date, datetime, timezone
 
 from app.config.schema import OrgConfig
 from app.store import checkins as stored_checkins
-from app.store import holdings, mentoring, orgs, people, readiness
+from app.store import holdings, mentoring, orgs, people, readiness, way_down
 from app.store.database import Database
 from ladder_rules.evaluate import State
 from ladder_rules.format import Ladder
@@ -238,7 +238,9 @@ def graduation(db: Database, cohort: StoredCohort, person_id: int, login: str) -
         row = r.readiness
         if row.level.lower() == cohort.target.lower() and row.promoted_at and within(row.scope, cohort.scope):
             found.append(Graduation(parse_time(row.promoted_at), "ladder", row.scope))
-    for entry in holdings.of_org(db, cohort.org):  # OWNERS files and alias groups, as last read
+    # OWNERS files and alias groups as last read, and entries since taken off them (made emeritus, moved on):
+    # a mentee promoted during the term graduated even if their entry ended later
+    for entry in [*holdings.of_org(db, cohort.org), *way_down.ends(db, cohort.org)]:
         mine = entry.person_id == person_id if entry.person_id is not None else entry.login.lower() == login.lower()
         since = parse_time(entry.since)
         if mine and entry.level.lower() == cohort.target.lower() and since and within(entry.scope, cohort.scope):

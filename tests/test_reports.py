@@ -258,3 +258,26 @@ def test_outcomes_count_a_promotion_made_by_hand(capsys, tmp_path, monkeypatch):
         ("ready", "3"),
         ("promoted", "2"),
     ]
+
+
+def test_a_hand_promotion_still_counts_after_the_entry_ended(capsys, tmp_path, monkeypatch):
+    """dora was added to acme/api's OWNERS by hand after the term, then taken off again (made emeritus):
+    she graduated all the same, by hand, 110 days after the start."""
+    from tests.stores import insert_rows, open_test_database
+
+    path = build(tmp_path / "ladder.db")
+    hand_promotions(path)
+    db = open_test_database(path)
+    db.execute("DELETE FROM holdings WHERE login = 'dora'")
+    insert_rows(
+        db,
+        "holding_ends",
+        [{"org": "acme", "login": "dora", "person_id": 3, "level": "reviewer", "scope": "acme/api",
+          "since": "2020-04-20T10:00:00Z", "source": "OWNERS acme/api:OWNERS", "ended_at": "2020-09-01T00:00:00Z"}],
+    )  # fmt: skip
+    code, out, err = run(capsys, "report", "cohort", "api-reviewers", *cli_database(path, monkeypatch))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[7:9] == [
+        "- **Graduation rate:** 2 of 3 (67%), 1 promoted by hand",
+        "- **Time to graduate:** 85 days (median; alice 60 days, dora 110 days by hand)",
+    ]
