@@ -90,3 +90,36 @@ def test_ladder_work_has_help(capsys):
     out = capsys.readouterr().out
     assert out.startswith("usage: ladder work [-h] [--batch N]")
     assert "--batch N" in out and "stand by" in out
+
+
+async def test_in_ladder_serve_a_burst_is_answered_before_it_is_processed_but_never_held_past_the_lag(db):
+    """`ladder serve` processes on a thread of the answering process: while the intake is receiving, a
+    batch stored less than `yield_lag` ago waits; once the intake is quiet, or the batch is that old, it runs."""
+    import asyncio
+
+    router = routing.Router()
+    handled: list[str] = []
+
+    @router.register("ping")
+    async def handle(event, ctx):
+        handled.append(event.delivery_id)
+
+    busy, now = [True], [1003.5]  # d1 … d3 were stored at 1001 … 1003
+    worker = Worker(
+        db, router, lambda delivery_id: None, Metrics(), owner="w1", batch_size=3,
+        clock=lambda: now[0], intake_busy=lambda: busy[0], yield_lag=5.0,
+    )  # fmt: skip
+    step = asyncio.ensure_future(worker.step())
+    await asyncio.sleep(0.05)
+    assert handled == [] and not step.done()  # leased, waiting for the burst to be answered
+    busy[0] = False
+    assert await step
+    assert handled == ["d1", "d2", "d3"]
+    busy[0] = True  # busy without a pause: d4 … d6 (the oldest stored at 1004) wait until it is 5 s old
+    now[0] = 1006.5
+    step = asyncio.ensure_future(worker.step())
+    await asyncio.sleep(0.05)
+    assert handled == ["d1", "d2", "d3"]
+    now[0] = 1009.0
+    assert await step
+    assert handled == ["d1", "d2", "d3", "d4", "d5", "d6"]

@@ -47,9 +47,11 @@ class Processing:
         identity: Identity | None = None,
         election_ttl: float = TTL,
         election_every: float = EVERY,
+        intake_busy=None,
     ) -> None:
         """`github`: a client bound to the loop this will run on (tests); None: one is made from the
-        settings on that loop (none in dry-run)."""
+        settings on that loop (none in dry-run). `intake_busy`: in `ladder serve`, whether the web side of
+        this process is receiving deliveries right now (the worker lets a burst be answered first)."""
         self.settings = settings
         self.metrics = metrics or Metrics()
         self.github = github
@@ -59,6 +61,7 @@ class Processing:
         self.identity = identity or Identity()
         self.election_ttl = election_ttl
         self.election_every = election_every
+        self.intake_busy = intake_busy
         self.db: Database | None = None
         self.election: Election | None = None
         self.services: list[PollingService] = []  # this term's, while active
@@ -212,6 +215,7 @@ class Processing:
                     owner=self.identity.id,
                     batch_size=self.batch_size,
                     on_processed=sender.notify if sender is not None else None,
+                    intake_busy=self.intake_busy,
                 )
             )
         if sender is not None:

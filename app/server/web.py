@@ -407,6 +407,8 @@ def make_app(
             services=services,
             batch_size=batch_size,
             outbox_options=outbox_options,
+            # on a thread of this process (`ladder serve`), the handlers share the GIL with the answers
+            intake_busy=(lambda: app[BODIES].in_use > 0) if processing == "thread" else None,
         )
         if processing == "thread":
             side = ProcessingThread(side)

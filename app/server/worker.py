@@ -29,6 +29,11 @@ from app.store.database import Database
 log = logging.getLogger("ladder.worker")
 
 BATCH_SIZE = 16  # deliveries leased in one transaction
+# `ladder serve`: while deliveries are being received, a batch stored less than this long ago waits for the
+# intake to go quiet (the handlers and the answering thread share one GIL: a burst is answered first, then
+# processed). Under sustained load every batch is older than this, so throughput is not capped; the lag is.
+YIELD_LAG = 1.0
+YIELD_POLL = 0.005
 
 
 class Worker(PollingService):
@@ -46,6 +51,8 @@ class Worker(PollingService):
         on_processed: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.time,
         idle_wait: float = 1.0,
+        intake_busy: Callable[[], bool] | None = None,
+        yield_lag: float = YIELD_LAG,
     ) -> None:
         super().__init__(idle_wait=idle_wait)
         self.db = db
@@ -57,6 +64,8 @@ class Worker(PollingService):
         self.on_processed = on_processed  # e.g. wake the outbox sender: handlers plan effects
         self.clock = clock
         self._unfinished = False  # a batch was cut short by an error: its leases are still ours
+        self.intake_busy = intake_busy  # True while the web side of this process is receiving deliveries
+        self.yield_lag = yield_lag
 
     async def prepare(self) -> None:
         released = deliveries.release_leases(self.db)
@@ -80,6 +89,8 @@ class Worker(PollingService):
         batch = deliveries.lease_batch(self.db, self.owner, limit=self.batch_size, now=self.clock())
         if not batch:
             return False
+        if self.intake_busy is not None:
+            await self._yield_to_intake(min(d.received_at for d in batch))
         started = 0
         try:
             for delivery in batch:
@@ -99,6 +110,11 @@ class Worker(PollingService):
         if self.on_processed is not None:
             self.on_processed()
         return True
+
+    async def _yield_to_intake(self, oldest: float) -> None:
+        """Wait while the intake is busy and the batch's oldest delivery is younger than `yield_lag`."""
+        while self.intake_busy() and self.clock() - oldest < self.yield_lag:
+            await asyncio.sleep(YIELD_POLL)
 
     async def stop(self) -> None:
         await super().stop()
