@@ -171,8 +171,10 @@ def evaluate_person(
 ) -> Evaluation | None:
     """The person's evaluation for their next level, in the scope chosen as the module says (None: a bot,
     unknown, or at the top of the ladder)."""
-    person = index.people.get(person_id) or Person(person_id, str(person_id))
-    if is_bot(person.login):
+    person = index.people.get(person_id)
+    # Not among the people: the facts leave bots out (an App's pull requests still have its id as author:
+    # Ladder's own OWNERS pull requests), and an account with no login is no one to nominate.
+    if person is None or is_bot(person.login):
         return None
     level_name = level_anywhere(ladder, person.holdings)
     if level_name is None:

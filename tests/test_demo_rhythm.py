@@ -143,3 +143,12 @@ def test_the_scene_finds_its_days_whatever_the_weekday_the_demo_runs_on():
         half = scene.half_term(cohort)
         assert digest.midterm_due(cohort, half) and rhythm.digest_day(cohort, half) is None
         assert (half.date() - rhythm.midterm_day(cohort)).days == (1 if today.weekday() == 1 else 0)
+
+
+def test_no_bot_and_no_bare_account_id_is_evaluated_in_the_demo(demo_run):
+    """Ladder's own OWNERS pull requests carry its bot's id as their author; the bot is not among the
+    people (bots never are), so it was evaluated under its bare id ("@100218 member … working")."""
+    logins = [login for login, _level, _scope, _state in demo_run.result.progress]
+    assert logins and all(not str(login).isdigit() and not str(login).endswith("[bot]") for login in logins)
+    shown = "\n".join(summary(demo_run.result))
+    assert "[bot]" not in shown.split("Progress:")[1].split("Readiness issues")[0]
