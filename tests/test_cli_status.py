@@ -110,3 +110,40 @@ def test_status_on_the_demo(capsys, demo_database, monkeypatch):
         for line in lines
     )
     assert "Reviewer in sample-org/widgets/pkg/controller (kubernetes ladder): working" in lines
+
+
+def test_status_of_someone_with_nothing_stored_is_computed_and_writes_nothing(capsys, demo_database, tmp_path):
+    """mallory has counted activity in the demo; with her stored evaluations gone (an organisation whose
+    evaluation pass has not reached her yet), `ladder status` evaluates her from the ledger and stores
+    nothing: the database file is byte for byte the same."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    if not isinstance(demo_database, Path):
+        pytest.skip("copies the demo's SQLite file (the PostgreSQL run reads the demo in place)")
+    copy = tmp_path / "ladder.db"
+    shutil.copy(demo_database, copy)
+    with sqlite3.connect(copy) as conn:
+        pid = conn.execute("SELECT id FROM people WHERE lower(login) = 'mallory'").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM evaluations WHERE person_id = ?", [pid]).fetchone()[0] > 0
+        conn.execute("DELETE FROM evaluations WHERE person_id = ?", [pid])
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = copy.read_bytes()
+    code, lines, err = run(capsys, "status", "mallory", "--database", str(copy))
+    assert (code, err) == (0, "")
+    assert lines[:2] == ["@mallory", ""]
+    assert lines[2] == "Nothing stored yet: evaluated now from the ledger."
+    assert any(line.endswith("(kubernetes ladder): working") or line.endswith("(kubernetes ladder): ready")
+               for line in lines[3:6])  # fmt: skip
+    assert copy.read_bytes() == before
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT count(*) FROM evaluations WHERE person_id = ?", [pid]).fetchone()[0] == 0
+    conn.close()
+    # a bot: told so, whether Ladder ever saw it or not
+    code, lines, _ = run(capsys, "status", "dependabot[bot]", "--database", str(copy))
+    assert (code, lines) == (
+        0,
+        ["@dependabot[bot] is a bot: Ladder does not evaluate bots, so it has no progress to show."],
+    )
