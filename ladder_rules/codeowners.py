@@ -396,7 +396,7 @@ def _compiled(pattern: str):
         return None
     try:
         return re2.compile(expression, _RE2_OPTIONS)
-    except re2.error:
+    except (re2.error, UnicodeEncodeError):  # RE2 reads UTF-8: a lone surrogate is not text it can match
         return False
 
 

@@ -425,3 +425,11 @@ def test_add_then_remove_gives_the_original_bytes_on_every_real_line(rule):
         removed, inserted = changed_lines(EDITABLE, edit.new_text)
         assert len(removed) == len(inserted) == 1
         assert parse_codeowners(edit.new_text).rule_for(rule.pattern).users == tuple(u for u in rule.users if u != user)
+
+
+def test_a_pattern_with_a_lone_surrogate_is_a_warning_not_a_crash():
+    """Found by the property test: RE2 reads UTF-8, and a lone surrogate cannot be encoded."""
+    from ladder_rules.codeowners import parse_codeowners
+
+    file = parse_codeowners("\ud800 @alice\n* @bob\n")
+    assert file.warnings == (".github/CODEOWNERS, line 1: the pattern cannot be read; GitHub skips this line.",)
