@@ -94,16 +94,25 @@ def generate(people: int, rows: int, seed: int) -> Facts:
     return facts
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def size_arguments(parser: argparse.ArgumentParser) -> None:
+    """The generated organisation's size, shared by the benchmarks built on `generate`."""
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--quick", action="store_true", help="tiny sizes (the tests use it)")
-    args = parser.parse_args()
+
+
+def sizes(args: argparse.Namespace) -> argparse.Namespace:
     if args.quick:
         args.people, args.rows, args.updates = 100, 2_000, 10
+    return args
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    size_arguments(parser)
+    args = sizes(parser.parse_args())
 
     t = time.perf_counter()
     facts = generate(args.people, args.rows, args.seed)

@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_evaluate import NOW, ORG, generate  # noqa: E402
+from bench_evaluate import NOW, ORG, generate, size_arguments, sizes  # noqa: E402
 
 from ladder_rules.builtin import builtin_ladder  # noqa: E402
 from ladder_rules.definitions import Definitions  # noqa: E402
@@ -58,15 +58,9 @@ def full_pass(facts, ladder, by_repo):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--updates", type=int, default=200)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (the tests use it)")
+    size_arguments(parser)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of the full pass")
-    args = parser.parse_args()
-    if args.quick:
-        args.people, args.rows, args.updates = 100, 2_000, 10
+    args = sizes(parser.parse_args())
 
     t = time.perf_counter()
     facts = generate(args.people, args.rows, args.seed)

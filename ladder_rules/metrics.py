@@ -139,6 +139,19 @@ def _scope_key(scope: Scope) -> tuple:
     return (scope.org.lower(), scope.repo.lower() if scope.repo else None, scope.path or None)
 
 
+def _windows(per: list, parts, start: float | None, end: float):
+    """(code, part merged, series, first, past-last) of each of a metric's series with items in
+    [start, end]: the slice of a person's series that a count walks."""
+    for code, part_merged in parts:
+        s = per[code]
+        if s is None:
+            continue
+        i0 = 0 if start is None else bisect_left(s.ts, start)
+        i1 = bisect_right(s.ts, end)
+        if i0 < i1:
+            yield code, part_merged, s, i0, i1
+
+
 class MetricsIndex:
     """All activity, indexed for counting; update it incrementally with `update_pull_request` /
     `update_person`, which return the ids of the people whose numbers may have changed."""
@@ -498,14 +511,7 @@ class MetricsIndex:
         items: list[Evidence] = []
         parts = metric_parts(metric, self.definitions)
         prs, sigs = self.prs, self.pr_signals
-        for code, part_merged in parts:
-            s = per[code]
-            if s is None:
-                continue
-            i0 = 0 if start is None else bisect_left(s.ts, start)
-            i1 = bisect_right(s.ts, end)
-            if i0 >= i1:
-                continue
+        for code, part_merged, s, i0, i1 in _windows(per, parts, start, end):
             keys = s.key[i0:i1]
             flags = map(self._in_scope(code, scope, substantial, merged or part_merged), keys)
             kind = KIND[code]
@@ -535,14 +541,7 @@ class MetricsIndex:
         self, per: list, metric: str, scope: Scope, start: float | None, end: float, substantial: bool, merged: bool
     ) -> int:
         have = 0
-        for code, part_merged in metric_parts(metric, self.definitions):
-            s = per[code]
-            if s is None:
-                continue
-            i0 = 0 if start is None else bisect_left(s.ts, start)
-            i1 = bisect_right(s.ts, end)
-            if i0 >= i1:
-                continue
+        for code, part_merged, s, i0, i1 in _windows(per, metric_parts(metric, self.definitions), start, end):
             qualified = substantial or merged or part_merged
             if scope.repo is None and not qualified and all(self._repo_mask(_scope_key(scope))):
                 have += i1 - i0  # every repository is in the organisation: every item counts

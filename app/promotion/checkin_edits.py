@@ -13,7 +13,7 @@ from datetime import datetime
 
 from app.context import Context
 from app.markdown import parse_time
-from app.promotion import checkin_parse, digest, rhythm
+from app.promotion import checkin_parse, digest
 from app.promotion.commands import COMMANDS
 from app.promotion.setup import OrgSetup
 from app.store import checkins
@@ -45,9 +45,5 @@ def deleted(ctx: Context, setup: OrgSetup, kept: checkins.Checkin, when: datetim
 
 def _replan_digest(ctx: Context, setup: OrgSetup, kept: checkins.Checkin, now: datetime) -> None:
     cohort = next((c for c in setup.config.cohorts if c.name == kept.cohort), None)
-    day = rhythm.digest_day(cohort, now) if cohort is not None else None
-    if day is None:
-        return
-    start, end = rhythm.digest_window(cohort, day)
-    if start <= parse_time(kept.at) < end:
-        digest.replan_today(ctx, setup, cohort, now)
+    if cohort is not None:
+        digest.replan_today(ctx, setup, cohort, now, covering=parse_time(kept.at))

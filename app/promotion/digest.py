@@ -170,11 +170,18 @@ def plan_digest(ctx: Context, setup: OrgSetup, cohort: Cohort, day, now: datetim
     )
 
 
-def replan_today(ctx: Context, setup: OrgSetup, cohort: Cohort, now: datetime) -> bool:
-    """After a check-in: today's digest again, when today is the cohort's digest day and it was planned."""
+def replan_today(
+    ctx: Context, setup: OrgSetup, cohort: Cohort, now: datetime, covering: datetime | None = None
+) -> bool:
+    """After a check-in: today's digest again, when today is the cohort's digest day and it was planned
+    (`covering`: only when its seven days hold that moment — an edited check-in's posting time)."""
     day = rhythm.digest_day(cohort, now)
     if day is None or cohort.tracking_issue is None:
         return False
+    if covering is not None:
+        start, end = rhythm.digest_window(cohort, day)
+        if not start <= covering < end:
+            return False
     week = rhythm.iso_week(cohort, rhythm.midnight(cohort, day))
     if get_by_key(ctx.db, digest_key(setup, cohort, week)) is None:
         return False  # the runner plans the first one (as soon as it runs that day)
