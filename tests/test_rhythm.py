@@ -191,7 +191,7 @@ least 20 substantial PRs to sample-org/widgets/pkg/controller 0/20
 **Looks stuck:** [widgets#{d}]({web}/sample-org/widgets/pull/{d}) has waited for a review since {d_opened} (10 days); \
 no activity this week
 
-### `carol` → Member in `sample-org`
+### `carol` → Member in `sample-org`, on the way to Reviewer
 
 **Progress:** 1 of 3 requirements met: still At least 10 contributions to sample-org in the last 6 months 1/10; \
 Contributing to sample-org for 1 month (contributing since {c_opened} · will be met on {carol_met})
@@ -452,3 +452,79 @@ async def test_an_edited_checkin_is_read_again_and_a_deleted_one_withdrawn(world
     assert checkins.of_person(world.db, alice) == []
     (last,) = digests(world)
     assert last.id == posted.id and "flaky CI" not in last.body
+
+
+def configured(world, **replacements: str) -> str:
+    """The sample's ladder.yml with `replacements` (old text: new text), committed before installation."""
+    yml = sample.ladder_yml(datetime.now(timezone.utc))
+    for old, new in replacements.items():
+        assert old in yml
+        yml = yml.replace(old, new)
+    world.state.commit(sample.CONFIG_REPO, "main", {".github/ladder.yml": yml}, message="Ladder configuration")
+    return yml
+
+
+def line_of(yml: str, text: str) -> int:
+    return next(n for n, line in enumerate(yml.splitlines(), 1) if text in line)
+
+
+async def test_the_service_warns_once_per_load_about_a_mentor_below_the_target_and_a_mentee_at_it(world, caplog):
+    from tests.test_promotion_rules import human_push
+
+    more = {"mentors: [omar, lena]": "mentors: [omar, lena, dev-wen]"}
+    yml = configured(world, **more, **{"mentees: [alice, bob, carol]": "mentees: [alice, bob, carol, sam]"})
+    caplog.set_level("WARNING", logger="ladder.promotion")
+    await installed(world)
+    await world.deliver(story.alice_history(world.act, datetime.now(timezone.utc)))
+
+    def warned() -> list[str]:
+        return [
+            r.getMessage() for r in caplog.records if r.name == "ladder.promotion" and "ladder.yml" in r.getMessage()
+        ]
+
+    where = f"{sample.CONFIG_REPO}:.github/ladder.yml"
+    cohort, scope = f"cohort `{sample.COHORT}`", f"widgets/{sample.SCOPE_PATH}"
+    mentor = (
+        f"ladder.yml for {ORG}: {where}:{line_of(yml, 'mentors:')}: warning: `dev-wen`, a mentor of {cohort}, does "
+        f"not hold `reviewer` (or a higher level) in {scope}: a mentor should hold the level the mentees work toward."
+    )
+    mentee = (
+        f"ladder.yml for {ORG}: {where}:{line_of(yml, 'mentees:')}: warning: `sam`, a mentee of {cohort}, already "
+        f"holds `reviewer` (or a higher level) in {scope}: there is nothing left to mentor them toward."
+    )
+    assert warned() == [mentor, mentee]  # one load, however many deliveries follow
+    # The organisers mend the mentors: the configuration is loaded again and warns about what is left.
+    caplog.clear()
+    mended = yml.replace("mentors: [omar, lena, dev-wen]", "mentors: [omar, lena]")
+    await world.deliver(human_push(world, sample.CONFIG_REPO, {".github/ladder.yml": mended}, by="maria"))
+    assert warned() == [mentee]
+
+
+async def test_a_mentee_below_the_level_under_the_target_climbs_through_it(world):
+    """A cohort toward approver: bob (a member) works toward reviewer first, and his comment and the digest
+    say it is on the way; sam, already a reviewer there, works toward approver itself."""
+    configured(
+        world,
+        **{"target: reviewer": "target: approver", "mentees: [alice, bob, carol]": "mentees: [alice, bob, sam]"},
+    )
+    await installed(world)
+    t = last_tuesday(datetime.now(timezone.utc))
+    for login in ("bob", "sam"):
+        _, opened = pr(
+            world, login, t - timedelta(days=3), [("omar", "lgtm", t - timedelta(days=2))], merged=t - timedelta(days=1)
+        )
+        await world.deliver(opened)
+    comments = {
+        c.body.split(" →", 1)[0]: c.body for c in world.comments(COMMUNITY, TRACKING) if c.body.startswith("### @")
+    }
+    scope = f"`{ORG}/widgets/{sample.SCOPE_PATH}`"
+    on_the_way = "This level is on the way to the cohort's target, **Approver**."
+    assert comments["### @bob"].startswith(f"### @bob → Reviewer in {scope}\n**Working toward it.** Cohort ")
+    assert on_the_way in comments["### @bob"]
+    assert comments["### @sam"].startswith(f"### @sam → Approver in {scope}\n")
+    assert on_the_way not in comments["### @sam"]
+    await DigestRunner(world.service.server.app[PROCESSING].make_context, clock=lambda: t.timestamp()).step()
+    await world.settle()
+    (comment,) = digests(world)
+    assert f"### `bob` → Reviewer in {scope}, on the way to Approver\n" in comment.body
+    assert f"### `sam` → Approver in {scope}\n" in comment.body

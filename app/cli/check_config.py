@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from app.config.cohort_checks import cohort_role_problems
+from app.config.cohort_checks import cohort_role_problems, holds_over
 from app.config.schema import EXTENDS, CohortScope, ConfigError, Parts, build_config, read_parts
 from ladder_rules.builtin import builtin_ladder, builtin_names
 from ladder_rules.format import Ladder, read_ladder
@@ -173,20 +173,10 @@ def _ladder_summary(ladder: Ladder) -> str:
 
 def _holds_from(database: str, org: str | None, ladder: Ladder) -> Callable[[str, str, CohortScope], bool]:
     """`holds(login, level, scope)` over the holdings stored in `database`."""
-    member_level = next((lv.name for lv in ladder.levels if lv.roster and lv.roster.kind == "org_members"), None)
-    org, rows = read_stored_holdings(database, org, member_level)
-    held: dict[tuple[str, str], list[str]] = {}
-    for login, level, scope in rows:
-        held.setdefault((login.lower(), level), []).append(scope.lower())
+    from app.evaluations import member_level
 
-    def holds(login: str, level: str, scope: CohortScope) -> bool:
-        scopes = held.get((login.lower(), level), [])
-        if scope.repo is None:  # an org-wide cohort: held anywhere in the organisation
-            return bool(scopes)
-        want = f"{org}/{scope.repo}".lower() + (f"/{scope.path}".lower() if scope.path else "")
-        return any(s == org.lower() or want == s or want.startswith(s + "/") for s in scopes)
-
-    return holds
+    org, rows = read_stored_holdings(database, org, member_level(ladder))
+    return holds_over(org, rows)
 
 
 def read_stored_holdings(

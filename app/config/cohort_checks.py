@@ -14,7 +14,7 @@ an end before the start, a mentor who is also a mentee) is an error of the reade
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -135,6 +135,23 @@ def cohort_role_problems(
                     )
                 )
     return out
+
+
+def holds_over(org: str, rows: Iterable[tuple[str, str, str]]) -> Callable[[str, str, CohortScope], bool]:
+    """`holds(login, level, scope)` for `cohort_role_problems`, over `rows` of (login, level, scope
+    "org[/repo[/path]]"): a holding covers its folder and everything under it."""
+    held: dict[tuple[str, str], list[str]] = {}
+    for login, level, scope in rows:
+        held.setdefault((login.lower(), level), []).append(scope.lower())
+
+    def holds(login: str, level: str, scope: CohortScope) -> bool:
+        scopes = held.get((login.lower(), level), [])
+        if scope.repo is None:  # an org-wide cohort: held anywhere in the organisation
+            return bool(scopes)
+        want = f"{org}/{scope.repo}".lower() + (f"/{scope.path}".lower() if scope.path else "")
+        return any(s == org.lower() or want == s or want.startswith(s + "/") for s in scopes)
+
+    return holds
 
 
 def _line(lines: tuple[int, ...], i: int, default: int) -> int:

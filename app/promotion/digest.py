@@ -23,7 +23,7 @@ from app.outbox import get_by_key, plan
 from app.outbox.effects import Comment
 from app.promotion import rhythm
 from app.promotion.digest_text import Digest, Link, MenteePace, MenteeWeek, Waiting, digest_markdown, midterm_markdown
-from app.promotion.progress import mentee_targets
+from app.promotion.progress import mentee_targets, target_above
 from app.promotion.setup import OrgSetup, current_login, key_part
 from app.store import checkins
 from app.store.facts import open_pull_requests
@@ -87,9 +87,12 @@ def _left(r: dict, evaluated_at: str | None) -> str:
     return words
 
 
-def _target_words(evaluation: dict | None, target) -> str:
+def _target_words(setup: OrgSetup, cohort: Cohort, evaluation: dict | None, target) -> str:
+    """The level the mentee works toward now, and the cohort's target when that is a level further up."""
     scope = evaluation["scope"] if evaluation else str(target.scope)
-    return f"{level_title({'level': target.level})} in `{scope}`"
+    words = f"{level_title({'level': target.level})} in `{scope}`"
+    above = target_above(setup, cohort.target, target.level)
+    return f"{words}, on the way to {level_title({'level': above})}" if above else words
 
 
 def _waiting(setup: OrgSetup, pulls, pid: int, now: datetime) -> tuple[Waiting, ...]:
@@ -138,7 +141,7 @@ def digest_view(ctx: Context, setup: OrgSetup, cohort: Cohort, day, now: datetim
         mentees.append(
             MenteeWeek(
                 login=current_login(ctx, pid, evaluation["login"] if evaluation else str(pid)),
-                target=_target_words(evaluation, target),
+                target=_target_words(setup, cohort, evaluation, target),
                 progress=progress_line(evaluation),
                 merged=merged,
                 reviews=links("reviewed_prs"),
@@ -216,7 +219,7 @@ def midterm_view(ctx: Context, setup: OrgSetup, cohort: Cohort, day) -> tuple[fl
         evaluation = _evaluation(ctx, target)
         behind = behind_pace(evaluation, share, cohort.end) if evaluation else ["not evaluated yet"]
         login = current_login(ctx, target.person_id, evaluation["login"] if evaluation else str(target.person_id))
-        out.append(MenteePace(login, _target_words(evaluation, target), not behind, tuple(behind)))
+        out.append(MenteePace(login, _target_words(setup, cohort, evaluation, target), not behind, tuple(behind)))
     return share, tuple(sorted(out, key=lambda m: m.login.lower()))
 
 

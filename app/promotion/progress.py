@@ -200,7 +200,16 @@ def progress_view(
         if latest is None
         else Promotion(latest.level, latest.scope, latest.promoted_at, readiness.issue_url(setup, latest)),
         review_next=review_list(ctx, setup, evaluation, pulls=pulls),
+        on_the_way_to=target_above(setup, cohort["target"] if cohort else None, evaluation["level"]),
     )
+
+
+def target_above(setup: OrgSetup, target: str | None, level: str) -> str | None:
+    """The cohort's `target` when `level` is below it: a mentee who holds less than the level under the
+    target is tracked through the levels between (PRODUCT.md §5, "Validation")."""
+    if target is None or setup.ladder.rank(level) < 0:
+        return None
+    return target if setup.ladder.rank(level) < setup.ladder.rank(target) else None
 
 
 async def after_import(ctx: Context, org: str) -> None:

@@ -50,6 +50,7 @@ class ProgressView:
     pull_request_url: str | None = None
     promoted: Promotion | None = None  # the latest promotion, when the evaluation is for another level
     review_next: tuple = ()  # app.promotion.review_next.ReviewItem: a mentor's pins, then suggestions
+    on_the_way_to: str | None = None  # the cohort's target, when this level is below it (climbed through)
 
 
 def person(login: str, mention: bool) -> str:
@@ -80,6 +81,9 @@ def progress_markdown(view: ProgressView) -> str:
     if view.cohort:
         c = view.cohort
         summary += f" Cohort **{user_text(c['name'])}**, {day(c.get('start'))} to {day(c.get('end'))}."
+    if view.on_the_way_to:
+        target = level_title({"level": view.on_the_way_to})
+        summary += f" This level is on the way to the cohort's target, **{target}**."
     lines += [summary, "", requirements_table(evaluation), ""]
     todo = still_to_do(evaluation)
     if todo:

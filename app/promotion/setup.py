@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
+from app.config.cohort_checks import cohort_role_problems, holds_over
 from app.config.loader import cached_config, cached_repo_config, has_cached_config, load_config, load_repo_config
 from app.config.schema import Cohort, OrgConfig
 from app.context import Context
+from app.evaluations import member_level
 from app.github.identity import app_bot
 from app.github.urls import web_url_for
-from app.store import mentoring, orgs, people
+from app.store import holdings, mentoring, orgs, people
 from ladder_rules.definitions import Definitions
 from ladder_rules.facts import Scope
 from ladder_rules.format import Ladder
@@ -90,6 +92,7 @@ async def org_setup(
     )
     if fresh:
         await refresh_rosters(ctx, setup)
+        log_cohort_role_problems(ctx, setup)
     return setup
 
 
@@ -154,6 +157,17 @@ async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
         await sync_owners_scope(gh, ctx.db, setup.ladder, scope)
     if ctx.evaluator is not None:
         ctx.evaluator.forget(setup.org)
+
+
+def log_cohort_role_problems(ctx: Context, setup: OrgSetup) -> None:
+    """Warn, at their lines, about mentors who do not hold their cohort's target and mentees who already do.
+
+    Called once each time the configuration is loaded, after the rosters are read: the same moment the
+    file's own warnings are logged (app/config/loader.py), so each load of a configuration warns once."""
+    held = holdings.by_login(ctx.db, setup.org, member_level=member_level(setup.ladder))
+    rows = [(login, h.level, str(h.scope)) for login, hs in held.values() for h in hs]
+    for problem in cohort_role_problems(setup.config, setup.ladder, holds_over(setup.org, rows)):
+        log.warning("ladder.yml for %s: %s", setup.org, problem)
 
 
 def key_part(text: str) -> str:
