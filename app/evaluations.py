@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from app.store import evaluations as store
 from app.store.database import Database
-from app.store.facts import load_facts, load_pull_request
+from app.store.facts import load_facts, load_person, load_pull_request
 from app.store.holdings import owners_folders
 from ladder_rules.definitions import Definitions
 from ladder_rules.evaluate import Evaluation, State, evaluate, next_level
@@ -115,16 +115,22 @@ class Evaluator:
         folders = self._folders.get(org.lower())
         if folders is not None:
             folders.forget(index.pr_index[pr.id])  # its changed files may be new
-        missing = [p for p in affected if p not in index.people]
-        if missing:
-            # A newcomer: re-read their person record (login, holdings) from the ledger.
-            facts = load_facts(
-                self.db, org, member_level=cached[2], review_acts_as_lgtm=cached[1].review_acts_as_lgtm_repos
-            )
-            for person_id in missing:
-                if person_id in facts.people:
-                    index.update_person(facts.people[person_id])
+        for person_id in [p for p in affected if p not in index.people]:
+            # A newcomer: read their person record (login, holdings) from the ledger.
+            person = load_person(self.db, org, person_id, member_level=cached[2])
+            if person is not None:
+                index.update_person(person)
         return affected
+
+    def refresh_person(self, org: str, person_id: int) -> set[int]:
+        """Bring one person's issues and comments (outside pull requests) up to date in a cached index — they
+        opened an issue, or wrote, edited or deleted a comment on one; returns {person_id}, or nothing when
+        there is no index yet or they are no one to evaluate (a bot)."""
+        cached = self._indexes.get(org.lower())
+        if cached is None:
+            return set()
+        person = load_person(self.db, org, person_id, member_level=cached[2])
+        return set() if person is None else cached[0].update_person(person)
 
     def evaluate(
         self,

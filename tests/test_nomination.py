@@ -1,6 +1,8 @@
 """Nominating everyone who qualifies, through the real service and the stand-in: a contributor outside any
 cohort gets a readiness issue; `nominate: cohorts` and `nobody` keep them out; `nominate_limit` holds the
-rest back; `/ladder optout` closes the issue."""
+rest back and the daily pass opens them in later weeks, oldest qualification first; only people active in
+the last 90 days are nominated (and someone kept out who comes back is); `/ladder optout` closes the issue;
+issues and comments on them count the moment they arrive."""
 
 from __future__ import annotations
 
@@ -98,3 +100,123 @@ async def test_a_waiting_nomination_is_opened_in_a_later_week_oldest_first(world
     assert released.person_id == waiting[0][0]
     await world.settle()
     assert sorted(i.title for i in world.issues_by_app(COMMUNITY)) == READY
+
+
+# --- the weekly limit and the 90-day window, over weeks, through the daily pass's evaluation -------------
+
+
+def titles(world) -> list[str]:
+    return sorted(i.title for i in world.issues_by_app(COMMUNITY))
+
+
+def ready(login: str) -> str:
+    return f"{login} is ready for reviewer in {ORG}"
+
+
+async def installed_with(world, extra: str) -> None:
+    """OpenTelemetry's reviewer has no automatic numbers: a member who acts qualifies at once."""
+    from app.stand_in import webhooks
+
+    configure(world, extra)
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+
+
+async def says(world, login: str, at: datetime | None = None) -> None:
+    """A comment on the community repository's tracking issue: counted activity for `login`."""
+    await world.deliver(world.act.comment(COMMUNITY, sample.TRACKING_ISSUE, login, "Thanks, this helps.", at=at))
+
+
+async def daily_pass(world, at: datetime) -> None:
+    """What the daily pass runs after its import (app/server/processing.py), on the day `at`."""
+    from app.promotion.progress import after_import
+    from app.server.web import PROCESSING
+
+    await after_import(world.service.server.app[PROCESSING].make_context("daily"), ORG, now=at)
+    await world.settle()
+
+
+def next_monday(now: datetime) -> datetime:
+    """Noon on the Monday that starts the ISO week after `now`'s."""
+    from datetime import time, timedelta
+
+    monday = now.date() + timedelta(days=7 - now.weekday())
+    return datetime.combine(monday, time(12), timezone.utc)
+
+
+async def test_limit_one_opens_one_a_week_oldest_qualification_first(world):
+    from datetime import timedelta
+
+    await installed_with(world, "nominate_limit: 1\n")
+    await says(world, "omar")  # the first to qualify: this week's one
+    assert titles(world) == [ready("omar")]
+    for login in ("dev-wen", "dev-tomas", "dev-priya"):  # each qualifies with their first comment, in this order
+        await says(world, login)
+    assert titles(world) == [ready("omar")]
+    waiting = world.db.execute("SELECT COUNT(*) FROM nominations WHERE week IS NULL").fetchone()[0]
+    assert waiting == 3
+    await daily_pass(world, datetime.now(timezone.utc))  # this week is full
+    assert titles(world) == [ready("omar")]
+    opened = ["omar"]
+    week = next_monday(datetime.now(timezone.utc))
+    for login in ("dev-wen", "dev-tomas", "dev-priya"):
+        await daily_pass(world, week)  # a new week has room for one: the oldest qualification waiting
+        await daily_pass(world, week + timedelta(days=2))  # and only one
+        opened.append(login)
+        assert titles(world) == sorted(ready(x) for x in opened)
+        week += timedelta(days=7)
+    assert world.db.execute("SELECT COUNT(*) FROM nominations WHERE week IS NULL").fetchone()[0] == 0
+
+
+async def test_only_people_active_in_the_last_90_days_are_nominated(world):
+    from datetime import timedelta
+
+    await installed_with(world, "")
+    now = datetime.now(timezone.utc)
+    await says(world, "dev-wen", at=now - timedelta(days=91))  # qualifies on old work alone: not pinged
+    await says(world, "dev-tomas", at=now - timedelta(days=89))
+    assert titles(world) == sorted([ready("omar"), ready("dev-tomas")])
+    stored = world.db.execute(
+        "SELECT e.state FROM evaluations e JOIN people p ON p.id = e.person_id WHERE p.login = 'dev-wen'"
+    ).fetchall()
+    assert stored == [("ready",)]  # evaluated and shown as ready; only the issue is withheld
+    await says(world, "dev-wen")  # back: nominated
+    assert titles(world) == sorted([ready("omar"), ready("dev-wen"), ready("dev-tomas")])
+
+
+async def test_a_waiting_nomination_is_dropped_when_its_person_is_no_longer_active(world):
+    from datetime import timedelta
+
+    await installed_with(world, "nominate_limit: 1\n")
+    now = datetime.now(timezone.utc)
+    await says(world, "dev-tomas", at=now - timedelta(days=80))  # active 80 days ago: waits behind omar
+    await says(world, "dev-wen")  # waits behind dev-tomas
+    assert world.db.execute("SELECT COUNT(*) FROM nominations WHERE week IS NULL").fetchone()[0] == 2
+    # In the week that has room, dev-tomas's last activity is more than 90 days old: dropped, and dev-wen,
+    # next in line, gets the week's readiness issue.
+    await daily_pass(world, next_monday(now + timedelta(days=10)))
+    assert titles(world) == sorted([ready("omar"), ready("dev-wen")])
+    assert world.db.execute("SELECT COUNT(*) FROM nominations WHERE week IS NULL").fetchone()[0] == 0
+
+
+async def test_an_issue_or_a_comment_on_one_counts_as_soon_as_it_arrives(world):
+    """After the first delivery has built the index, carol (no member yet) opens an issue and comments on it:
+    the member level's contributions count both at once, without waiting for a rebuild."""
+    from app.evaluations import stored
+    from app.markdown import leaves
+    from app.stand_in import webhooks
+
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    await says(world, "carol")
+    carol = world.state.user("carol").id
+
+    def contributions() -> int:
+        (evaluation,) = stored(world.db, carol, "member")
+        (count,) = [r for r in leaves(evaluation["requirements"]) if r["name"] == "contributions"]
+        return count["have"]
+
+    assert contributions() == 1
+    issue = world.state.add_issue(COMMUNITY, title="Docs: the setup page is out of date", author="carol")
+    await world.deliver([webhooks.issues(world.state, COMMUNITY, issue.number, "opened", sender="carol")])
+    assert contributions() == 2
+    await world.deliver(world.act.comment(COMMUNITY, issue.number, "carol", "I can send a fix."))
+    assert contributions() == 3

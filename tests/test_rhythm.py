@@ -193,7 +193,7 @@ no activity this week
 
 ### `carol` → Member in `sample-org`, on the way to Reviewer
 
-**Progress:** 1 of 3 requirements met: still At least 10 contributions to sample-org in the last 6 months 1/10; \
+**Progress:** 1 of 3 requirements met: still At least 10 contributions to sample-org in the last 6 months 2/10; \
 Contributing to sample-org for 1 month (contributing since {c_opened} · will be met on {carol_met})
 
 **This week:** 1 merged PR ([widgets#{c}]({web}/sample-org/widgets/pull/{c})) · 0 reviews · 0 primary reviews

@@ -59,6 +59,7 @@ def _open_for_review(data: dict) -> bool:
 @router.register("pull_request_review")
 @router.register("pull_request_review_comment")
 @router.register("issue_comment")
+@router.register("issues")
 async def reevaluate(event: sansio.Event, ctx: Context) -> None:
     data = event.data
     org, installation_id = _org_and_installation(data)
@@ -78,6 +79,20 @@ async def reevaluate(event: sansio.Event, ctx: Context) -> None:
             await evaluate_people(ctx, setup, only=affected)
         if event.event != "issue_comment" or affected:
             replan_review_lists(ctx, setup)  # an open pull request came, went or was reviewed
+    else:
+        # An issue, or a comment on one: counted activity of its author (the member level's contributions,
+        # the 90 days of nomination), read into the cached index for them alone.
+        author = _author_id(data)
+        affected = ctx.evaluator.refresh_person(org, author) if author is not None else set()
+        if affected:
+            await evaluate_people(ctx, setup, only=affected)
+
+
+def _author_id(data: dict) -> int | None:
+    """Who wrote the comment, or opened the issue, this event is about."""
+    thing = data.get("comment") if "comment" in data else data.get("issue")
+    user = (thing or {}).get("user") or {}
+    return user["id"] if isinstance(user.get("id"), int) else None
 
 
 @router.register("organization")

@@ -78,6 +78,16 @@ def verdict(ctx: Context, setup: OrgSetup, who: Who, now: datetime) -> Verdict:
     return Verdict.OPEN
 
 
+def kept_out(ctx: Context, evaluation: dict) -> bool:
+    """Ready, with no readiness issue and no nomination recorded (neither opened nor waiting): someone a
+    rule kept out when they qualified (no activity in 90 days, the policy, an opt-out). Decided again at each
+    evaluation even when the evaluation did not change, since what kept them out may have (they came back)."""
+    if evaluation["state"] != State.READY.value:
+        return False
+    key = (evaluation["person_id"], evaluation["level"], evaluation["scope"])
+    return lifecycle.get_for(ctx.db, *key) is None and store.get(ctx.db, *key) is None
+
+
 def admit(ctx: Context, setup: OrgSetup, who: Who, now: datetime) -> bool:
     """Decide and record: True when the readiness issue is to be opened now (counted in this week), else
     queued (the week is full) or left out."""

@@ -95,7 +95,7 @@ def _admit(ctx: Context, setup: OrgSetup, cohort: Cohort | None, change: Change)
 async def after_change(ctx: Context, setup: OrgSetup, cohort: Cohort | None, change: Change) -> None:
     row = (
         readiness.on_evaluation(ctx, setup, change.evaluation, may_open=_admit(ctx, setup, cohort, change))
-        if change.changed
+        if change.changed or nomination.kept_out(ctx, change.evaluation)
         else None
     )
     if cohort is not None and change.changed:
@@ -212,15 +212,15 @@ def target_above(setup: OrgSetup, target: str | None, level: str) -> str | None:
     return target if setup.ladder.rank(level) < setup.ladder.rank(target) else None
 
 
-async def after_import(ctx: Context, org: str) -> None:
+async def after_import(ctx: Context, org: str, *, now: datetime | None = None) -> None:
     """History was imported (backfill, the daily pass): re-read the organisation and re-evaluate everyone,
     so what the import changed shows in comments and readiness issues; then open the waiting nominations
-    this week has room for."""
+    this week (the week of `now`, default the present) has room for."""
     from app.promotion.setup import org_setup
 
     if ctx.evaluator is not None:
         ctx.evaluator.forget(org)
     setup = await org_setup(ctx, org)
     if setup is not None:
-        await evaluate_people(ctx, setup)
-        nomination.release_waiting(ctx, setup)  # the daily pass: a new week has room for those waiting
+        await evaluate_people(ctx, setup, now=now)
+        nomination.release_waiting(ctx, setup, now)  # the daily pass: a new week has room for those waiting

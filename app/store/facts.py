@@ -151,20 +151,8 @@ def load_facts(
         pr_id, repo_id, number = row[0], row[1], row[3]
         facts.pull_requests[pr_id] = _pull_request(row, files.get(pr_id), signals.get((repo_id, number), []))
 
-    issues = _contributions(
-        db,
-        org,
-        repos,
-        "SELECT author_id, repo_id, number, created_at, html_url FROM issues"
-        " WHERE is_pull_request = 0 AND created_at IS NOT NULL",
-    )
-    comments = _contributions(
-        db,
-        org,
-        repos,
-        "SELECT author_id, repo_id, issue_number, created_at, html_url"
-        " FROM issue_comments WHERE is_pull_request = 0 AND deleted_at IS NULL",
-    )
+    issues = _contributions(db, org, repos, _ISSUES)
+    comments = _contributions(db, org, repos, _COMMENTS)
 
     ids = people.ids_by_login(db)
     holdings: dict[int, list[Holding]] = {}
@@ -193,14 +181,55 @@ def load_facts(
     return facts
 
 
-def _contributions(db: Database, org: str, repos: dict, select: str) -> dict[int, list[Contribution]]:
-    """Issues or comments of the organisation by author; `select` yields (author, repo, number, at, url)."""
+_ISSUES = (
+    "SELECT author_id, repo_id, number, created_at, html_url FROM issues"
+    " WHERE is_pull_request = 0 AND created_at IS NOT NULL"
+)
+_COMMENTS = (
+    "SELECT author_id, repo_id, issue_number, created_at, html_url"
+    " FROM issue_comments WHERE is_pull_request = 0 AND deleted_at IS NULL"
+)
+
+
+def _contributions(
+    db: Database, org: str, repos: dict, select: str, author_id: int | None = None
+) -> dict[int, list[Contribution]]:
+    """Issues or comments of the organisation by author (or of `author_id` alone); `select` yields
+    (author, repo, number, at, url)."""
     out: dict[int, list[Contribution]] = defaultdict(list)
+    one, params = ("", [org]) if author_id is None else (" AND author_id = ?", [org, author_id])
     for author, repo_id, number, created, url in db.query(
-        f"{select} AND author_id IS NOT NULL AND {_ORG_REPOS}", [org]
+        f"{select} AND author_id IS NOT NULL AND {_ORG_REPOS}{one}", params
     ):
         out[author].append(Contribution(repos[repo_id][0], number, parse_time(created), url or ""))
     return out
+
+
+def load_person(db: Database, org: str, person_id: int, *, member_level: str | None = "member") -> Person | None:
+    """One person's record as `load_facts` reads it — login, company, holdings, issues and comments in the
+    organisation — to bring a cached index up to date when they are new or their issues or comments changed.
+    None for a bot or an account the ledger does not know."""
+    found = list(
+        db.query("SELECT login, company FROM people WHERE id = ? AND coalesce(type, 'User') != 'Bot'", [person_id])
+    )
+    if not found:
+        return None
+    login, company = found[0]
+    repos = {
+        repo_id: (full_name, None)
+        for repo_id, full_name in db.query(
+            "SELECT id, full_name FROM repositories WHERE lower(owner) = lower(?)", [org]
+        )
+    }
+    _, held = holdings_by_login(db, org, member_level=member_level, login=login).get(login.lower(), ("", []))
+    return Person(
+        id=person_id,
+        login=login,
+        company=company,
+        holdings=tuple(held),
+        issues=tuple(_contributions(db, org, repos, _ISSUES, person_id).get(person_id, ())),
+        comments=tuple(_contributions(db, org, repos, _COMMENTS, person_id).get(person_id, ())),
+    )
 
 
 # --- open pull requests, for "what to review next" ------------------------------------------------------

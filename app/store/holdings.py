@@ -148,23 +148,29 @@ def roster_orgs(db: Database) -> list[str]:
     return sorted(names.values(), key=str.lower)
 
 
-def by_login(db: Database, org: str, *, member_level: str | None = "member") -> dict[str, tuple[str, list[Holding]]]:
-    """Everyone who holds a level in `org`, by lower-cased login: (login as written, holdings).
+def by_login(
+    db: Database, org: str, *, member_level: str | None = "member", login: str | None = None
+) -> dict[str, tuple[str, list[Holding]]]:
+    """Everyone who holds a level in `org` (or the one `login`), by lower-cased login: (login as written,
+    holdings).
 
     Read from the rosters directly, so people who hold a level but never acted are included; a current
     org membership is the `member_level` (None: membership is not a level of this ladder)."""
     out: dict[str, tuple[str, list[Holding]]] = {}
-    for login, level, scope, since in db.query(
-        "SELECT login, level, scope, since FROM holdings WHERE org = ? ORDER BY login, level, scope", [org]
+    params = [org] if login is None else [org, login]
+    one = "" if login is None else " AND lower(login) = lower(?)"
+    for name, level, scope, since in db.query(
+        f"SELECT login, level, scope, since FROM holdings WHERE org = ?{one} ORDER BY login, level, scope", params
     ):
-        out.setdefault(login.lower(), (login, []))[1].append(Holding(level, parse_scope(scope), parse_time(since)))
+        out.setdefault(name.lower(), (name, []))[1].append(Holding(level, parse_scope(scope), parse_time(since)))
     if member_level:
-        for login, since in db.query(
+        one = "" if login is None else " AND lower(p.login) = lower(?)"
+        for name, since in db.query(
             "SELECT p.login, m.since FROM org_members m JOIN people p ON p.id = m.user_id"
-            " WHERE m.org = ? AND m.removed_at IS NULL ORDER BY m.user_id",
-            [org],
+            f" WHERE m.org = ? AND m.removed_at IS NULL{one} ORDER BY m.user_id",
+            params,
         ):
-            entry = out.setdefault(login.lower(), (login, []))
+            entry = out.setdefault(name.lower(), (name, []))
             if not any(h.level == member_level for h in entry[1]):
                 entry[1].append(Holding(member_level, Scope(org), parse_time(since)))
     return out
