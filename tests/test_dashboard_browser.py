@@ -260,11 +260,12 @@ async def test_rendered_dom(demo_database, tmp_path):
     funnel = re.findall(r'<g class="stage" data-stage="(\w+)" data-count="(\d+)">', first)
     assert funnel == [("working", "3"), ("ready", "1"), ("promoted", "1")]  # alice promoted (to the cohort's target)
     effects = re.findall(r'<tr class="effect" data-status="(\w+)">', dom)
-    # 13 from the story and the member scene, 9 from the way-down scene (the notices issue, four notices, the
+    # 13 from the story and the member scene, 1 from the everyone scene (dev-priya's readiness issue), 9 from
+    # the way-down scene (the notices issue, four notices, the
     # members issue, three roster changes), 11 from the mentoring scene (6 sign-up replies, 3 progress
     # comments, 2 suggest replies), 5 from the rhythm scene (the mid-term comment, the digest, three 👍
     # reactions to check-ins); every one sent (the demo waits for the outbox to drain)
-    assert effects == ["done"] * 38
+    assert effects == ["done"] * 39
     # The roster pull request: the demo's only pull request by Ladder, linked with its address as text.
     assert re.search(r'<a href="https://github.com/sample-org/widgets/pull/(\d+)">sample-org/widgets/pull/\1</a>', dom)
 

@@ -220,3 +220,61 @@ async def test_an_issue_or_a_comment_on_one_counts_as_soon_as_it_arrives(world):
     assert contributions() == 2
     await world.deliver(world.act.comment(COMMUNITY, issue.number, "carol", "I can send a fix."))
     assert contributions() == 3
+
+
+async def test_every_owners_folder_is_read_and_a_reviewer_is_nominated_in_the_most_specific_one(world):
+    """Kubernetes' ladder: at installation Ladder reads every OWNERS file of the organisation's repositories
+    (one tree read each), not only the cohort's; dev-priya, in no cohort, meets the reviewer bar with work
+    under pkg/api, which has an OWNERS file of its own: she is nominated there."""
+    from datetime import timedelta
+
+    from app.stand_in import webhooks
+
+    api_owners = "approvers:\n  - maria\nreviewers:\n  - maria\n"
+    world.state.commit(sample.CODE_REPO, "main", {"pkg/api/OWNERS": api_owners}, message="Owners for pkg/api")
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    held = world.db.execute("SELECT login, level, scope FROM holdings ORDER BY scope, level, login").fetchall()
+    code = f"{ORG}/widgets"
+    assert [h for h in held if h[2] in (code, f"{code}/pkg/api")] == [
+        ("maria", "approver", code),
+        ("omar", "approver", code),
+        ("lena", "reviewer", code),
+        ("maria", "reviewer", code),
+        ("omar", "reviewer", code),
+        ("maria", "approver", f"{code}/pkg/api"),
+        ("omar", "approver", f"{code}/pkg/api"),
+        ("lena", "reviewer", f"{code}/pkg/api"),
+        ("maria", "reviewer", f"{code}/pkg/api"),
+        ("omar", "reviewer", f"{code}/pkg/api"),
+    ]
+    now = datetime.now(timezone.utc)
+    deliveries = []
+    for i in range(20):
+        first = [("dev-priya", "lgtm")] if i < 5 else [("lena", "lgtm"), ("dev-priya", "review")]
+        author, at = ("dev-tomas", "dev-wen")[i % 2], now - timedelta(days=60 - 2 * i)
+        deliveries += story.merged_pull_request(
+            world.act, author, at, [*first, ("maria", "approve")], path="pkg/api/types.go"
+        )
+    await world.deliver(deliveries)
+    assert titles(world) == [f"dev-priya is ready for reviewer in {code}/pkg/api"]
+
+
+async def test_an_owners_file_added_later_is_a_folder_from_its_push_on(world):
+    from app.stand_in import webhooks
+    from tests.test_promotion_rules import human_push
+
+    await world.deliver([webhooks.installation_created(world.state, sample.INSTALLATION_ID, sender="maria")])
+    api = f"{ORG}/widgets/pkg/api"
+    assert world.db.execute("SELECT COUNT(*) FROM holdings WHERE scope = ?", [api]).fetchone()[0] == 0
+    owners = "approvers:\n  - maria\nreviewers:\n  - dev-tomas\n"
+    await world.deliver(human_push(world, sample.CODE_REPO, {"pkg/api/OWNERS": owners}, by="maria"))
+    held = world.db.execute("SELECT login, level FROM holdings WHERE scope = ? ORDER BY level, login", [api]).fetchall()
+    # its own lists and, as Prow reads it, the root OWNERS above it
+    assert held == [
+        ("maria", "approver"),
+        ("omar", "approver"),
+        ("dev-tomas", "reviewer"),
+        ("lena", "reviewer"),
+        ("maria", "reviewer"),
+        ("omar", "reviewer"),
+    ]

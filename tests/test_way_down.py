@@ -107,7 +107,8 @@ async def test_notice_then_grace_then_one_pull_request_per_roster_file(world):
     now = datetime.now(timezone.utc)
     await story(world, now)
     report = await daily(world, now)
-    # omar is a member and holds approver and reviewer over pkg/controller (his own OWNERS and the root's);
+    # omar is a member and holds approver and reviewer over the repository (the root OWNERS) and again in
+    # pkg/controller's: judged once, over the widest scope, and proposed off both files;
     # mallory, a member who never did anything Ladder saw, is not known to Ladder as an account: left out
     assert sorted(report.noticed) == ["omar", "omar", "omar"], report
     (issue,) = [notices_issue(world)]
@@ -115,7 +116,7 @@ async def test_notice_then_grace_then_one_pull_request_per_roster_file(world):
     comments = notice_comments(world, "omar")
     assert len(comments) == 3
     text = "\n".join(c.body for c in comments)
-    assert "approver in `sample-org/widgets/pkg/controller`" in text
+    assert "approver in `sample-org/widgets`" in text
     assert "Counted over the last 12 months" in text
     propose_on = now + timedelta(days=30)
     assert f"On **{propose_on.day} {propose_on:%b %Y}** Ladder will propose moving @omar from `approvers` to" in text
@@ -142,7 +143,7 @@ async def test_notice_then_grace_then_one_pull_request_per_roster_file(world):
     )
     root = next(p for p in pulls if p.pull.head_ref == "ladder/way-down-owners")
     assert repo.file("OWNERS", root.pull.head_ref).decode() == ROOT_AFTER
-    assert "**@omar** (approver in `sample-org/widgets/pkg/controller`)" in controller.body
+    assert "**@omar** (approver in `sample-org/widgets`)" in controller.body
     assert "Ladder never merges this pull request" in controller.body
     assert all(p.state == "open" and p.pull.merged_at is None for p in pulls)
     assert all("Proposed on" in c.body for c in notice_comments(world, "omar"))

@@ -56,12 +56,18 @@ def summary(result) -> list[str]:
     )
     out.append("")
     out.append("Progress:")
+    widths = [max((len(row[i]) for row in result.progress), default=0) for i in range(3)]
     for login, level, scope, state in result.progress:
-        out.append(f"  @{login:<8} {level:<9} {scope:<36} {state}")
+        out.append(f"  @{login:<{widths[0]}} {level:<{widths[1]}} {scope:<{widths[2]}} {state}")
     out.append("")
     out.append(f"Readiness issues opened: {len(result.readiness)}")
     for title, url, state in result.readiness:
         out.append(f"  {title}  ({state})  {url}")
+    if result.other_issues:
+        out.append("")
+        out.append(f"Other issues Ladder opened: {len(result.other_issues)}")
+        for title, url, state in result.other_issues:
+            out.append(f"  {title}  ({state})  {url}")
     out.append("")
     out.append(f"OWNERS changes proposed: {len(result.owners_diffs)}")
     for url, diff in result.owners_diffs:

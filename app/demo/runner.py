@@ -22,6 +22,7 @@ from app.demo import sample, story
 from app.demo.actions import Actions, Delivery
 from app.demo.scenes import scenes
 from app.outbox import Limits, Pacer
+from app.promotion import lifecycle
 from app.server import make_app
 from app.server.processing import SERVICES
 from app.server.signature import expected_signature
@@ -42,6 +43,7 @@ class DemoResult:
     activity: dict[str, int] = field(default_factory=dict)
     progress: list[tuple[str, str, str, str]] = field(default_factory=list)  # login, level, scope, state
     readiness: list[tuple[str, str, str]] = field(default_factory=list)  # title, url, state
+    other_issues: list[tuple[str, str, str]] = field(default_factory=list)  # the way down's, as above
     owners_diffs: list[tuple[str, str]] = field(default_factory=list)  # pull request url, unified diff
     comments: int = 0
     files: dict[str, Path] = field(default_factory=dict)
@@ -274,9 +276,9 @@ class Demo:
         bot = self.state.user("ladder[bot]")
         for issue in community.issues.values():
             if bot is not None and issue.user_id == bot.id:
-                result.readiness.append(
-                    (issue.title, self._web(f"{sample.COMMUNITY_REPO}/issues/{issue.number}"), issue.state)
-                )
+                shown = (issue.title, self._web(f"{sample.COMMUNITY_REPO}/issues/{issue.number}"), issue.state)
+                is_readiness = lifecycle.for_issue(db, sample.COMMUNITY_REPO, issue.number) is not None
+                (result.readiness if is_readiness else result.other_issues).append(shown)
         lines = ["# What Ladder wrote on GitHub in the demo", ""]
         tracking = community.issues[sample.TRACKING_ISSUE]
         for comment in tracking.comments:

@@ -16,7 +16,7 @@ from app.demo.sample import CODE_REPO, SCOPE_PATH
 AUTHORS = ["dev-priya", "dev-tomas", "dev-wen"]
 
 
-def _pr(
+def merged_pull_request(
     act: Actions,
     author: str,
     at: datetime,
@@ -51,9 +51,11 @@ def alice_history(act: Actions, now: datetime, *, primary: int = 5, reviewed: in
     out: list[Delivery] = []
     start = now - timedelta(days=70)
     for i in range(primary):
-        out += _pr(act, AUTHORS[i % 3], start + timedelta(days=2 * i), [("alice", "lgtm"), ("omar", "approve")])
+        out += merged_pull_request(
+            act, AUTHORS[i % 3], start + timedelta(days=2 * i), [("alice", "lgtm"), ("omar", "approve")]
+        )
     for i in range(reviewed):
-        out += _pr(
+        out += merged_pull_request(
             act,
             AUTHORS[i % 3],
             start + timedelta(days=2 * (primary + i)),
@@ -69,20 +71,28 @@ def others_history(act: Actions, now: datetime) -> list[Delivery]:
     out: list[Delivery] = []
     start = now - timedelta(days=60)
     for i in range(3):
-        out += _pr(act, AUTHORS[(i + 1) % 3], start + timedelta(days=3 * i), [("bob", "lgtm"), ("omar", "approve")])
+        out += merged_pull_request(
+            act, AUTHORS[(i + 1) % 3], start + timedelta(days=3 * i), [("bob", "lgtm"), ("omar", "approve")]
+        )
     for i in range(4):
-        out += _pr(
+        out += merged_pull_request(
             act,
             AUTHORS[i % 3],
             start + timedelta(days=3 * i + 1),
             [("lena", "lgtm"), ("bob", "review"), ("omar", "approve")],
         )
     for i in range(3):
-        out += _pr(act, "carol", start + timedelta(days=20 + 12 * i), [("lena", "lgtm"), ("omar", "approve")])
+        out += merged_pull_request(
+            act, "carol", start + timedelta(days=20 + 12 * i), [("lena", "lgtm"), ("omar", "approve")]
+        )
     for i in range(8):
-        out += _pr(act, AUTHORS[i % 3], start + timedelta(days=22 + 4 * i), [("carol", "comment"), ("omar", "approve")])
-    out += _pr(act, "dev-wen", start + timedelta(days=25), [("bob", "lgtm"), ("omar", "approve")], lines=8)
-    out += _pr(
+        out += merged_pull_request(
+            act, AUTHORS[i % 3], start + timedelta(days=22 + 4 * i), [("carol", "comment"), ("omar", "approve")]
+        )
+    out += merged_pull_request(
+        act, "dev-wen", start + timedelta(days=25), [("bob", "lgtm"), ("omar", "approve")], lines=8
+    )
+    out += merged_pull_request(
         act, "dev-tomas", start + timedelta(days=26), [("bob", "lgtm"), ("maria", "approve")], path="docs/README.md"
     )
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 import re2
 from gidgethub import routing, sansio
 
@@ -14,6 +16,7 @@ from app.promotion.progress import evaluate_people, replan_progress
 from app.promotion.setup import current_login, org_setup, repo_setup
 from app.store.holdings import parse_scope
 from app.user_text import web_url
+from ladder_rules.facts import Scope
 
 router = routing.Router()
 
@@ -52,11 +55,8 @@ async def push(event: sansio.Event, ctx: Context) -> None:
     repo = data["repository"]
     if data.get("ref") != f"refs/heads/{repo.get('default_branch') or repo.get('master_branch')}":
         return
-    paths = {
-        p
-        for c in data.get("commits") or []
-        for p in (*c.get("added", []), *c.get("modified", []), *c.get("removed", []))
-    }
+    written = {p for c in data.get("commits") or [] for p in (*c.get("added", []), *c.get("modified", []))}
+    paths = written | {p for c in data.get("commits") or [] for p in c.get("removed", [])}
     org = (repo.get("owner") or {}).get("login") or repo["full_name"].split("/")[0]
     installation_id = (data.get("installation") or {}).get("id")
     if repo["name"].lower() == ".github" and ".github/ladder.yml" in paths:
@@ -85,6 +85,8 @@ async def push(event: sansio.Event, ctx: Context) -> None:
     }
     # every scope of this repository someone holds a level over: a removal by hand ends their holding
     scopes |= way_down.known_scopes(ctx, setup, repo["name"])
+    # and the folder of each OWNERS file added or changed (a new one is a folder to evaluate people in)
+    scopes |= {str(Scope(org, repo["name"], posixpath.dirname(p) or None)) for p in written if _is_owners(p)}
     if ctx.github is not None and setup.installation_id and scopes:
         from app.rosters import sync_owners_scope
 
@@ -97,6 +99,10 @@ async def push(event: sansio.Event, ctx: Context) -> None:
         if promote.holds_now(ctx, setup, row):
             promote.promote(ctx, setup, row)
     await evaluate_people(ctx, setup)  # holdings changed: everyone's next level may have too
+
+
+def _is_owners(path: str) -> bool:
+    return path.rsplit("/", 1)[-1] == "OWNERS"
 
 
 async def membership_file_changed(ctx: Context, setup) -> None:

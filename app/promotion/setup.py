@@ -146,13 +146,19 @@ async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
     """Read who holds which level (org membership, the OWNERS of every cohort's scope) into `holdings`."""
     if ctx.github is None or not setup.installation_id:
         return
-    from app.rosters import sync_owners_scope
+    from app.rosters import sync_owners_repository, sync_owners_scope
     from app.rosters.membership import sync_membership
 
     gh = await ctx.github.for_installation(setup.installation_id)
     await sync_membership(
         gh, ctx.db, setup.org, members_since=dict(setup.config.members_since), peribolos=setup.peribolos
     )
+    # Every OWNERS folder of the organisation's repositories (everyone is evaluated where they work), then
+    # each cohort's scope (a folder with no OWNERS file of its own still has the holders above it).
+    for _, full_name, installation in orgs.followed_repositories(ctx.db):
+        owner, name = full_name.split("/", 1)
+        if owner.lower() == setup.org.lower() and installation == setup.installation_id:
+            await sync_owners_repository(gh, ctx.db, setup.ladder, owner, name)
     for scope in {setup.cohort_scope(c) for c in setup.config.cohorts}:
         await sync_owners_scope(gh, ctx.db, setup.ladder, scope)
     if ctx.evaluator is not None:

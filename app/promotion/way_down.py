@@ -40,6 +40,7 @@ from app.store import people
 from app.store import way_down as store
 from app.store.holdings import parse_scope, parse_time
 from ladder_rules.evaluate import add_months
+from ladder_rules.facts import Scope
 from ladder_rules.metrics import MetricsIndex
 from ladder_rules.staying import StayCheck, check_stay, counted_activity, has_rules
 
@@ -90,12 +91,24 @@ def held(ctx: Context, setup: OrgSetup) -> list[Held]:
     out: list[Held] = []
     ladder = setup.ladder
     names = {lv.name for lv in ladder.levels if has_rules(lv)}
+    # A person listed over a folder holds the level in every folder below it too, each stored as a row of
+    # its own (app/rosters/owners_sync.py): judge them once, over the widest scope they hold it in; the
+    # proposal then takes them off every file that lists them there or below (`read_targets`).
+    owners: dict[tuple[int, str], list[Held]] = {}
     for entry in holdings_store.of_org(ctx.db, setup.org):
         if entry.level not in names:
             continue
         pid = entry.person_id if entry.person_id is not None else people.person_id(ctx.db, entry.login)
-        if pid is not None:
-            out.append(Held(pid, entry.login, entry.level, entry.scope, entry.source, parse_time(entry.since)))
+        if pid is None:
+            continue
+        row = Held(pid, entry.login, entry.level, entry.scope, entry.source, parse_time(entry.since))
+        if (entry.source or "").startswith("OWNERS"):
+            owners.setdefault((pid, entry.level), []).append(row)
+        else:
+            out.append(row)
+    for rows in owners.values():
+        scopes = [parse_scope(r.scope) for r in rows]
+        out += [r for r, s in zip(rows, scopes) if not any(o != s and _within(s, o) for o in scopes)]
     member = member_level(ladder)
     if member in names:
         for m in holdings_store.current_members(ctx.db, setup.org):
@@ -103,6 +116,11 @@ def held(ctx: Context, setup: OrgSetup) -> list[Held]:
             if login:
                 out.append(Held(m.user_id, login, member, setup.org, "org members", parse_time(m.since)))
     return out
+
+
+def _within(inner: Scope, outer: Scope) -> bool:
+    """`inner` is `outer` or a folder below it."""
+    return inner.repo is not None and outer.contains(f"{inner.org}/{inner.repo}", inner.path)
 
 
 # "OWNERS o/r:path/OWNERS", "OWNERS o/r:OWNERS (sig-x-reviewers in OWNERS_ALIASES)",
@@ -134,9 +152,10 @@ def roster_target(setup: OrgSetup, level: str, source: str | None) -> RosterTarg
 
 
 async def read_targets(ctx: Context, setup: OrgSetup, notice: store.Notice) -> list[dict] | None:
-    """Every file that gives the person the level over the scope, read from the default branch as Prow
-    reads it: the OWNERS of the scope's folder and of each folder above it (up to `no_parent_owners`),
-    directly or through an alias group. None: GitHub cannot be asked (dry-run), the stored source is all
+    """Every file that gives the person the level over the scope or a folder below it, read from the
+    default branch as Prow reads it: the OWNERS of the scope's folder and of each folder above it (up to
+    `no_parent_owners`), and of the folders below where they are listed, directly or through an alias group.
+    None: GitHub cannot be asked (dry-run), the stored source is all
     there is."""
     from dataclasses import asdict
 
@@ -153,11 +172,22 @@ async def read_targets(ctx: Context, setup: OrgSetup, notice: store.Notice) -> l
 
     gh = await ctx.github.for_installation(setup.installation_id)
     scope = level_scope(level, parse_scope(notice.scope))
-    holders = await owners_holders(RepoFiles(gh, first.repo, Calls()), scope.path, level.roster.list or "reviewers")
-    holder = holders.get(norm_login(notice.login))
-    if holder is None:
-        return []
-    targets = [asdict(roster_target(setup, notice.level, route.source)) for route in holder.routes]
+    # The scope itself and every folder below it where the person is stored as holding the level: the
+    # files listing them there give the level over part of the scope too.
+    below = {
+        parse_scope(e.scope).path
+        for e in holdings_store.of_org(ctx.db, setup.org)
+        if e.level == notice.level
+        and e.login.lower() == notice.login.lower()
+        and e.scope != str(scope)
+        and _within(parse_scope(e.scope), scope)
+    }
+    files = RepoFiles(gh, first.repo, Calls())
+    targets = []
+    for path in [scope.path, *sorted(below, key=lambda p: p or "")]:
+        holder = (await owners_holders(files, path, level.roster.list or "reviewers")).get(norm_login(notice.login))
+        if holder is not None:
+            targets += [asdict(roster_target(setup, notice.level, route.source)) for route in holder.routes]
     return [t for i, t in enumerate(targets) if t not in targets[:i]]
 
 

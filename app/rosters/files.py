@@ -68,6 +68,30 @@ async def read_text(gh, repo: str, path: str, *, ref: str | None = None, calls: 
     return raw.decode("utf-8", errors="replace")
 
 
+async def files_named(gh, repo: str, name: str, *, calls: Calls | None = None) -> tuple[list[str], bool]:
+    """The paths of every file called `name` (e.g. OWNERS) on the default branch, from one recursive tree
+    read, and whether GitHub truncated the listing (over 100,000 entries: the paths found are kept)."""
+    owner, repo_name = split_repo(repo)
+    if calls is not None:
+        calls.content_calls += 1
+    try:
+        data = await gh.getitem(
+            "/repos/{owner}/{repo}/git/trees/{tree_sha}{?recursive}",
+            {"owner": owner, "repo": repo_name, "tree_sha": "HEAD", "recursive": "1"},
+        )
+    except gidgethub.BadRequest as exc:
+        if exc.status_code in (404, 409):  # no such repository, or an empty one
+            return [], False
+        raise
+    tree = data.get("tree") if isinstance(data, dict) else None
+    paths = sorted(
+        e["path"]
+        for e in tree or ()
+        if isinstance(e, dict) and e.get("type") == "blob" and str(e.get("path", "")).rsplit("/", 1)[-1] == name
+    )
+    return paths, bool(isinstance(data, dict) and data.get("truncated"))
+
+
 async def file_commits(
     gh, repo: str, path: str, *, ref: str | None = None, calls: Calls | None = None
 ) -> list[FileCommit]:

@@ -20,6 +20,7 @@ deleted.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import time
 from dataclasses import dataclass
@@ -32,8 +33,10 @@ from ladder_rules.facts import Scope
 from ladder_rules.format import Ladder, Level
 from ladder_rules.owners import OwnersFile, norm_login, parse_aliases, parse_owners
 
-from .files import Calls, parse_github_time, read_text
+from .files import Calls, files_named, parse_github_time, read_text
 from .tenure import AliasGroup, FileHistory, OwnersList, Reader, find_entry
+
+log = logging.getLogger(__name__)
 
 ALIASES_PATH = "OWNERS_ALIASES"
 OWNERS_KINDS = ("owners", "owners_alias")
@@ -202,10 +205,41 @@ def owners_levels(ladder: Ladder) -> list[Level]:
     return [lv for lv in ladder.levels if lv.roster is not None and lv.roster.kind in OWNERS_KINDS]
 
 
+async def sync_owners_repository(
+    gh, db: Database, ladder: Ladder, org: str, repo_name: str, *, calls: Calls | None = None
+) -> list[str]:
+    """Refresh `holdings` over every folder of the repository that has an OWNERS file, so that everyone is
+    evaluated at the most specific OWNERS folder (ladder_rules/everyone.py), not only in cohort scopes.
+
+    One recursive tree read finds the files; the folders share one reading of each OWNERS file and one
+    history per file for the dates. Returns the folders synced ("" the root)."""
+    if not owners_levels(ladder):
+        return []
+    calls = calls if calls is not None else Calls()
+    repo = f"{org}/{repo_name}"
+    paths, truncated = await files_named(gh, repo, "OWNERS", calls=calls)
+    if truncated:
+        log.warning("%s has more files than one tree read lists; OWNERS folders beyond it are not followed", repo)
+    folders = sorted({posixpath.dirname(p) for p in paths})
+    files, dater = RepoFiles(gh, repo, calls), Dater(gh, repo, calls)
+    for folder in folders:
+        scope = Scope(org, repo_name, folder or None)
+        await sync_owners_scope(gh, db, ladder, scope, calls=calls, shared=(files, dater))
+    return folders
+
+
 async def sync_owners_scope(
-    gh, db: Database, ladder: Ladder, scope: Scope, *, now: str | None = None, calls: Calls | None = None
+    gh,
+    db: Database,
+    ladder: Ladder,
+    scope: Scope,
+    *,
+    now: str | None = None,
+    calls: Calls | None = None,
+    shared: tuple[RepoFiles, Dater] | None = None,
 ) -> list[HoldingRow]:
     """Refresh `holdings` for every OWNERS level of `ladder` over `scope`; returns the rows now held there.
+    `shared`: the repository's files and histories, read once for several scopes of it.
 
     A scope without a repository has no OWNERS file: nothing is read and nothing is returned.
     """
@@ -214,8 +248,7 @@ async def sync_owners_scope(
     now = now or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     calls = calls if calls is not None else Calls()
     repo = f"{scope.org}/{scope.repo}"
-    files = RepoFiles(gh, repo, calls)
-    dater = Dater(gh, repo, calls)
+    files, dater = shared if shared is not None else (RepoFiles(gh, repo, calls), Dater(gh, repo, calls))
     plans: list[tuple[Level, str, dict[str, Holder]]] = []
     for level in owners_levels(ladder):
         cut = level_scope(level, scope)

@@ -24,6 +24,7 @@ from .state import (
     ReviewComment,
     State,
     User,
+    blob_sha,
     decode_b64,
     iso,
     node_id,
@@ -380,8 +381,6 @@ def commit_json(state: State, repo: Repo, commit: Commit, *, with_files: bool = 
 
 def content_json(state: State, repo: Repo, path: str, data: bytes, ref: str) -> dict:
     api = f"{state.api_url}/repos/{repo.full_name}/contents/{path}?ref={ref}"
-    from .state import blob_sha
-
     sha = blob_sha(data)
     return {
         "type": "file",
@@ -682,6 +681,43 @@ def get_content(state: State, call: Call) -> Answer:
     return Answer(200, entries)
 
 
+def get_tree(state: State, call: Call) -> Answer:
+    """A commit's tree (`tree_sha` a commit sha, a branch name or HEAD, as GitHub accepts): its top level, or with
+    `recursive` every file and folder. Folder entries carry a made-up sha (this state keeps no tree objects)."""
+    repo = _repo(state, call)
+    wanted = call.params["tree_sha"]
+    commit = repo.commit_for(repo.default_branch if wanted == "HEAD" else wanted)
+    if commit is None:
+        raise not_found()
+    recursive = call.query.get("recursive") not in (None, "", "0", "false")
+    folders = sorted({"/".join(p.split("/")[:n]) for p in commit.tree for n in range(1, p.count("/") + 1)})
+    entries = [
+        {
+            "path": f,
+            "mode": "040000",
+            "type": "tree",
+            "sha": blob_sha(f.encode()),
+            "url": f"{state.api_url}/repos/{repo.full_name}/git/trees/{blob_sha(f.encode())}",
+        }
+        for f in folders
+    ] + [
+        {
+            "path": path,
+            "mode": "100644",
+            "type": "blob",
+            "sha": sha,
+            "size": len(repo.blobs[sha]),
+            "url": f"{state.api_url}/repos/{repo.full_name}/git/blobs/{sha}",
+        }
+        for path, sha in commit.tree.items()
+    ]
+    if not recursive:
+        entries = [e for e in entries if "/" not in e["path"]]
+    entries.sort(key=lambda e: e["path"])
+    url = f"{state.api_url}/repos/{repo.full_name}/git/trees/{commit.sha}"
+    return Answer(200, {"sha": commit.sha, "url": url, "tree": entries, "truncated": False})
+
+
 def put_content(state: State, call: Call) -> Answer:
     repo = _repo(state, call)
     body = call.body
@@ -690,8 +726,6 @@ def put_content(state: State, call: Call) -> Answer:
         raise Reply(404, f"Branch {branch} not found")
     path = call.params["path"].strip("/")
     current = repo.file(path, branch)
-    from .state import blob_sha
-
     if current is not None:
         if "sha" not in body:
             raise Reply(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
@@ -1046,6 +1080,7 @@ ROUTES: dict[str, Callable[[State, Call], Answer]] = {
     "repos/get-content": get_content,
     "repos/create-or-update-file-contents": put_content,
     "git/get-ref": get_ref,
+    "git/get-tree": get_tree,
     "git/create-ref": create_ref,
     "git/update-ref": update_ref,
     "git/delete-ref": delete_ref,
