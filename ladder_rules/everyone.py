@@ -13,7 +13,9 @@ no later in the parent, so a person who is not ready in a folder is not ready in
 unless they hold a level somewhere below (tenure at a level and "since promotion" windows depend on
 holdings). So the search starts at the organisation and at each of the person's holdings, and goes down
 only from where they are ready: a person who is working costs two evaluations (the organisation, then the
-folder holding most of their pull requests), one who is ready a few more.
+folder holding most of their pull requests), one who is ready a few more. Nor does it enter a folder holding
+fewer of the person's pull requests than the level needs (`pr_floor`: Kubernetes' reviewer needs 20 PRs in
+the folder, so a busy contributor's many small folders are never evaluated); results are the same.
 
 Pure: no I/O. Bots (a login ending in `[bot]`) are never evaluated.
 """
@@ -21,13 +23,13 @@ Pure: no I/O. Bots (a login ending in `[bot]`) are never evaluated.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from itertools import chain
 
 from ladder_rules.evaluate import Evaluation, State, evaluate, holds
 from ladder_rules.facts import Holding, Person, Scope
-from ladder_rules.format import Ladder
+from ladder_rules.format import Count, Group, Ladder, Requirement
 from ladder_rules.matching import owners_folder
 from ladder_rules.metrics import N_SERIES, REPO_SERIES, MetricsIndex, gc_paused
 
@@ -146,24 +148,46 @@ def working_toward(counted: Counter[Scope], held: Sequence[Holding], ladder: Lad
     return min(best, key=lambda s: (-counted[s], -len(s.path or ""), str(s).lower()))
 
 
-def _above(places: Iterable[Scope]) -> set[tuple[str, str]]:
-    """Every (lower-cased repository, folder) that is one of `places` or above one of them ("" the root): a
-    folder is worth searching when it is in this set (one lookup instead of a test against every place)."""
-    out = set()
-    for place in places:
+def _above(places: Counter[Scope]) -> Counter[tuple[str, str]]:
+    """{(lower-cased repository, folder): how many of the person's counted pull requests lie in the OWNERS
+    folders at or below it} for every folder that is one of `places` or above one ("" the root): one lookup
+    tells whether a folder is worth searching. A pull request in two folders counts in both (an upper bound)."""
+    out: Counter[tuple[str, str]] = Counter()
+    for place, n in places.items():
         if place.repo is None:
             continue
         repo = place.repo.lower()
-        out.add((repo, ""))
+        out[(repo, "")] += n
         parts = (place.path or "").split("/") if place.path else []
-        for n in range(1, len(parts) + 1):
-            out.add((repo, "/".join(parts[:n])))
+        for k in range(1, len(parts) + 1):
+            out[(repo, "/".join(parts[:k]))] += n
     return out
 
 
-def _worth(scope: Scope, above: set[tuple[str, str]]) -> bool:
-    """Some counted place is `scope` or below it."""
-    return scope.repo is None or (scope.repo.lower(), scope.path or "") in above
+def _worth(scope: Scope, above: Counter[tuple[str, str]], floor: int = 1) -> bool:
+    """At least `floor` of the person's counted pull requests lie in `scope` or below it."""
+    return scope.repo is None or above.get((scope.repo.lower(), scope.path or ""), 0) >= floor
+
+
+# Metrics that count a pull request at most once (its opening, its merge, one review of it, its first /lgtm).
+_ONCE_PER_PR = frozenset(
+    {"merged_prs", "authored_prs", "reviewed_prs", "primary_reviews", "reviewed_or_merged", "lgtms", "approves"}
+)
+
+
+def pr_floor(req: Requirement) -> int:
+    """The fewest of the person's pull requests an OWNERS folder must hold for `req` to be met there, as a
+    bound that prunes the search: a count, over the evaluated scope, of a metric that counts a pull request
+    at most once needs `at_least` of them; all of a group needs its largest, any of it its smallest; other
+    requirements (tenure, sponsors, comments, issues, wider scopes) need none."""
+    if isinstance(req, Count):
+        return req.at_least if req.scope == "level" and req.metric in _ONCE_PER_PR else 0
+    if isinstance(req, Group):
+        floors = [pr_floor(c) for c in req.children]
+        if not floors:
+            return 0
+        return max(floors) if req.mode == "all" else min(floors)
+    return 0
 
 
 def evaluate_person(
@@ -194,6 +218,7 @@ def _search(
     person_id, level, org = person.id, ladder.level(level_name), Scope(folders.org)
     counted = places(index, person_id, folders)
     above = _above(counted)
+    floor = max(1, pr_floor(level.requires)) if level.scope == "path" else 1
     best: Evaluation | None = None
     seen: set[Scope] = set()
     starts = [org] + [h.scope for h in person.holdings if h.scope.repo is not None]
@@ -216,7 +241,7 @@ def _search(
                     best, best_at = result, scope
             if level.scope == "repository" and scope.repo is not None:
                 continue
-            stack += [c for c in folders.children(scope) if _worth(c, above)]
+            stack += [c for c in folders.children(scope) if _worth(c, above, floor)]
     if best is not None:
         return evaluate(index, ladder, person_id, level_name, best_at, now)
     toward = working_toward(counted, person.holdings, ladder, level_name)

@@ -71,3 +71,25 @@ def test_bots_are_never_evaluated():
     index = world({"pkg/controller/job": 20}, login="helper[bot]")
     assert evaluate_person(index, builtin_ladder("kubernetes"), ALICE, FOLDERS, NOW) is None
     assert set(evaluate_everyone(index, builtin_ladder("kubernetes"), FOLDERS, NOW)) == {BOB}
+
+
+def test_the_search_skips_folders_holding_fewer_pull_requests_than_the_level_needs(monkeypatch):
+    from ladder_rules import everyone
+
+    kubernetes = builtin_ladder("kubernetes")
+    assert everyone.pr_floor(kubernetes.level("reviewer").requires) == 20  # "at least 20 substantial PRs"
+    assert everyone.pr_floor(kubernetes.level("member").requires) == 1  # "at least one merged PR"
+    # 21 under job and 19 under cron: ready in pkg/controller and in job; cron is never evaluated
+    index = world({"pkg/controller/job": 21, "pkg/controller/cron": 19})
+    seen = []
+    real = everyone.evaluate
+
+    def counting(index, ladder, person_id, level, scope, now, **kw):
+        seen.append(str(scope))
+        return real(index, ladder, person_id, level, scope, now, **kw)
+
+    monkeypatch.setattr(everyone, "evaluate", counting)
+    found = evaluate_person(index, kubernetes, ALICE, FOLDERS, NOW)
+    assert (found.level, str(found.scope), found.state) == ("reviewer", f"{REPO}/pkg/controller/job", State.READY)
+    assert f"{REPO}/pkg/controller/cron" not in seen
+    assert f"{REPO}/pkg/controller/job" in seen
