@@ -128,20 +128,31 @@ def _evidence_link(item: dict) -> str:
     return markdown_link(words, item.get("url"))
 
 
+def _counted(req: dict) -> int:
+    """How many items a requirement counted: a count's `have` (its evidence keeps only the newest,
+    ladder_rules/metrics.py), else its evidence's length (a tenure's one dated entry)."""
+    evidence = req.get("evidence") or []
+    if req.get("kind") == "count" and isinstance(req.get("have"), int):
+        return max(req["have"], len(evidence))
+    return len(evidence)
+
+
 def evidence_section(evaluation: dict) -> str:
     """A collapsed list of the PRs and reviews counted, per requirement, with links and dates."""
     blocks = []
     for req in leaves(evaluation["requirements"]):
         items = list(req.get("evidence") or [])
+        total = _counted(req)
         for child in req.get("children", []):
             items.extend(child.get("evidence") or [])
+            total += _counted(child)
         if not items:
             continue
         items.sort(key=lambda e: e.get("date") or "", reverse=True)
         lines = [f"- {_evidence_link(e)} · {day(e.get('date'))}" for e in items[:EVIDENCE_SHOWN]]
-        if len(items) > EVIDENCE_SHOWN:
-            lines.append(f"- … and {len(items) - EVIDENCE_SHOWN} more")
-        blocks.append(f"**{user_text(req['description'])}** ({len(items)})\n\n" + "\n".join(lines))
+        if total > EVIDENCE_SHOWN:
+            lines.append(f"- … and {total - EVIDENCE_SHOWN} more")
+        blocks.append(f"**{user_text(req['description'])}** ({total})\n\n" + "\n".join(lines))
     if not blocks:
         return ""
     return "<details><summary>Evidence: what was counted</summary>\n\n" + "\n\n".join(blocks) + "\n\n</details>"

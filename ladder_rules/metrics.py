@@ -45,6 +45,9 @@ _NEG_INF = float("-inf")
 
 
 _DATE = itemgetter(2)  # an Evidence's date, for sorting evidence in C
+# The newest counted items a count keeps as its evidence (a comment lists 30 of them and counts the rest;
+# the count itself is exact): a busy person's thousands of items are neither built nor stored.
+EVIDENCE_KEPT = 50
 
 
 def metric_parts(metric: str, definitions: Definitions) -> tuple[tuple[int, bool], ...]:
@@ -500,36 +503,38 @@ class MetricsIndex:
         merged: bool = False,
         evidence: bool = True,
     ) -> tuple[int, list[Evidence]]:
-        """How many items of `metric` the person has in `scope` within [start, end], and the evidence (an
-        empty list with `evidence=False`: counting alone is a sum in C, while the list makes a tuple per
-        counted item — 75 % of an update's time for a busy person)."""
+        """How many items of `metric` the person has in `scope` within [start, end], and the evidence: the
+        newest `EVIDENCE_KEPT` of them, oldest first (an empty list with `evidence=False`: counting alone is a
+        sum in C, while the list makes a tuple per kept item)."""
         per = self._series_for(person_id, scope)
         if per is None:
             return 0, []
         if not evidence:
             return self._count_only(per, metric, scope, start, end, substantial, merged), []
         items: list[Evidence] = []
+        total = 0
         parts = metric_parts(metric, self.definitions)
         prs, sigs = self.prs, self.pr_signals
         for code, part_merged, s, i0, i1 in _windows(per, parts, start, end):
-            keys = s.key[i0:i1]
-            flags = map(self._in_scope(code, scope, substantial, merged or part_merged), keys)
-            kind = KIND[code]
+            flags = map(self._in_scope(code, scope, substantial, merged or part_merged), s.key[i0:i1])
+            chosen = list(compress(range(i0, i1), flags))
+            total += len(chosen)
+            chosen = chosen[-EVIDENCE_KEPT:]  # the series is in time order: the newest
+            kind, keys, pos = KIND[code], s.key, s.pos
             if code == AUTHORED:
-                items += [(kind, o.url, o.created_at) for o in map(prs.__getitem__, compress(keys, flags))]
+                items += [(kind, o.url, o.created_at) for o in (prs[keys[j]] for j in chosen)]
             elif code == MERGED_PRS:
-                items += [(kind, o.url, o.merged_at) for o in map(prs.__getitem__, compress(keys, flags))]
+                items += [(kind, o.url, o.merged_at) for o in (prs[keys[j]] for j in chosen)]
             elif code in REPO_SERIES:
                 person = self.people[person_id]
                 made = person.issues if code == ISSUES else person.comments
-                items += [(kind, o.url, o.at) for o in map(made.__getitem__, compress(s.pos[i0:i1], flags))]
+                items += [(kind, o.url, o.at) for o in (made[pos[j]] for j in chosen)]
             else:
-                items += [
-                    (kind, o.url, o.at) for k, i in compress(zip(keys, s.pos[i0:i1]), flags) for o in [sigs[k][i]]
-                ]
+                items += [(kind, o.url, o.at) for o in (sigs[keys[j]][pos[j]] for j in chosen)]
         if len(parts) > 1:
             items.sort(key=_DATE)
-        return len(items), items
+            items = items[-EVIDENCE_KEPT:]
+        return total, items
 
     def _in_scope(self, code: int, scope: Scope, substantial: bool, merged: bool):
         """The membership test of series `code`'s keys in `scope` (see `member`)."""

@@ -93,3 +93,17 @@ def test_the_search_skips_folders_holding_fewer_pull_requests_than_the_level_nee
     assert (found.level, str(found.scope), found.state) == ("reviewer", f"{REPO}/pkg/controller/job", State.READY)
     assert f"{REPO}/pkg/controller/cron" not in seen
     assert f"{REPO}/pkg/controller/job" in seen
+
+
+def test_a_count_keeps_its_newest_50_items_as_evidence_and_the_text_says_how_many_there_are():
+    from app.markdown import evidence_section
+    from ladder_rules.metrics import EVIDENCE_KEPT
+
+    found = evaluate_person(world({"pkg/controller/job": 60}), builtin_ladder("kubernetes"), ALICE, FOLDERS, NOW)
+    reviewed = found.requirements.children[2]
+    assert (reviewed.have, len(reviewed.evidence), EVIDENCE_KEPT) == (60, 50, 50)
+    dates = [d for _, _, d in reviewed.evidence]
+    assert dates == sorted(dates) and dates[0] == day(100.5 + 10)  # the oldest ten are counted, not listed
+    text = evidence_section(found.to_dict())
+    assert "**Reviewed or merged at least 20 substantial PRs to kubernetes/kubernetes/pkg/controller/job** (60)" in text
+    assert "- … and 30 more" in text
