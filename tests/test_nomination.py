@@ -259,7 +259,8 @@ async def test_every_owners_folder_is_read_and_a_reviewer_is_nominated_in_the_mo
     assert titles(world) == [f"dev-priya is ready for reviewer in {code}/pkg/api"]
 
 
-async def test_an_owners_file_added_later_is_a_folder_from_its_push_on(world):
+async def test_an_owners_file_added_later_is_a_folder_from_its_push_on_and_deleted_is_none(world):
+    from app.server.web import PROCESSING
     from app.stand_in import webhooks
     from tests.test_promotion_rules import human_push
 
@@ -278,3 +279,12 @@ async def test_an_owners_file_added_later_is_a_folder_from_its_push_on(world):
         ("maria", "reviewer"),
         ("omar", "reviewer"),
     ]
+    # The file is deleted: pkg/api is no longer a folder; dev-tomas, listed only there, is recorded as
+    # taken off; the others still hold their levels through the root OWNERS.
+    await world.deliver(human_push(world, sample.CODE_REPO, {"pkg/api/OWNERS": None}, by="maria"))
+    assert world.db.execute("SELECT COUNT(*) FROM holdings WHERE scope = ?", [api]).fetchone()[0] == 0
+    ends = world.db.execute("SELECT login, level, scope FROM holding_ends").fetchall()
+    assert ends == [("dev-tomas", "reviewer", api)]
+    assert "pkg/api" not in world.service.server.app[PROCESSING].make_context("t").evaluator.folders(ORG).by_repo.get(
+        f"{ORG}/widgets", ()
+    )

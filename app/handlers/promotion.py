@@ -14,6 +14,7 @@ from app.github.identity import written_by
 from app.promotion import lifecycle, promote, readiness, way_down
 from app.promotion.progress import evaluate_people, replan_progress
 from app.promotion.setup import current_login, org_setup, repo_setup
+from app.store import holdings as holdings_store
 from app.store.holdings import parse_scope
 from app.user_text import web_url
 from ladder_rules.facts import Scope
@@ -87,6 +88,14 @@ async def push(event: sansio.Event, ctx: Context) -> None:
     scopes |= way_down.known_scopes(ctx, setup, repo["name"])
     # and the folder of each OWNERS file added or changed (a new one is a folder to evaluate people in)
     scopes |= {str(Scope(org, repo["name"], posixpath.dirname(p) or None)) for p in written if _is_owners(p)}
+    # A deleted OWNERS file: its folder is no longer one (a cohort's scope or a waiting promotion's keeps
+    # its rows, read from the files above).
+    kept = {r.scope for r in rows} | {str(setup.cohort_scope(c)) for c in setup.config.cohorts}
+    for path in sorted(p for p in paths - written if _is_owners(p)):
+        folder = str(Scope(org, repo["name"], posixpath.dirname(path) or None))
+        if folder not in kept:
+            holdings_store.drop_owners_folder(ctx.db, org, folder, f"OWNERS {repo['full_name']}:{path}")
+            scopes.discard(folder)
     if ctx.github is not None and setup.installation_id and scopes:
         from app.rosters import sync_owners_scope
 

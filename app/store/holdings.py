@@ -148,6 +148,29 @@ def roster_orgs(db: Database) -> list[str]:
     return sorted(names.values(), key=str.lower)
 
 
+def drop_owners_folder(db: Database, org: str, scope: str, own_source: str) -> None:
+    """The OWNERS file of the folder `scope` was deleted: the folder is no longer one, so its rows go. Those
+    its own file gave (`source` starting with `own_source`) end, recorded as removals (`replace_owners`),
+    unless the person holds the level in a folder above; the rest, read from the files above, are dropped
+    without an end."""
+    rows = db.query(
+        "SELECT login, level, source FROM holdings WHERE org = ? AND scope = ? AND lower(source) LIKE 'owners%'",
+        [org, scope],
+    )
+    above = {
+        (login.lower(), level)
+        for login, level, held in db.query("SELECT login, level, scope FROM holdings WHERE org = ?", [org])
+        if scope.lower().startswith(held.lower() + "/")
+    }
+    ended = [
+        (login, level, scope)
+        for login, level, source in rows
+        if source.startswith(own_source) and (login.lower(), level) not in above
+    ]
+    replace_owners(db, ended, [])
+    db.execute("DELETE FROM holdings WHERE org = ? AND scope = ? AND lower(source) LIKE 'owners%'", [org, scope])
+
+
 def by_login(
     db: Database, org: str, *, member_level: str | None = "member", login: str | None = None
 ) -> dict[str, tuple[str, list[Holding]]]:
