@@ -143,7 +143,8 @@ def with_sign_ups(ctx: Context, org: str, config: OrgConfig) -> OrgConfig:
 
 
 async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
-    """Read who holds which level (org membership, the OWNERS of every cohort's scope) into `holdings`."""
+    """Read who holds which level into `holdings`: org membership, every OWNERS folder of the installation's
+    repositories in the organisation, and every cohort's scope."""
     if ctx.github is None or not setup.installation_id:
         return
     from app.rosters import sync_owners_repository, sync_owners_scope
