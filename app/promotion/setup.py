@@ -142,11 +142,11 @@ def with_sign_ups(ctx: Context, org: str, config: OrgConfig) -> OrgConfig:
     return replace(config, cohorts=tuple(cohorts))
 
 
-async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
+async def refresh_rosters(ctx: Context, setup: OrgSetup) -> set[str]:
     """Read who holds which level into `holdings`: org membership, every OWNERS folder of the installation's
-    repositories in the organisation, and every cohort's scope."""
+    repositories in the organisation, and every cohort's scope. Returns the scopes read ("org/repo[/path]")."""
     if ctx.github is None or not setup.installation_id:
-        return
+        return set()
     from app.rosters import sync_owners_repository, sync_owners_scope
     from app.rosters.membership import sync_membership
 
@@ -156,14 +156,18 @@ async def refresh_rosters(ctx: Context, setup: OrgSetup) -> None:
     )
     # Every OWNERS folder of the organisation's repositories (everyone is evaluated where they work), then
     # each cohort's scope (a folder with no OWNERS file of its own still has the holders above it).
+    read: set[str] = set()
     for _, full_name, installation in orgs.followed_repositories(ctx.db):
         owner, name = full_name.split("/", 1)
         if owner.lower() == setup.org.lower() and installation == setup.installation_id:
-            await sync_owners_repository(gh, ctx.db, setup.ladder, owner, name)
+            for folder in await sync_owners_repository(gh, ctx.db, setup.ladder, owner, name):
+                read.add(str(Scope(owner, name, folder or None)))
     for scope in {setup.cohort_scope(c) for c in setup.config.cohorts}:
         await sync_owners_scope(gh, ctx.db, setup.ladder, scope)
+        read.add(str(scope))
     if ctx.evaluator is not None:
         ctx.evaluator.forget(setup.org)
+    return read
 
 
 def log_cohort_role_problems(ctx: Context, setup: OrgSetup) -> None:

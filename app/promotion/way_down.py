@@ -286,10 +286,10 @@ async def sync_rosters(ctx: Context, setup: OrgSetup) -> None:
     from app.promotion.setup import refresh_rosters
     from app.rosters import sync_owners_scope
 
-    await refresh_rosters(ctx, setup)
+    synced = await refresh_rosters(ctx, setup)
     gh = await ctx.github.for_installation(setup.installation_id)
     scopes = {e.scope for e in holdings_store.of_org(ctx.db, setup.org) if e.source and e.source.startswith("OWNERS")}
-    for scope in sorted(scopes):
+    for scope in sorted(scopes - synced):  # refresh_rosters has just read the others
         await sync_owners_scope(gh, ctx.db, setup.ladder, parse_scope(scope))
     await _look_up_accounts(ctx, gh, setup)
 
