@@ -81,16 +81,16 @@ async def push(event: sansio.Event, ctx: Context) -> None:
     await codeowners_changed(ctx, setup, repo["name"], paths)
     # The rosters of this repository changed: re-read every scope Ladder follows here.
     rows = promote.waiting_rows(ctx, org, repo["name"])
-    scopes = {r.scope for r in rows} | {
+    # (a cohort's scope or a waiting promotion's keeps its rows even without an OWNERS file of its own)
+    kept = {r.scope for r in rows} | {
         str(setup.cohort_scope(c)) for c in setup.config.cohorts if (c.scope.repo or "").lower() == repo["name"].lower()
     }
+    scopes = set(kept)
     # every scope of this repository someone holds a level over: a removal by hand ends their holding
     scopes |= way_down.known_scopes(ctx, setup, repo["name"])
     # and the folder of each OWNERS file added or changed (a new one is a folder to evaluate people in)
     scopes |= {str(Scope(org, repo["name"], posixpath.dirname(p) or None)) for p in written if _is_owners(p)}
-    # A deleted OWNERS file: its folder is no longer one (a cohort's scope or a waiting promotion's keeps
-    # its rows, read from the files above).
-    kept = {r.scope for r in rows} | {str(setup.cohort_scope(c)) for c in setup.config.cohorts}
+    # A deleted OWNERS file: its folder is no longer one (unless kept, read from the files above).
     for path in sorted(p for p in paths - written if _is_owners(p)):
         folder = str(Scope(org, repo["name"], posixpath.dirname(path) or None))
         if folder not in kept:

@@ -48,20 +48,27 @@ def split_repo(repo: str) -> tuple[str, str]:
     return owner, name
 
 
-async def read_text(gh, repo: str, path: str, *, ref: str | None = None, calls: Calls | None = None) -> str | None:
-    """The text of `path` in `repo` at `ref` (default branch when None); None when there is no such file."""
-    owner, name = split_repo(repo)
+async def _get_or_none(gh, url: str, url_vars: dict, calls: Calls | None, *, missing=(404,)):
+    """One counted read of a repository's contents; None when GitHub answers one of the `missing` statuses."""
     if calls is not None:
         calls.content_calls += 1
     try:
-        data = await gh.getitem(
-            "/repos/{owner}/{repo}/contents/{+path}{?ref}",
-            {"owner": owner, "repo": name, "path": path.strip("/"), "ref": ref},
-        )
+        return await gh.getitem(url, url_vars)
     except gidgethub.BadRequest as exc:
-        if exc.status_code == 404:
+        if exc.status_code in missing:
             return None
         raise
+
+
+async def read_text(gh, repo: str, path: str, *, ref: str | None = None, calls: Calls | None = None) -> str | None:
+    """The text of `path` in `repo` at `ref` (default branch when None); None when there is no such file."""
+    owner, name = split_repo(repo)
+    data = await _get_or_none(
+        gh,
+        "/repos/{owner}/{repo}/contents/{+path}{?ref}",
+        {"owner": owner, "repo": name, "path": path.strip("/"), "ref": ref},
+        calls,
+    )
     if not isinstance(data, dict) or data.get("type") != "file":
         return None  # a folder of that name is not the file
     raw = base64.b64decode(data.get("content") or "")
@@ -72,17 +79,13 @@ async def files_named(gh, repo: str, name: str, *, calls: Calls | None = None) -
     """The paths of every file called `name` (e.g. OWNERS) on the default branch, from one recursive tree
     read, and whether GitHub truncated the listing (over 100,000 entries: the paths found are kept)."""
     owner, repo_name = split_repo(repo)
-    if calls is not None:
-        calls.content_calls += 1
-    try:
-        data = await gh.getitem(
-            "/repos/{owner}/{repo}/git/trees/{tree_sha}{?recursive}",
-            {"owner": owner, "repo": repo_name, "tree_sha": "HEAD", "recursive": "1"},
-        )
-    except gidgethub.BadRequest as exc:
-        if exc.status_code in (404, 409):  # no such repository, or an empty one
-            return [], False
-        raise
+    data = await _get_or_none(
+        gh,
+        "/repos/{owner}/{repo}/git/trees/{tree_sha}{?recursive}",
+        {"owner": owner, "repo": repo_name, "tree_sha": "HEAD", "recursive": "1"},
+        calls,
+        missing=(404, 409),  # no such repository, or an empty one
+    )
     tree = data.get("tree") if isinstance(data, dict) else None
     paths = sorted(
         e["path"]

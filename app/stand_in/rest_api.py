@@ -696,10 +696,10 @@ def get_tree(state: State, call: Call) -> Answer:
             "path": f,
             "mode": "040000",
             "type": "tree",
-            "sha": blob_sha(f.encode()),
-            "url": f"{state.api_url}/repos/{repo.full_name}/git/trees/{blob_sha(f.encode())}",
+            "sha": sha,
+            "url": f"{state.api_url}/repos/{repo.full_name}/git/trees/{sha}",
         }
-        for f in folders
+        for f, sha in ((f, blob_sha(f.encode())) for f in folders)
     ] + [
         {
             "path": path,
